@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kwarden top-level Makefile.
+#
+#   make            build everything (kmod, BPF, kwardend, kwardenctl, selftests)
+#   make deps       install build/test dependencies and fetch the test kernel
+#   make check      host unit tests (ASan+UBSan) and VM selftests
+#   make demo       boot a VM with kwarden, run a scripted attack, show alerts
+#   make lint       checkpatch.pl over our sources
+#   make KDIR=/lib/modules/$(uname -r)/build kmod   build for a real host
+
+BUILD		:= $(CURDIR)/build
+KSERIES		?= 6.12
+
+-include $(BUILD)/kernel-$(KSERIES).mk
+
+$(BUILD)/kernel-$(KSERIES).mk:
+	tools/deps.sh --kernel $(KSERIES)
+
+CC		:= gcc-12
+CLANG		?= clang
+BPFTOOL		?= bpftool
+LSRC		:= $(BUILD)/linux-src
+HARNESS		:= $(LSRC)/tools/testing/selftests
+
+PKGS		:= libnl-genl-3.0 json-c libbpf
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
+SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null)
+
+WARN		:= -Wall -Wextra -Wno-unused-parameter -Wshadow \
+		   -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit
+CFLAGS		?= -O2 -g
+KW_CFLAGS	:= $(CFLAGS) $(WARN) -D_GNU_SOURCE -std=gnu11 \
+		   -Ikmod/uapi -Iuserspace/lib -I$(BUILD)/bpf $(PKG_CFLAGS) \
+		   $(if $(SD_LIBS),-DHAVE_LIBSYSTEMD)
+SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+
+LIB_SRC		:= $(wildcard userspace/lib/*.c)
+LIB_HDR		:= $(wildcard userspace/lib/*.h) kmod/uapi/kwarden.h
+DAEMON_SRC	:= $(wildcard userspace/kwardend/*.c)
+CTL_SRC		:= $(wildcard tools/kwardenctl/*.c)
+UNIT_SRC	:= $(wildcard selftests/unit/*_test.c)
+VMTEST_SRC	:= $(wildcard selftests/*_test.c)
+BPF_SRC		:= $(wildcard bpf/*.bpf.c)
+
+LIB		:= $(BUILD)/lib/libkwarden.a
+LIB_SAN		:= $(BUILD)/san/libkwarden.a
+SKELS		:= $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRC))
+BINS		:= $(BUILD)/bin/kwardend $(BUILD)/bin/kwardenctl
+UNIT_BINS	:= $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
+VMTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(VMTEST_SRC))
+STAGE		:= $(BUILD)/stage
+
+.PHONY: all deps kmod bpf userspace selftests stage check unit vmtest demo \
+	lint bench install clean help
+
+all: kmod bpf userspace selftests stage
+
+deps:
+	tools/deps.sh --kernel $(KSERIES)
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+# ---- kernel module, through the kernel's build system ----
+kmod: $(BUILD)/kernel-$(KSERIES).mk
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+selftests-modules: $(BUILD)/kernel-$(KSERIES).mk
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules modules
+
+# ---- BPF: vmlinux.h from the headers' BTF, objects, skeletons ----
+$(BUILD)/bpf/vmlinux.h: $(BUILD)/kernel-$(KSERIES).mk
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $(KDIR)/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h kmod/uapi/kwarden.h $(wildcard bpf/*.h)
+	$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+		-I$(BUILD)/bpf -Ikmod/uapi -Ibpf -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+bpf: $(SKELS)
+
+# ---- user space ----
+$(BUILD)/lib/%.o: userspace/lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(KW_CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: userspace/lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(KW_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(LIB): $(patsubst userspace/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))
+	$(AR) rcs $@ $^
+
+$(LIB_SAN): $(patsubst userspace/lib/%.c,$(BUILD)/san/%.o,$(LIB_SRC))
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/kwardend: $(DAEMON_SRC) $(wildcard userspace/kwardend/*.h) $(LIB) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(KW_CFLAGS) -Iuserspace/kwardend $(DAEMON_SRC) $(LIB) \
+		$(PKG_LIBS) $(SD_LIBS) -o $@
+
+$(BUILD)/bin/kwardenctl: $(CTL_SRC) $(wildcard tools/kwardenctl/*.h) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(KW_CFLAGS) $(CTL_SRC) $(LIB) $(PKG_LIBS) -o $@
+
+userspace: $(BINS)
+
+# ---- selftests ----
+$(BUILD)/unit/%: selftests/unit/%.c $(LIB_SAN) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(KW_CFLAGS) $(SAN_FLAGS) -I$(HARNESS) $< $(LIB_SAN) \
+		$(PKG_LIBS) -o $@
+
+$(BUILD)/selftests/%: selftests/%.c $(LIB) $(LIB_HDR) $(wildcard selftests/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(KW_CFLAGS) -I$(HARNESS) -Iselftests $< $(LIB) $(PKG_LIBS) -o $@
+
+selftests: selftests-modules $(UNIT_BINS) $(VMTEST_BINS)
+
+# Everything the VM runner copies into the guest, in one place.
+stage: kmod bpf userspace selftests
+	@rm -rf $(STAGE) && mkdir -p $(STAGE)/bin $(STAGE)/selftests/modules
+	cp kmod/kwarden.ko $(STAGE)/
+	cp $(BINS) $(STAGE)/bin/
+	cp $(VMTEST_BINS) selftests/*.sh $(STAGE)/selftests/ 2>/dev/null || true
+	cp selftests/modules/*.ko $(STAGE)/selftests/modules/
+
+# ---- tests ----
+unit: $(UNIT_BINS)
+	tools/run-unit $(UNIT_BINS)
+
+vmtest: stage
+	tools/vm/selftests
+
+check: all
+	tools/check
+
+demo: all
+	tools/demo
+
+bench: all
+	tools/bench
+
+lint:
+	tools/lint
+
+install: kmod userspace
+	tools/install.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules clean
+	rm -rf $(BUILD)/bin $(BUILD)/lib $(BUILD)/san $(BUILD)/bpf \
+		$(BUILD)/unit $(BUILD)/selftests $(STAGE)

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kwarden event ABI - the one header shared by kwarden.ko, the BPF programs
+ * and user space.
+ *
+ * Alert kinds, severities, actions, the generic netlink family and the BPF
+ * ring buffer record are defined here and nowhere else.  A kind has the same
+ * snake_case name in the kernel, the journal, JSON, the docs and the tests:
+ * the name is generated from the KW_KINDS list below.
+ */
+#ifndef _UAPI_KWARDEN_H
+#define _UAPI_KWARDEN_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/*
+ * KW_KIND(name, syslog severity, OCSF class_uid)
+ * Append only: the numeric value of a kind is part of the ABI.
+ */
+#define KW_KINDS(KW_KIND)						\
+	KW_KIND(kernel_text_modified,		KW_SEV_CRIT,	1004)	\
+	KW_KIND(kernel_rodata_modified,		KW_SEV_CRIT,	1004)	\
+	KW_KIND(ro_after_init_modified,		KW_SEV_CRIT,	1004)	\
+	KW_KIND(syscall_table_modified,		KW_SEV_CRIT,	1004)	\
+	KW_KIND(idt_modified,			KW_SEV_CRIT,	1004)	\
+	KW_KIND(msr_modified,			KW_SEV_CRIT,	1004)	\
+	KW_KIND(cpu_protection_disabled,	KW_SEV_CRIT,	1004)	\
+	KW_KIND(module_text_modified,		KW_SEV_CRIT,	1004)	\
+	KW_KIND(module_hidden,			KW_SEV_CRIT,	1002)	\
+	KW_KIND(module_load,			KW_SEV_INFO,	1002)	\
+	KW_KIND(module_load_denied,		KW_SEV_WARNING,	1002)	\
+	KW_KIND(ftrace_hook,			KW_SEV_ERR,	2004)	\
+	KW_KIND(kprobe_hook,			KW_SEV_ERR,	2004)	\
+	KW_KIND(seq_ops_hook,			KW_SEV_CRIT,	2004)	\
+	KW_KIND(fops_hook,			KW_SEV_CRIT,	2004)	\
+	KW_KIND(module_fault,			KW_SEV_ERR,	2004)	\
+	KW_KIND(module_fault_budget_exceeded,	KW_SEV_ERR,	2004)	\
+	KW_KIND(module_disabled,		KW_SEV_NOTICE,	7001)	\
+	KW_KIND(module_quarantined,		KW_SEV_NOTICE,	7001)	\
+	KW_KIND(tamper_attempt,			KW_SEV_ALERT,	2004)	\
+	KW_KIND(dangerous_interface,		KW_SEV_WARNING,	2004)	\
+	KW_KIND(policy_applied,			KW_SEV_NOTICE,	7001)	\
+	KW_KIND(policy_rolled_back,		KW_SEV_WARNING,	7001)	\
+	KW_KIND(safe_mode,			KW_SEV_WARNING,	2004)	\
+	KW_KIND(events_lost,			KW_SEV_ERR,	2004)	\
+	KW_KIND(kwarden_degraded,		KW_SEV_ERR,	2004)
+
+#define KW_KIND_ENUM(name, sev, ocsf) KW_KIND_##name,
+enum kw_kind {
+	KW_KINDS(KW_KIND_ENUM)
+	KW_KIND_MAX,
+};
+#undef KW_KIND_ENUM
+
+/* syslog(3) severities, by their names in RFC 5424 */
+enum kw_severity {
+	KW_SEV_EMERG,
+	KW_SEV_ALERT,
+	KW_SEV_CRIT,
+	KW_SEV_ERR,
+	KW_SEV_WARNING,
+	KW_SEV_NOTICE,
+	KW_SEV_INFO,
+	KW_SEV_DEBUG,
+};
+
+/* What was done about an event: "action" in the alert contract */
+#define KW_ACTIONS(KW_ACTION)		\
+	KW_ACTION(logged)		\
+	KW_ACTION(denied)		\
+	KW_ACTION(restored)		\
+	KW_ACTION(contained)		\
+	KW_ACTION(unloaded)		\
+	KW_ACTION(quarantined)		\
+	KW_ACTION(rolled_back)
+
+#define KW_ACTION_ENUM(name) KW_ACTION_##name,
+enum kw_action {
+	KW_ACTIONS(KW_ACTION_ENUM)
+	KW_ACTION_MAX,
+};
+#undef KW_ACTION_ENUM
+
+/* How a module reached the kernel: detail.via of module_load */
+enum kw_load_via {
+	KW_VIA_UNKNOWN,
+	KW_VIA_FINIT_MODULE,	/* kernel_read_file(READING_MODULE) */
+	KW_VIA_INIT_MODULE,	/* kernel_load_data(LOADING_MODULE) */
+};
+
+/* Number of old/new bytes carried by a memory alert */
+#define KW_BYTES_LEN		16
+#define KW_NAME_LEN		56	/* >= MODULE_NAME_LEN */
+#define KW_SYM_LEN		128
+#define KW_PATH_LEN		256
+#define KW_COMM_LEN		16
+
+/* ---- generic netlink family, served by kwarden.ko ---- */
+
+#define KWARDEN_GENL_NAME	"kwarden"
+#define KWARDEN_GENL_VERSION	1
+#define KWARDEN_GENL_MCGRP	"alerts"
+
+enum kwarden_cmd {
+	KWARDEN_CMD_UNSPEC,
+	KWARDEN_CMD_STATUS,	/* doit: reply carries KWARDEN_A_ST_* */
+	KWARDEN_CMD_SCAN,	/* doit: run one full scan now, reply status */
+	KWARDEN_CMD_ALERT,	/* multicast, and dump of the backlog */
+	__KWARDEN_CMD_MAX,
+};
+#define KWARDEN_CMD_MAX (__KWARDEN_CMD_MAX - 1)
+
+enum kwarden_attr {
+	KWARDEN_A_UNSPEC,
+	/* alert */
+	KWARDEN_A_SEQ,		/* u64: per-boot alert sequence, from 1 */
+	KWARDEN_A_TIME_NS,	/* u64: CLOCK_REALTIME, ns */
+	KWARDEN_A_KIND,		/* u32: enum kw_kind */
+	KWARDEN_A_SEVERITY,	/* u32: enum kw_severity */
+	KWARDEN_A_ACTION,	/* u32: enum kw_action */
+	KWARDEN_A_MODULE,	/* string: owning or offending module */
+	KWARDEN_A_REGION,	/* string: "core_text", ... */
+	KWARDEN_A_ADDR,		/* u64: first differing address */
+	KWARDEN_A_SYMBOL,	/* string: symbol name */
+	KWARDEN_A_OFFSET,	/* u64: offset in the symbol */
+	KWARDEN_A_LEN,		/* u32: bytes that differ in the window */
+	KWARDEN_A_OLD,		/* binary: KW_BYTES_LEN baseline bytes */
+	KWARDEN_A_NEW,		/* binary: KW_BYTES_LEN current bytes */
+	KWARDEN_A_TARGET,	/* u64: branch target decoded from NEW */
+	KWARDEN_A_TARGET_SYM,	/* string: symbol of the branch target */
+	/* status */
+	KWARDEN_A_ST_REGIONS,	/* u32: regions baselined */
+	KWARDEN_A_ST_PAGES,	/* u32: pages baselined */
+	KWARDEN_A_ST_SCANS,	/* u64: full passes completed */
+	KWARDEN_A_ST_VIOLATIONS,/* u64: violations found */
+	KWARDEN_A_ST_ALERTS,	/* u64: alerts raised (= last SEQ) */
+	KWARDEN_A_ST_DROPS,	/* u64: alerts nobody received */
+	KWARDEN_A_ST_POKES,	/* u64: text pokes recorded */
+	KWARDEN_A_ST_EXPLAINED,	/* u64: changed pages explained by pokes */
+	KWARDEN_A_ST_BASELINE_BYTES, /* u64: hashes + poke records */
+	KWARDEN_A_ST_GOLDEN_BYTES,   /* u64: golden copy for old bytes */
+	KWARDEN_A_ST_INTERVAL_MS,    /* u32: scan period */
+	KWARDEN_A_ST_LAST_SCAN_NS,   /* u64: duration of the last pass */
+	KWARDEN_A_ST_TEXT_START,     /* u64 */
+	KWARDEN_A_ST_TEXT_END,       /* u64 */
+	KWARDEN_A_ST_STATE,	     /* u32: enum kw_state */
+	/* request */
+	KWARDEN_A_FROM_SEQ,	/* u64: dump alerts with SEQ >= this */
+	__KWARDEN_A_MAX,
+};
+#define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)
+
+enum kw_state {
+	KW_STATE_ACTIVE,
+	KW_STATE_DEGRADED,	/* turned itself off, see kwarden_degraded */
+};
+
+/* ---- BPF ring buffer record, produced by bpf/kwarden.bpf.c ---- */
+
+struct kw_bpf_event {
+	__u64 time_ns;		/* bpf_ktime_get_boot_ns() */
+	__u32 kind;		/* enum kw_kind */
+	__u32 action;		/* enum kw_action */
+	__u32 pid;		/* tgid of the acting task */
+	__u32 uid;
+	__u32 via;		/* enum kw_load_via, for module kinds */
+	__u32 taints;		/* module taints */
+	__u32 sig_ok;		/* module signature verified */
+	__u32 pad;
+	char comm[KW_COMM_LEN];
+	char name[KW_NAME_LEN];	/* module name */
+	char path[KW_PATH_LEN];	/* file name, when known */
+};
+
+#endif /* _UAPI_KWARDEN_H */
