@@ -146,6 +146,7 @@ enum kwarden_attr {
 	KWARDEN_A_ST_TEXT_START,     /* u64 */
 	KWARDEN_A_ST_TEXT_END,       /* u64 */
 	KWARDEN_A_ST_STATE,	     /* u32: enum kw_state */
+	KWARDEN_A_ST_POKE_OVERFLOWS, /* u64: pokes the table had no room for */
 	/* request */
 	KWARDEN_A_FROM_SEQ,	/* u64: dump alerts with SEQ >= this */
 	__KWARDEN_A_MAX,

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kwarden - internal declarations shared by the files of kwarden.ko
+ *
+ * One file per concern: symbols.c (symbol lookup), region.c (baselines),
+ * poke.c (the kernel's own text patching, recorded), scan.c (verification),
+ * alert.c (alert backlog), netlink.c (the generic netlink family).
+ */
+#ifndef _KWARDEN_H
+#define _KWARDEN_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+
+#include "uapi/kwarden.h"
+#include "compat.h"
+
+#define KW_PAGE_SIZE	4096UL
+
+/* A watched range of kernel memory with per-page hashes. */
+struct kw_region {
+	const char *name;	/* "core_text" */
+	enum kw_kind kind;	/* alert kind for an unexplained change */
+	unsigned long start;
+	unsigned long end;	/* exclusive */
+	unsigned int npages;
+	u64 *expected;		/* hash each page must have */
+	u64 *alerted;		/* signature of the last alert, per page */
+	u8 *golden;		/* copy of the baseline bytes, or NULL */
+};
+
+/* An alert as the kmod keeps and sends it. */
+struct kw_alert {
+	u64 seq;
+	u64 time_ns;
+	u32 kind;
+	u32 severity;
+	u32 action;
+	u32 len;
+	u64 addr;
+	u64 offset;
+	u64 target;
+	const char *region;
+	char module[KW_NAME_LEN];
+	char symbol[KW_SYM_LEN];
+	char target_sym[KW_SYM_LEN];
+	u8 old[KW_BYTES_LEN];
+	u8 new[KW_BYTES_LEN];
+};
+
+struct kw_stats {
+	u64 scans;
+	u64 violations;
+	u64 explained;
+	u64 last_scan_ns;
+};
+
+/* symbols.c */
+int kw_symbols_init(void);
+unsigned long kw_lookup_name(const char *name);
+void kw_describe(unsigned long addr, char *sym, size_t len, u64 *offset,
+		 char *module, size_t mlen);
+
+/* region.c */
+int kw_regions_init(bool golden);
+void kw_regions_exit(void);
+unsigned int kw_region_count(void);
+struct kw_region *kw_region_get(unsigned int i);
+u64 kw_page_hash(const void *page, size_t len);
+u64 kw_baseline_bytes(void);
+u64 kw_golden_bytes(void);
+
+/* poke.c */
+int kw_poke_init(void);
+void kw_poke_exit(void);
+bool kw_poke_explains(unsigned long addr, u8 value);
+u64 kw_poke_count(void);
+u64 kw_poke_overflow_count(void);
+u64 kw_poke_bytes(void);
+
+/* ftrace_site.c */
+enum kw_site_verdict {
+	KW_SITE_OK,
+	KW_SITE_BAD,
+	KW_SITE_BUSY,
+};
+
+int kw_ftrace_site_init(void);
+unsigned long kw_ftrace_site(unsigned long addr);
+enum kw_site_verdict kw_ftrace_site_check(unsigned long site, const u8 *old);
+
+/* scan.c */
+extern unsigned int kw_interval_ms;
+int kw_scan_init(void);
+void kw_scan_exit(void);
+void kw_scan_now(void);
+void kw_scan_stats(struct kw_stats *st);
+
+/* alert.c */
+int kw_alert_init(void);
+void kw_alert_exit(void);
+void kw_alert_raise(struct kw_alert *a);
+u64 kw_alert_last_seq(void);
+u64 kw_alert_drops(void);
+int kw_alert_copy_from(u64 seq, struct kw_alert *out);
+
+/* netlink.c */
+int kw_netlink_init(void);
+void kw_netlink_exit(void);
+int kw_netlink_send_alert(const struct kw_alert *a);
+
+#endif /* _KWARDEN_H */

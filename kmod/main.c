@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwarden - kernel integrity monitor: module entry points
+ *
+ * Order matters at load: the text-poke recorder starts before the baseline
+ * is taken, so that no legitimate patch can fall between the two; the
+ * scanner and the netlink family start last.  kwarden never panics the
+ * host: on any failure at load it cleans up and refuses to load.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "kwarden.h"
+
+static bool golden = true;
+module_param(golden, bool, 0444);
+MODULE_PARM_DESC(golden, "Keep a copy of watched bytes, for old bytes in alerts (default: on)");
+
+module_param_named(interval_ms, kw_interval_ms, uint, 0444);
+MODULE_PARM_DESC(interval_ms, "Period of a full verification pass in ms (default: 500, min 100)");
+
+static int __init kwarden_init(void)
+{
+	int err;
+
+	err = kw_symbols_init();
+	if (err)
+		return err;
+	err = kw_alert_init();
+	if (err)
+		return err;
+	kw_ftrace_site_init();
+	err = kw_poke_init();
+	if (err)
+		goto out_alert;
+	err = kw_regions_init(golden);
+	if (err)
+		goto out_poke;
+	err = kw_netlink_init();
+	if (err)
+		goto out_regions;
+	kw_scan_init();
+	pr_info("kwarden: watching %u region(s), baseline %llu bytes, golden copy %llu bytes\n",
+		kw_region_count(), kw_baseline_bytes(), kw_golden_bytes());
+	return 0;
+
+out_regions:
+	kw_regions_exit();
+out_poke:
+	kw_poke_exit();
+out_alert:
+	kw_alert_exit();
+	return err;
+}
+
+static void __exit kwarden_exit(void)
+{
+	kw_scan_exit();
+	kw_netlink_exit();
+	kw_regions_exit();
+	kw_poke_exit();
+	kw_alert_exit();
+	pr_info("kwarden: unloaded\n");
+}
+
+module_init(kwarden_init);
+module_exit(kwarden_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kwarden kernel integrity monitor");
+MODULE_AUTHOR("kwarden developers");

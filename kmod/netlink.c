@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwarden - the generic netlink family "kwarden"
+ *
+ * Commands: STATUS and SCAN (doit), ALERT (dump of the backlog from a
+ * sequence number).  Alerts are also multicast to the "alerts" group.
+ * Everything here needs CAP_NET_ADMIN, and the group CAP_SYS_ADMIN: alerts
+ * carry kernel addresses.
+ */
+#include <net/genetlink.h>
+
+#include "kwarden.h"
+
+static const struct nla_policy kw_nl_policy[KWARDEN_A_MAX + 1] = {
+	[KWARDEN_A_FROM_SEQ] = { .type = NLA_U64 },
+};
+
+static const struct genl_multicast_group kw_nl_groups[] = {
+	{ .name = KWARDEN_GENL_MCGRP, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
+static struct genl_family kw_nl_family;
+
+static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
+{
+	if (nla_put_u64_64bit(skb, KWARDEN_A_SEQ, a->seq, KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_TIME_NS, a->time_ns,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u32(skb, KWARDEN_A_KIND, a->kind) ||
+	    nla_put_u32(skb, KWARDEN_A_SEVERITY, a->severity) ||
+	    nla_put_u32(skb, KWARDEN_A_ACTION, a->action) ||
+	    nla_put_string(skb, KWARDEN_A_MODULE, a->module) ||
+	    nla_put_string(skb, KWARDEN_A_REGION, a->region ?: "") ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ADDR, a->addr, KWARDEN_A_UNSPEC) ||
+	    nla_put_string(skb, KWARDEN_A_SYMBOL, a->symbol) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_OFFSET, a->offset,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u32(skb, KWARDEN_A_LEN, a->len) ||
+	    nla_put(skb, KWARDEN_A_OLD, KW_BYTES_LEN, a->old) ||
+	    nla_put(skb, KWARDEN_A_NEW, KW_BYTES_LEN, a->new))
+		return -EMSGSIZE;
+	if (a->target &&
+	    (nla_put_u64_64bit(skb, KWARDEN_A_TARGET, a->target,
+			       KWARDEN_A_UNSPEC) ||
+	     nla_put_string(skb, KWARDEN_A_TARGET_SYM, a->target_sym)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Called with the alert lock held, from process context. */
+int kw_netlink_send_alert(const struct kw_alert *a)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &kw_nl_family, 0, KWARDEN_CMD_ALERT);
+	if (!hdr || kw_nl_put_alert(skb, a)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	err = genlmsg_multicast(&kw_nl_family, skb, 0, 0, GFP_KERNEL);
+	return err;
+}
+
+static int kw_nl_put_status(struct sk_buff *skb)
+{
+	struct kw_region *r = kw_region_get(0);
+	struct kw_stats st;
+	u32 pages = 0;
+	unsigned int i;
+
+	kw_scan_stats(&st);
+	for (i = 0; i < kw_region_count(); i++)
+		pages += kw_region_get(i)->npages;
+	if (nla_put_u32(skb, KWARDEN_A_ST_REGIONS, kw_region_count()) ||
+	    nla_put_u32(skb, KWARDEN_A_ST_PAGES, pages) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_SCANS, st.scans,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_VIOLATIONS, st.violations,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_ALERTS, kw_alert_last_seq(),
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_DROPS, kw_alert_drops(),
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_POKES, kw_poke_count(),
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_EXPLAINED, st.explained,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_BASELINE_BYTES,
+			      kw_baseline_bytes(), KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_GOLDEN_BYTES,
+			      kw_golden_bytes(), KWARDEN_A_UNSPEC) ||
+	    nla_put_u32(skb, KWARDEN_A_ST_INTERVAL_MS, kw_interval_ms) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_LAST_SCAN_NS, st.last_scan_ns,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u32(skb, KWARDEN_A_ST_STATE, KW_STATE_ACTIVE) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_POKE_OVERFLOWS,
+			      kw_poke_overflow_count(), KWARDEN_A_UNSPEC))
+		return -EMSGSIZE;
+	if (r && (nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_START, r->start,
+				    KWARDEN_A_UNSPEC) ||
+		  nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_END, r->end,
+				    KWARDEN_A_UNSPEC)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kw_nl_reply_status(struct genl_info *info, u8 cmd)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &kw_nl_family, 0, cmd);
+	if (!hdr || kw_nl_put_status(skb)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+static int kw_nl_status(struct sk_buff *skb, struct genl_info *info)
+{
+	return kw_nl_reply_status(info, KWARDEN_CMD_STATUS);
+}
+
+static int kw_nl_scan(struct sk_buff *skb, struct genl_info *info)
+{
+	kw_scan_now();
+	return kw_nl_reply_status(info, KWARDEN_CMD_SCAN);
+}
+
+/* Dump the backlog; cb->args[0] holds the next sequence number wanted. */
+static int kw_nl_dump_alerts(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_info *info = genl_info_dump(cb);
+	struct kw_alert a;
+	void *hdr;
+
+	if (!cb->args[0]) {
+		cb->args[0] = 1;
+		if (info->attrs[KWARDEN_A_FROM_SEQ])
+			cb->args[0] = nla_get_u64(info->attrs[KWARDEN_A_FROM_SEQ]);
+	}
+	while (!kw_alert_copy_from(cb->args[0], &a)) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &kw_nl_family,
+				  NLM_F_MULTI, KWARDEN_CMD_ALERT);
+		if (!hdr)
+			break;
+		if (kw_nl_put_alert(skb, &a)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = a.seq + 1;
+	}
+	return skb->len;
+}
+
+static const struct genl_small_ops kw_nl_ops[] = {
+	{
+		.cmd = KWARDEN_CMD_STATUS,
+		.doit = kw_nl_status,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KWARDEN_CMD_SCAN,
+		.doit = kw_nl_scan,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KWARDEN_CMD_ALERT,
+		.dumpit = kw_nl_dump_alerts,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family kw_nl_family __ro_after_init = {
+	.name = KWARDEN_GENL_NAME,
+	.version = KWARDEN_GENL_VERSION,
+	.maxattr = KWARDEN_A_MAX,
+	.policy = kw_nl_policy,
+	.module = THIS_MODULE,
+	.small_ops = kw_nl_ops,
+	.n_small_ops = ARRAY_SIZE(kw_nl_ops),
+	.resv_start_op = KWARDEN_CMD_ALERT + 1,
+	.mcgrps = kw_nl_groups,
+	.n_mcgrps = ARRAY_SIZE(kw_nl_groups),
+};
+
+int kw_netlink_init(void)
+{
+	return genl_register_family(&kw_nl_family);
+}
+
+void kw_netlink_exit(void)
+{
+	genl_unregister_family(&kw_nl_family);
+}

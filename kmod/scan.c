@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwarden - verification of the watched regions
+ *
+ * A pass hashes every page of every region.  A page whose hash differs from
+ * the one expected is compared with the golden copy byte by byte; each
+ * differing byte must have been written there by a recorded text poke
+ * (poke.c).  When all of them are, the page's new hash becomes the expected
+ * one: the change was explained byte for byte, not accepted wholesale.
+ * Otherwise one alert is raised for the page, and raised again only if the
+ * unexplained bytes change again.
+ */
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/workqueue.h>
+
+#include "kwarden.h"
+
+unsigned int kw_interval_ms = 500;
+
+static DEFINE_MUTEX(kw_scan_lock);
+static struct kw_stats kw_stats;
+static struct delayed_work kw_scan_work;
+static bool kw_scan_stopping;
+
+/* A rel32 jmp or call written at the changed address names the hook. */
+static void kw_decode_branch(struct kw_alert *a, unsigned int at)
+{
+	s32 rel;
+
+	if (at + 5 > KW_BYTES_LEN || (a->new[at] != 0xe8 && a->new[at] != 0xe9))
+		return;
+	memcpy(&rel, &a->new[at + 1], sizeof(rel));
+	a->target = a->addr + 5 + rel;
+}
+
+/*
+ * Alert on the first unexplained byte at @addr.  The old and new windows
+ * start at @addr (earlier only at the very end of the region).
+ */
+static void kw_report(struct kw_region *r, unsigned long addr)
+{
+	unsigned long base = min(addr, r->end - KW_BYTES_LEN);
+	struct kw_alert a = {
+		.kind = r->kind,
+		.action = KW_ACTION_logged,
+		.region = r->name,
+		.addr = addr,
+	};
+	char owner[KW_NAME_LEN];
+	unsigned int i;
+	u64 off;
+
+	memcpy(a.new, (void *)base, KW_BYTES_LEN);
+	memcpy(a.old, r->golden + (base - r->start), KW_BYTES_LEN);
+	for (i = 0; i < KW_BYTES_LEN; i++)
+		if (a.old[i] != a.new[i])
+			a.len++;
+	kw_describe(addr, a.symbol, sizeof(a.symbol), &a.offset,
+		    a.module, sizeof(a.module));
+	kw_decode_branch(&a, addr - base);
+	if (!a.target)
+		goto out;
+	kw_describe(a.target, a.target_sym, sizeof(a.target_sym), &off,
+		    owner, sizeof(owner));
+	/* the owner of the hook is who to blame for a patched core text */
+	if (owner[0])
+		strscpy(a.module, owner, sizeof(a.module));
+out:
+	kw_alert_raise(&a);
+}
+
+/* Result of checking one changed page. */
+struct kw_page_check {
+	unsigned long first;	/* first unexplained byte, or 0 */
+	u64 sig;		/* signature of all unexplained bytes */
+	bool busy;		/* an ftrace site is being patched */
+};
+
+static void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v)
+{
+	if (!c->first)
+		c->first = addr;
+	c->sig = c->sig * 31 + addr * 257 + v + 1;
+}
+
+/*
+ * Check the byte at @addr, which differs from its baseline.  Returns how
+ * many bytes were checked: a whole ftrace site at once, otherwise one.
+ */
+static size_t kw_check_byte(struct kw_region *r, unsigned long addr, u8 v,
+			    struct kw_page_check *c)
+{
+	unsigned long site = kw_ftrace_site(addr);
+
+	if (!site) {
+		if (!kw_poke_explains(addr, v))
+			kw_unexplained(c, addr, v);
+		return 1;
+	}
+	if (site < r->start || site + 5 > r->end) {
+		kw_unexplained(c, addr, v);
+		return 1;
+	}
+	switch (kw_ftrace_site_check(site, r->golden + (site - r->start))) {
+	case KW_SITE_OK:
+		break;
+	case KW_SITE_BUSY:
+		c->busy = true;
+		break;
+	case KW_SITE_BAD:
+		kw_unexplained(c, site, READ_ONCE(*(u8 *)site));
+		break;
+	}
+	return site + 5 - addr;
+}
+
+static void kw_check_page(struct kw_region *r, unsigned int pg,
+			  struct kw_page_check *c)
+{
+	unsigned long start = r->start + pg * KW_PAGE_SIZE;
+	size_t len = min(KW_PAGE_SIZE, r->end - start);
+	const u8 *cur = (const u8 *)start;
+	const u8 *old = r->golden + pg * KW_PAGE_SIZE;
+	size_t i = 0;
+
+	memset(c, 0, sizeof(*c));
+	while (i < len) {
+		u8 v = READ_ONCE(cur[i]);
+
+		if (v == old[i]) {
+			i++;
+			continue;
+		}
+		i += kw_check_byte(r, start + i, v, c);
+	}
+}
+
+static void kw_scan_page(struct kw_region *r, unsigned int pg)
+{
+	unsigned long start = r->start + pg * KW_PAGE_SIZE;
+	size_t len = min(KW_PAGE_SIZE, r->end - start);
+	u64 h = kw_page_hash((void *)start, len);
+	struct kw_page_check c;
+
+	if (h == r->expected[pg]) {
+		if (unlikely(r->alerted[pg]))
+			r->alerted[pg] = 0;
+		return;
+	}
+	if (!r->golden)
+		return;	/* hash-only mode: kept for a future digest path */
+
+	kw_check_page(r, pg, &c);
+	if (!c.first) {
+		/* busy pages are checked again on the next pass */
+		if (!c.busy) {
+			r->expected[pg] = h;
+			r->alerted[pg] = 0;
+			kw_stats.explained++;
+		}
+		return;
+	}
+	if (c.sig == r->alerted[pg])
+		return;
+	r->alerted[pg] = c.sig;
+	kw_stats.violations++;
+	kw_report(r, c.first);
+}
+
+static void kw_scan_pass(void)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned int i, pg;
+
+	mutex_lock(&kw_scan_lock);
+	for (i = 0; i < kw_region_count(); i++) {
+		struct kw_region *r = kw_region_get(i);
+
+		for (pg = 0; pg < r->npages; pg++) {
+			kw_scan_page(r, pg);
+			if (!(pg % 64))
+				cond_resched();
+		}
+	}
+	kw_stats.scans++;
+	kw_stats.last_scan_ns = ktime_get_ns() - t0;
+	mutex_unlock(&kw_scan_lock);
+}
+
+static void kw_scan_fn(struct work_struct *work)
+{
+	kw_scan_pass();
+	if (!READ_ONCE(kw_scan_stopping))
+		queue_delayed_work(system_unbound_wq, &kw_scan_work,
+				   msecs_to_jiffies(kw_interval_ms));
+}
+
+void kw_scan_now(void)
+{
+	kw_scan_pass();
+}
+
+void kw_scan_stats(struct kw_stats *st)
+{
+	mutex_lock(&kw_scan_lock);
+	*st = kw_stats;
+	mutex_unlock(&kw_scan_lock);
+}
+
+int kw_scan_init(void)
+{
+	if (kw_interval_ms < 100)
+		kw_interval_ms = 100;
+	INIT_DELAYED_WORK(&kw_scan_work, kw_scan_fn);
+	queue_delayed_work(system_unbound_wq, &kw_scan_work,
+			   msecs_to_jiffies(kw_interval_ms));
+	return 0;
+}
+
+void kw_scan_exit(void)
+{
+	WRITE_ONCE(kw_scan_stopping, true);
+	cancel_delayed_work_sync(&kw_scan_work);
+}
