@@ -53,7 +53,7 @@ UNIT_BINS	:= $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 VMTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(VMTEST_SRC))
 STAGE		:= $(BUILD)/stage
 
-.PHONY: all deps kmod bpf userspace selftests stage check unit vmtest demo \
+.PHONY: all deps kmod bpf userspace selftests selftests-modules stage check unit vmtest demo \
 	lint bench install clean help
 
 all: kmod bpf userspace selftests stage

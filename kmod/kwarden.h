@@ -17,10 +17,24 @@
 
 #define KW_PAGE_SIZE	4096UL
 
+/* A named part of a region with an alert kind of its own. */
+struct kw_table {
+	const char *name;	/* "sys_call_table", "ro_after_init" */
+	enum kw_kind kind;
+	unsigned long start;
+	unsigned long end;	/* exclusive */
+	unsigned int entry;	/* bytes a slot, 0: not a table of pointers */
+};
+
+#define KW_MAX_TABLES	4
+
 /* A watched range of kernel memory with per-page hashes. */
 struct kw_region {
-	const char *name;	/* "core_text" */
+	const char *name;	/* "core_text", "core_rodata" */
 	enum kw_kind kind;	/* alert kind for an unexplained change */
+	bool text;		/* code: text pokes and ftrace explain changes */
+	unsigned int ntables;
+	struct kw_table tables[KW_MAX_TABLES];
 	unsigned long start;
 	unsigned long end;	/* exclusive */
 	unsigned int npages;
@@ -40,6 +54,7 @@ struct kw_alert {
 	u64 addr;
 	u64 offset;
 	u64 target;
+	s64 slot;		/* table slot, or -1 */
 	const char *region;
 	char module[KW_NAME_LEN];
 	char symbol[KW_SYM_LEN];
@@ -66,6 +81,8 @@ int kw_regions_init(bool golden);
 void kw_regions_exit(void);
 unsigned int kw_region_count(void);
 struct kw_region *kw_region_get(unsigned int i);
+const struct kw_table *kw_region_table(const struct kw_region *r,
+				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
 u64 kw_baseline_bytes(void);
 u64 kw_golden_bytes(void);

@@ -44,6 +44,8 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 			       KWARDEN_A_UNSPEC) ||
 	     nla_put_string(skb, KWARDEN_A_TARGET_SYM, a->target_sym)))
 		return -EMSGSIZE;
+	if (a->slot >= 0 && nla_put_u32(skb, KWARDEN_A_SLOT, a->slot))
+		return -EMSGSIZE;
 	return 0;
 }
 

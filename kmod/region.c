@@ -12,10 +12,11 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/xxhash.h>
+#include <asm/unistd.h>
 
 #include "kwarden.h"
 
-static struct kw_region kw_regions[1];
+static struct kw_region kw_regions[2];
 static unsigned int kw_nregions;
 
 u64 kw_page_hash(const void *page, size_t len)
@@ -63,14 +64,15 @@ static int kw_region_baseline(struct kw_region *r, bool golden)
 	return 0;
 }
 
-static int kw_region_add(const char *name, enum kw_kind kind,
-			 const char *start_sym, const char *end_sym, bool golden)
+static struct kw_region *kw_region_add(const char *name, enum kw_kind kind,
+					const char *start_sym,
+					const char *end_sym, bool golden)
 {
 	struct kw_region *r = &kw_regions[kw_nregions];
 	int err;
 
 	if (kw_nregions >= ARRAY_SIZE(kw_regions))
-		return -ENOSPC;
+		return ERR_PTR(-ENOSPC);
 	r->name = name;
 	r->kind = kind;
 	r->start = kw_lookup_name(start_sym);
@@ -78,21 +80,77 @@ static int kw_region_add(const char *name, enum kw_kind kind,
 	if (!r->start || r->end <= r->start) {
 		pr_err("kwarden: cannot find %s bounds (%s..%s)\n",
 		       name, start_sym, end_sym);
-		return -ENOENT;
+		return ERR_PTR(-ENOENT);
 	}
 	err = kw_region_baseline(r, golden);
 	if (err) {
 		kw_region_free(r);
-		return err;
+		return ERR_PTR(err);
 	}
 	kw_nregions++;
-	return 0;
+	return r;
+}
+
+/*
+ * Name a part of @r.  @nslots > 0 makes it a table of pointers of that
+ * many slots starting at @start_sym; otherwise it spans to @end_sym.  A
+ * table outside the region (or not in this kernel) is left out.
+ */
+static void kw_table_add(struct kw_region *r, const char *name,
+			 enum kw_kind kind, const char *start_sym,
+			 const char *end_sym, unsigned int nslots)
+{
+	struct kw_table *t = &r->tables[r->ntables];
+
+	if (r->ntables >= KW_MAX_TABLES)
+		return;
+	t->name = name;
+	t->kind = kind;
+	t->start = kw_lookup_name(start_sym);
+	t->entry = nslots ? sizeof(void *) : 0;
+	t->end = nslots ? t->start + nslots * sizeof(void *) :
+		 kw_lookup_name(end_sym);
+	if (!t->start || t->end <= t->start || t->start < r->start ||
+	    t->end > r->end)
+		return;
+	r->ntables++;
+}
+
+const struct kw_table *kw_region_table(const struct kw_region *r,
+				       unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->ntables; i++)
+		if (addr >= r->tables[i].start && addr < r->tables[i].end)
+			return &r->tables[i];
+	return NULL;
 }
 
 int kw_regions_init(bool golden)
 {
-	return kw_region_add("core_text", KW_KIND_kernel_text_modified,
-			     "_stext", "_etext", golden);
+	struct kw_region *r;
+
+	r = kw_region_add("core_text", KW_KIND_kernel_text_modified,
+			  "_stext", "_etext", golden);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	r->text = true;
+
+	/* on x86-64, .rodata holds the ro_after_init section too */
+	r = kw_region_add("core_rodata", KW_KIND_kernel_rodata_modified,
+			  "__start_rodata", "__end_rodata", golden);
+	if (IS_ERR(r)) {
+		kw_regions_exit();
+		return PTR_ERR(r);
+	}
+	kw_table_add(r, "sys_call_table", KW_KIND_syscall_table_modified,
+		     "sys_call_table", NULL, NR_syscalls);
+	kw_table_add(r, "ia32_sys_call_table", KW_KIND_syscall_table_modified,
+		     "ia32_sys_call_table", NULL, IA32_NR_syscalls);
+	kw_table_add(r, "ro_after_init", KW_KIND_ro_after_init_modified,
+		     "__start_ro_after_init", "__end_ro_after_init", 0);
+	return 0;
 }
 
 void kw_regions_exit(void)

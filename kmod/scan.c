@@ -36,36 +36,59 @@ static void kw_decode_branch(struct kw_alert *a, unsigned int at)
 	a->target = a->addr + 5 + rel;
 }
 
+/* Where an alert's window starts, and what it says of a table slot. */
+static unsigned long kw_window(struct kw_region *r, unsigned long addr,
+			       struct kw_alert *a)
+{
+	const struct kw_table *t = kw_region_table(r, addr);
+	unsigned long base = addr;
+
+	if (t) {
+		a->kind = t->kind;
+		if (t->entry) {
+			a->slot = (addr - t->start) / t->entry;
+			base = t->start + a->slot * t->entry;
+		}
+	}
+	return min(base, r->end - KW_BYTES_LEN);
+}
+
 /*
  * Alert on the first unexplained byte at @addr.  The old and new windows
- * start at @addr (earlier only at the very end of the region).
+ * start at @addr, or at the start of its table slot (earlier only at the
+ * very end of the region).  A jmp/call in text, or the pointer in a slot,
+ * is decoded: its target's owner is the module to blame.
  */
 static void kw_report(struct kw_region *r, unsigned long addr)
 {
-	unsigned long base = min(addr, r->end - KW_BYTES_LEN);
 	struct kw_alert a = {
 		.kind = r->kind,
 		.action = KW_ACTION_logged,
 		.region = r->name,
-		.addr = addr,
+		.slot = -1,
 	};
+	unsigned long base = kw_window(r, addr, &a);
 	char owner[KW_NAME_LEN];
 	unsigned int i;
 	u64 off;
 
+	a.addr = base;
 	memcpy(a.new, (void *)base, KW_BYTES_LEN);
 	memcpy(a.old, r->golden + (base - r->start), KW_BYTES_LEN);
 	for (i = 0; i < KW_BYTES_LEN; i++)
 		if (a.old[i] != a.new[i])
 			a.len++;
-	kw_describe(addr, a.symbol, sizeof(a.symbol), &a.offset,
+	kw_describe(base, a.symbol, sizeof(a.symbol), &a.offset,
 		    a.module, sizeof(a.module));
-	kw_decode_branch(&a, addr - base);
+	if (a.slot >= 0)
+		memcpy(&a.target, a.new, sizeof(void *));
+	else if (r->text)
+		kw_decode_branch(&a, 0);
 	if (!a.target)
 		goto out;
 	kw_describe(a.target, a.target_sym, sizeof(a.target_sym), &off,
 		    owner, sizeof(owner));
-	/* the owner of the hook is who to blame for a patched core text */
+	/* the owner of the hook is who to blame for patched core memory */
 	if (owner[0])
 		strscpy(a.module, owner, sizeof(a.module));
 out:
@@ -93,8 +116,13 @@ static void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v)
 static size_t kw_check_byte(struct kw_region *r, unsigned long addr, u8 v,
 			    struct kw_page_check *c)
 {
-	unsigned long site = kw_ftrace_site(addr);
+	unsigned long site;
 
+	if (!r->text) {
+		kw_unexplained(c, addr, v);
+		return 1;
+	}
+	site = kw_ftrace_site(addr);
 	if (!site) {
 		if (!kw_poke_explains(addr, v))
 			kw_unexplained(c, addr, v);

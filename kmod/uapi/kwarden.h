@@ -122,14 +122,15 @@ enum kwarden_attr {
 	KWARDEN_A_ACTION,	/* u32: enum kw_action */
 	KWARDEN_A_MODULE,	/* string: owning or offending module */
 	KWARDEN_A_REGION,	/* string: "core_text", ... */
-	KWARDEN_A_ADDR,		/* u64: first differing address */
+	KWARDEN_A_ADDR,		/* u64: first differing byte, or its slot */
 	KWARDEN_A_SYMBOL,	/* string: symbol name */
 	KWARDEN_A_OFFSET,	/* u64: offset in the symbol */
 	KWARDEN_A_LEN,		/* u32: bytes that differ in the window */
-	KWARDEN_A_OLD,		/* binary: KW_BYTES_LEN baseline bytes */
-	KWARDEN_A_NEW,		/* binary: KW_BYTES_LEN current bytes */
-	KWARDEN_A_TARGET,	/* u64: branch target decoded from NEW */
+	KWARDEN_A_OLD,		/* binary: KW_BYTES_LEN baseline bytes at ADDR */
+	KWARDEN_A_NEW,		/* binary: KW_BYTES_LEN current bytes at ADDR */
+	KWARDEN_A_TARGET,	/* u64: jmp/call target or slot pointer in NEW */
 	KWARDEN_A_TARGET_SYM,	/* string: symbol of the branch target */
+	KWARDEN_A_SLOT,		/* u32: slot in a named table (table = SYMBOL) */
 	/* status */
 	KWARDEN_A_ST_REGIONS,	/* u32: regions baselined */
 	KWARDEN_A_ST_PAGES,	/* u32: pages baselined */

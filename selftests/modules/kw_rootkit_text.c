@@ -92,7 +92,7 @@ static int __init kw_rootkit_init(void)
 	err = kw_write(kw_site, jmp, sizeof(jmp));
 	if (err)
 		return err;
-	pr_info("kw_rootkit_text: hooked %s at %px via %s\n", target, kw_site,
+	pr_info("kw_rootkit_text: hooked %s at %pS via %s\n", target, kw_site,
 		mode);
 	return 0;
 }
