@@ -10,6 +10,7 @@
 #define _KWARDEN_H
 
 #include <linux/types.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 
 #include "uapi/kwarden.h"
@@ -30,7 +31,10 @@ struct kw_table {
 
 /* A watched range of kernel memory with per-page hashes. */
 struct kw_region {
-	const char *name;	/* "core_text", "core_rodata" */
+	struct list_head node;
+	char name[24];		/* "core_text", "core_rodata", "module_text" */
+	char owner[KW_NAME_LEN];/* the module whose memory this is, or "" */
+	const void *mod;	/* its struct module, only compared */
 	enum kw_kind kind;	/* alert kind for an unexplained change */
 	bool text;		/* code: text pokes and ftrace explain changes */
 	unsigned int ntables;
@@ -55,7 +59,7 @@ struct kw_alert {
 	u64 offset;
 	u64 target;
 	s64 slot;		/* table slot, or -1 */
-	const char *region;
+	char region[24];
 	char module[KW_NAME_LEN];
 	char symbol[KW_SYM_LEN];
 	char target_sym[KW_SYM_LEN];
@@ -68,6 +72,7 @@ struct kw_stats {
 	u64 violations;
 	u64 explained;
 	u64 last_scan_ns;
+	u64 total_scan_ns;
 };
 
 /* symbols.c */
@@ -77,15 +82,29 @@ void kw_describe(unsigned long addr, char *sym, size_t len, u64 *offset,
 		 char *module, size_t mlen);
 
 /* region.c */
+struct kw_totals {
+	u32 regions;
+	u32 pages;
+	u64 baseline_bytes;	/* hashes and poke records */
+	u64 golden_bytes;	/* copies of watched bytes */
+};
+
+extern struct mutex kw_region_lock;
 int kw_regions_init(bool golden);
 void kw_regions_exit(void);
-unsigned int kw_region_count(void);
-struct kw_region *kw_region_get(unsigned int i);
+struct list_head *kw_regions(void);
+struct kw_region *kw_region_new(const char *name, enum kw_kind kind,
+				unsigned long start, unsigned long end,
+				bool text);
+void kw_region_del(struct kw_region *r);
+void kw_region_totals(struct kw_totals *t);
 const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
-u64 kw_baseline_bytes(void);
-u64 kw_golden_bytes(void);
+
+/* modwatch.c */
+int kw_modwatch_init(void);
+void kw_modwatch_exit(void);
 
 /* poke.c */
 int kw_poke_init(void);

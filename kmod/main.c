@@ -19,6 +19,17 @@ MODULE_PARM_DESC(golden, "Keep a copy of watched bytes, for old bytes in alerts 
 module_param_named(interval_ms, kw_interval_ms, uint, 0444);
 MODULE_PARM_DESC(interval_ms, "Period of a full verification pass in ms (default: 500, min 100)");
 
+static void __init kw_report_size(void)
+{
+	struct kw_totals t;
+
+	mutex_lock(&kw_region_lock);
+	kw_region_totals(&t);
+	mutex_unlock(&kw_region_lock);
+	pr_info("kwarden: watching %u regions, %u pages: baseline %llu bytes, golden copy %llu bytes\n",
+		t.regions, t.pages, t.baseline_bytes, t.golden_bytes);
+}
+
 static int __init kwarden_init(void)
 {
 	int err;
@@ -39,10 +50,15 @@ static int __init kwarden_init(void)
 	err = kw_netlink_init();
 	if (err)
 		goto out_regions;
+	err = kw_modwatch_init();
+	if (err)
+		goto out_netlink;
 	kw_scan_init();
-	pr_info("kwarden: watching %u region(s), baseline %llu bytes, golden copy %llu bytes\n",
-		kw_region_count(), kw_baseline_bytes(), kw_golden_bytes());
+	kw_report_size();
 	return 0;
+
+out_netlink:
+	kw_netlink_exit();
 
 out_regions:
 	kw_regions_exit();
@@ -56,6 +72,7 @@ out_alert:
 static void __exit kwarden_exit(void)
 {
 	kw_scan_exit();
+	kw_modwatch_exit();
 	kw_netlink_exit();
 	kw_regions_exit();
 	kw_poke_exit();

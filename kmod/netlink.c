@@ -30,7 +30,7 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 	    nla_put_u32(skb, KWARDEN_A_SEVERITY, a->severity) ||
 	    nla_put_u32(skb, KWARDEN_A_ACTION, a->action) ||
 	    nla_put_string(skb, KWARDEN_A_MODULE, a->module) ||
-	    nla_put_string(skb, KWARDEN_A_REGION, a->region ?: "") ||
+	    nla_put_string(skb, KWARDEN_A_REGION, a->region) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ADDR, a->addr, KWARDEN_A_UNSPEC) ||
 	    nla_put_string(skb, KWARDEN_A_SYMBOL, a->symbol) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_OFFSET, a->offset,
@@ -71,16 +71,23 @@ int kw_netlink_send_alert(const struct kw_alert *a)
 
 static int kw_nl_put_status(struct sk_buff *skb)
 {
-	struct kw_region *r = kw_region_get(0);
+	unsigned long text_start = 0, text_end = 0;
+	struct kw_totals t;
+	struct kw_region *r;
 	struct kw_stats st;
-	u32 pages = 0;
-	unsigned int i;
 
 	kw_scan_stats(&st);
-	for (i = 0; i < kw_region_count(); i++)
-		pages += kw_region_get(i)->npages;
-	if (nla_put_u32(skb, KWARDEN_A_ST_REGIONS, kw_region_count()) ||
-	    nla_put_u32(skb, KWARDEN_A_ST_PAGES, pages) ||
+	mutex_lock(&kw_region_lock);
+	kw_region_totals(&t);
+	r = list_first_entry_or_null(kw_regions(), struct kw_region, node);
+	if (r) {
+		text_start = r->start;
+		text_end = r->end;
+	}
+	mutex_unlock(&kw_region_lock);
+
+	if (nla_put_u32(skb, KWARDEN_A_ST_REGIONS, t.regions) ||
+	    nla_put_u32(skb, KWARDEN_A_ST_PAGES, t.pages) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_SCANS, st.scans,
 			      KWARDEN_A_UNSPEC) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_VIOLATIONS, st.violations,
@@ -94,20 +101,21 @@ static int kw_nl_put_status(struct sk_buff *skb)
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_EXPLAINED, st.explained,
 			      KWARDEN_A_UNSPEC) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_BASELINE_BYTES,
-			      kw_baseline_bytes(), KWARDEN_A_UNSPEC) ||
-	    nla_put_u64_64bit(skb, KWARDEN_A_ST_GOLDEN_BYTES,
-			      kw_golden_bytes(), KWARDEN_A_UNSPEC) ||
+			      t.baseline_bytes, KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_GOLDEN_BYTES, t.golden_bytes,
+			      KWARDEN_A_UNSPEC) ||
 	    nla_put_u32(skb, KWARDEN_A_ST_INTERVAL_MS, kw_interval_ms) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_LAST_SCAN_NS, st.last_scan_ns,
 			      KWARDEN_A_UNSPEC) ||
 	    nla_put_u32(skb, KWARDEN_A_ST_STATE, KW_STATE_ACTIVE) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_POKE_OVERFLOWS,
-			      kw_poke_overflow_count(), KWARDEN_A_UNSPEC))
-		return -EMSGSIZE;
-	if (r && (nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_START, r->start,
-				    KWARDEN_A_UNSPEC) ||
-		  nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_END, r->end,
-				    KWARDEN_A_UNSPEC)))
+			      kw_poke_overflow_count(), KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_SCAN_NS_TOTAL,
+			      st.total_scan_ns, KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_START, text_start,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_END, text_end,
+			      KWARDEN_A_UNSPEC))
 		return -EMSGSIZE;
 	return 0;
 }

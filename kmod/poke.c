@@ -38,6 +38,7 @@ static u64 kw_poke_writes;
 static u64 kw_poke_overflows;
 static DEFINE_RAW_SPINLOCK(kw_poke_lock);
 static unsigned long kw_text_start, kw_text_end, kw_memcpy_fn;
+static void *(*kw_module_text)(unsigned long addr);
 
 static unsigned int kw_slot(unsigned long addr)
 {
@@ -106,7 +107,8 @@ static int kw_poke_pre(struct kprobe *kp, struct pt_regs *regs)
 	const u8 *src = (const u8 *)KW_POKE_ARG_SRC(regs);
 	size_t len = KW_POKE_ARG_LEN(regs);
 
-	if (addr + len <= kw_text_start || addr >= kw_text_end)
+	if ((addr + len <= kw_text_start || addr >= kw_text_end) &&
+	    !(kw_module_text && kw_module_text(addr)))
 		return 0;
 	/* ftrace sites are verified as sites, see ftrace_site.c */
 	if (kw_ftrace_site(addr) && kw_ftrace_site(addr + len - 1))
@@ -169,6 +171,8 @@ int kw_poke_init(void)
 	kw_text_start = kw_lookup_name("_stext");
 	kw_text_end = kw_lookup_name("_etext");
 	kw_memcpy_fn = kw_lookup_name("text_poke_memcpy");
+	/* __module_text_address() wants preemption off: kprobe handlers are */
+	kw_module_text = (void *)kw_lookup_name("__module_text_address");
 	if (!kw_text_start || !kw_text_end)
 		return -ENOENT;
 	kw_pokes = vzalloc(kw_poke_bytes());

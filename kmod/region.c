@@ -16,8 +16,10 @@
 
 #include "kwarden.h"
 
-static struct kw_region kw_regions[2];
-static unsigned int kw_nregions;
+/* All regions; the scanner and module notifier hold kw_region_lock. */
+static LIST_HEAD(kw_region_list);
+DEFINE_MUTEX(kw_region_lock);
+static bool kw_golden;
 
 u64 kw_page_hash(const void *page, size_t len)
 {
@@ -36,7 +38,7 @@ static void kw_region_free(struct kw_region *r)
 	kvfree(r->expected);
 	kvfree(r->alerted);
 	vfree(r->golden);
-	memset(r, 0, sizeof(*r));
+	kfree(r);
 }
 
 static int kw_region_baseline(struct kw_region *r, bool golden)
@@ -64,30 +66,54 @@ static int kw_region_baseline(struct kw_region *r, bool golden)
 	return 0;
 }
 
-static struct kw_region *kw_region_add(const char *name, enum kw_kind kind,
-					const char *start_sym,
-					const char *end_sym, bool golden)
+/*
+ * Baseline [@start, @end) as a new region and add it to the list.  The
+ * caller holds kw_region_lock.
+ */
+struct kw_region *kw_region_new(const char *name, enum kw_kind kind,
+				unsigned long start, unsigned long end,
+				bool text)
 {
-	struct kw_region *r = &kw_regions[kw_nregions];
+	struct kw_region *r;
 	int err;
 
-	if (kw_nregions >= ARRAY_SIZE(kw_regions))
-		return ERR_PTR(-ENOSPC);
-	r->name = name;
-	r->kind = kind;
-	r->start = kw_lookup_name(start_sym);
-	r->end = kw_lookup_name(end_sym);
-	if (!r->start || r->end <= r->start) {
-		pr_err("kwarden: cannot find %s bounds (%s..%s)\n",
-		       name, start_sym, end_sym);
+	if (!start || end <= start)
 		return ERR_PTR(-ENOENT);
-	}
-	err = kw_region_baseline(r, golden);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	strscpy(r->name, name, sizeof(r->name));
+	r->kind = kind;
+	r->text = text;
+	r->start = start;
+	r->end = end;
+	err = kw_region_baseline(r, kw_golden);
 	if (err) {
 		kw_region_free(r);
 		return ERR_PTR(err);
 	}
-	kw_nregions++;
+	list_add_tail(&r->node, &kw_region_list);
+	return r;
+}
+
+/* Unlink and free @r; the caller holds kw_region_lock. */
+void kw_region_del(struct kw_region *r)
+{
+	list_del(&r->node);
+	kw_region_free(r);
+}
+
+static struct kw_region *kw_region_add(const char *name, enum kw_kind kind,
+					const char *start_sym,
+					const char *end_sym, bool text)
+{
+	struct kw_region *r;
+
+	r = kw_region_new(name, kind, kw_lookup_name(start_sym),
+			  kw_lookup_name(end_sym), text);
+	if (IS_ERR(r))
+		pr_err("kwarden: cannot watch %s (%s..%s): %ld\n",
+		       name, start_sym, end_sym, PTR_ERR(r));
 	return r;
 }
 
@@ -130,19 +156,22 @@ const struct kw_table *kw_region_table(const struct kw_region *r,
 int kw_regions_init(bool golden)
 {
 	struct kw_region *r;
+	int err = 0;
 
+	kw_golden = golden;
+	mutex_lock(&kw_region_lock);
 	r = kw_region_add("core_text", KW_KIND_kernel_text_modified,
-			  "_stext", "_etext", golden);
-	if (IS_ERR(r))
-		return PTR_ERR(r);
-	r->text = true;
-
+			  "_stext", "_etext", true);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
 	/* on x86-64, .rodata holds the ro_after_init section too */
 	r = kw_region_add("core_rodata", KW_KIND_kernel_rodata_modified,
-			  "__start_rodata", "__end_rodata", golden);
+			  "__start_rodata", "__end_rodata", false);
 	if (IS_ERR(r)) {
-		kw_regions_exit();
-		return PTR_ERR(r);
+		err = PTR_ERR(r);
+		goto out;
 	}
 	kw_table_add(r, "sys_call_table", KW_KIND_syscall_table_modified,
 		     "sys_call_table", NULL, NR_syscalls);
@@ -150,42 +179,40 @@ int kw_regions_init(bool golden)
 		     "ia32_sys_call_table", NULL, IA32_NR_syscalls);
 	kw_table_add(r, "ro_after_init", KW_KIND_ro_after_init_modified,
 		     "__start_ro_after_init", "__end_ro_after_init", 0);
-	return 0;
+out:
+	mutex_unlock(&kw_region_lock);
+	if (err)
+		kw_regions_exit();
+	return err;
 }
 
 void kw_regions_exit(void)
 {
-	while (kw_nregions)
-		kw_region_free(&kw_regions[--kw_nregions]);
+	struct kw_region *r, *tmp;
+
+	mutex_lock(&kw_region_lock);
+	list_for_each_entry_safe(r, tmp, &kw_region_list, node)
+		kw_region_del(r);
+	mutex_unlock(&kw_region_lock);
 }
 
-unsigned int kw_region_count(void)
+struct list_head *kw_regions(void)
 {
-	return kw_nregions;
+	return &kw_region_list;
 }
 
-struct kw_region *kw_region_get(unsigned int i)
+/* Totals over all regions; the caller holds kw_region_lock. */
+void kw_region_totals(struct kw_totals *t)
 {
-	return i < kw_nregions ? &kw_regions[i] : NULL;
-}
+	struct kw_region *r;
 
-u64 kw_baseline_bytes(void)
-{
-	u64 sum = 0;
-	unsigned int i;
-
-	for (i = 0; i < kw_nregions; i++)
-		sum += 2 * kw_regions[i].npages * sizeof(u64);
-	return sum + kw_poke_bytes();
-}
-
-u64 kw_golden_bytes(void)
-{
-	u64 sum = 0;
-	unsigned int i;
-
-	for (i = 0; i < kw_nregions; i++)
-		if (kw_regions[i].golden)
-			sum += kw_regions[i].end - kw_regions[i].start;
-	return sum;
+	memset(t, 0, sizeof(*t));
+	list_for_each_entry(r, &kw_region_list, node) {
+		t->regions++;
+		t->pages += r->npages;
+		t->baseline_bytes += 2 * r->npages * sizeof(u64);
+		if (r->golden)
+			t->golden_bytes += r->end - r->start;
+	}
+	t->baseline_bytes += kw_poke_bytes();
 }

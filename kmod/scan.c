@@ -20,7 +20,6 @@
 
 unsigned int kw_interval_ms = 500;
 
-static DEFINE_MUTEX(kw_scan_lock);
 static struct kw_stats kw_stats;
 static struct delayed_work kw_scan_work;
 static bool kw_scan_stopping;
@@ -64,7 +63,6 @@ static void kw_report(struct kw_region *r, unsigned long addr)
 	struct kw_alert a = {
 		.kind = r->kind,
 		.action = KW_ACTION_logged,
-		.region = r->name,
 		.slot = -1,
 	};
 	unsigned long base = kw_window(r, addr, &a);
@@ -72,6 +70,7 @@ static void kw_report(struct kw_region *r, unsigned long addr)
 	unsigned int i;
 	u64 off;
 
+	strscpy(a.region, r->name, sizeof(a.region));
 	a.addr = base;
 	memcpy(a.new, (void *)base, KW_BYTES_LEN);
 	memcpy(a.old, r->golden + (base - r->start), KW_BYTES_LEN);
@@ -201,12 +200,11 @@ static void kw_scan_page(struct kw_region *r, unsigned int pg)
 static void kw_scan_pass(void)
 {
 	u64 t0 = ktime_get_ns();
-	unsigned int i, pg;
+	struct kw_region *r;
+	unsigned int pg;
 
-	mutex_lock(&kw_scan_lock);
-	for (i = 0; i < kw_region_count(); i++) {
-		struct kw_region *r = kw_region_get(i);
-
+	mutex_lock(&kw_region_lock);
+	list_for_each_entry(r, kw_regions(), node) {
 		for (pg = 0; pg < r->npages; pg++) {
 			kw_scan_page(r, pg);
 			if (!(pg % 64))
@@ -215,7 +213,8 @@ static void kw_scan_pass(void)
 	}
 	kw_stats.scans++;
 	kw_stats.last_scan_ns = ktime_get_ns() - t0;
-	mutex_unlock(&kw_scan_lock);
+	kw_stats.total_scan_ns += kw_stats.last_scan_ns;
+	mutex_unlock(&kw_region_lock);
 }
 
 static void kw_scan_fn(struct work_struct *work)
@@ -233,9 +232,9 @@ void kw_scan_now(void)
 
 void kw_scan_stats(struct kw_stats *st)
 {
-	mutex_lock(&kw_scan_lock);
+	mutex_lock(&kw_region_lock);
 	*st = kw_stats;
-	mutex_unlock(&kw_scan_lock);
+	mutex_unlock(&kw_region_lock);
 }
 
 int kw_scan_init(void)

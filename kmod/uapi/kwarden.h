@@ -45,7 +45,8 @@
 	KW_KIND(policy_rolled_back,		KW_SEV_WARNING,	7001)	\
 	KW_KIND(safe_mode,			KW_SEV_WARNING,	2004)	\
 	KW_KIND(events_lost,			KW_SEV_ERR,	2004)	\
-	KW_KIND(kwarden_degraded,		KW_SEV_ERR,	2004)
+	KW_KIND(kwarden_degraded,		KW_SEV_ERR,	2004)	\
+	KW_KIND(module_rodata_modified,		KW_SEV_CRIT,	1004)
 
 #define KW_KIND_ENUM(name, sev, ocsf) KW_KIND_##name,
 enum kw_kind {
@@ -148,6 +149,7 @@ enum kwarden_attr {
 	KWARDEN_A_ST_TEXT_END,       /* u64 */
 	KWARDEN_A_ST_STATE,	     /* u32: enum kw_state */
 	KWARDEN_A_ST_POKE_OVERFLOWS, /* u64: pokes the table had no room for */
+	KWARDEN_A_ST_SCAN_NS_TOTAL,  /* u64: time spent in passes since load */
 	/* request */
 	KWARDEN_A_FROM_SEQ,	/* u64: dump alerts with SEQ >= this */
 	__KWARDEN_A_MAX,

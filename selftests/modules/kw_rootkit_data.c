@@ -51,7 +51,10 @@ static unsigned long kw_find(const char *name)
 
 static int kw_write(u8 *dst, const void *src, size_t len)
 {
-	struct page *page = virt_to_page(__va(__pa_symbol(dst)));
+	/* modules live above the kernel image, in vmalloc'ed memory */
+	struct page *page = (unsigned long)dst >= MODULES_VADDR ?
+			    vmalloc_to_page(dst) :
+			    virt_to_page(__va(__pa_symbol(dst)));
 	u8 *map;
 
 	if (offset_in_page(dst) + len > PAGE_SIZE)

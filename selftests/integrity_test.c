@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The integrity engine of kwarden.ko under attack, inside a test VM.
+ *
+ * Test modules write kernel memory the way rootkits do, behind the
+ * kernel's own patching paths: a jmp over a core function's entry (through
+ * a vmap alias, or with CR0.WP cleared; from init, or later), a pointer in
+ * a sys_call_table slot, a byte of .rodata and of ro_after_init data.
+ * Each must give exactly one alert of the right kind, naming the place and
+ * the module behind it, within a few scan periods; and the kernel's own
+ * patching (tracepoints, the function tracer, kprobes, BPF attach, module
+ * load and unload) must give none.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include "unit/harness.h"
+#include "kw_vmtest.h"
+
+#define MODS		"/opt/kwarden/selftests/modules/"
+#define DETECT_MS	5000	/* generous: TCG is 10-30x slower than metal */
+
+static int load(const char *ko, const char *params)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	return ret;
+}
+
+static void unload(const char *name)
+{
+	syscall(SYS_delete_module, name, O_NONBLOCK);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+static uint64_t kmod_u64(const char *key)
+{
+	json_object *st = kw_status();
+	uint64_t v = kw_rec_u64(kw_get(st, "kmod"), key);
+
+	json_object_put(st);
+	return v;
+}
+
+/* Wait until the kmod has completed @n more full passes. */
+static void wait_scans(uint64_t n)
+{
+	uint64_t scans = kmod_u64("scans");
+	int i;
+
+	for (i = 0; i < 200 && kmod_u64("scans") < scans + n; i++)
+		usleep(100 * 1000);
+}
+
+static const char * const memory_kinds[] = {
+	"kernel_text_modified", "kernel_rodata_modified",
+	"ro_after_init_modified", "syscall_table_modified",
+};
+
+/* Alerts of any memory kind after seq */
+static int memory_alerts(uint64_t after)
+{
+	char cmd[128];
+	int n, total = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(memory_kinds) / sizeof(memory_kinds[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "kwardenctl --json alerts --kind %s",
+			 memory_kinds[i]);
+		json_object_put(kw_run_json(cmd, (long long)after, &n));
+		total += n;
+	}
+	return total;
+}
+
+FIXTURE(integrity) {
+	uint64_t seq0;
+};
+
+FIXTURE_SETUP(integrity)
+{
+	json_object *st = kw_status();
+
+	ASSERT_NE(NULL, st) TH_LOG("kwardend does not answer");
+	ASSERT_TRUE(json_object_get_boolean(kw_get(kw_get(st, "kmod"),
+						   "present")))
+		TH_LOG("kwarden.ko is not loaded: detection is down");
+	json_object_put(st);
+	unload("kw_rootkit_text");
+	unload("kw_rootkit_data");
+	wait_scans(2);	/* the scanner must see the restored state */
+	self->seq0 = kw_journal_seq();
+}
+
+FIXTURE_TEARDOWN(integrity)
+{
+	unload("kw_rootkit_text");
+	unload("kw_rootkit_data");
+}
+
+/*
+ * Load @ko with @params, wait for alerts of @kind from @module (NULL: the
+ * core kernel, nobody to blame), and check that exactly one came, in time,
+ * with the place @symbol.
+ */
+static json_object *attack(struct __test_metadata *_metadata, uint64_t seq0,
+			   const char *ko, const char *params,
+			   const char *kind, const char *module,
+			   const char *symbol)
+{
+	char filter[128];
+	json_object *rec, *d;
+	uint64_t t0;
+	int n;
+
+	if (module)
+		snprintf(filter, sizeof(filter), "--kind %s --module %s", kind,
+			 module);
+	else
+		snprintf(filter, sizeof(filter), "--kind %s", kind);
+	t0 = now_ms();
+	EXPECT_EQ(0, load(ko, params));
+	rec = kw_wait_alerts(filter, seq0, 1, &n);
+	EXPECT_NE(NULL, rec) TH_LOG("no %s alert", kind);
+	if (!rec)
+		return NULL;
+	TH_LOG("%s after %llu ms", kind, (unsigned long long)(now_ms() - t0));
+	EXPECT_GT((uint64_t)DETECT_MS, now_ms() - t0);
+	EXPECT_EQ(1, n) TH_LOG("one alert per violation, got %d", n);
+	d = kw_get(rec, "detail");
+	EXPECT_STREQ(kind, kw_rec_str(rec, "kind"));
+	if (module) {
+		EXPECT_STREQ(module, kw_rec_str(rec, "module"));
+	} else {
+		EXPECT_EQ(NULL, kw_rec_str(rec, "module"));
+	}
+	EXPECT_STREQ("logged", kw_rec_str(rec, "action"));
+	EXPECT_STREQ(symbol, kw_rec_str(d, "symbol"));
+	EXPECT_NE(NULL, kw_rec_str(d, "old"));
+	EXPECT_NE(NULL, kw_rec_str(d, "new"));
+	EXPECT_STRNE(kw_rec_str(d, "old") ?: "", kw_rec_str(d, "new") ?: "");
+	return rec;
+}
+
+static void text_hook(struct __test_metadata *_metadata, uint64_t seq0,
+		      const char *params)
+{
+	json_object *rec, *d;
+
+	rec = attack(_metadata, seq0, MODS "kw_rootkit_text.ko", params,
+		     "kernel_text_modified", "kw_rootkit_text",
+		     "__x64_sys_acct");
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_STREQ("core_text", kw_rec_str(d, "region"));
+	EXPECT_EQ(0, strncmp(kw_rec_str(d, "new") ?: "", "e9", 2));
+	EXPECT_STREQ("kw_hook", kw_rec_str(d, "target_symbol"));
+	json_object_put(rec);
+}
+
+TEST_F(integrity, text_hook_from_init_via_alias)
+{
+	text_hook(_metadata, self->seq0, "mode=alias");
+}
+
+TEST_F(integrity, text_hook_from_init_via_cr0)
+{
+	text_hook(_metadata, self->seq0, "mode=cr0");
+}
+
+TEST_F(integrity, text_hook_after_init)
+{
+	text_hook(_metadata, self->seq0, "delay_ms=1500");
+}
+
+/* Another module's text, baselined when that module came */
+TEST_F(integrity, module_text_hook)
+{
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, system("modprobe dummy"));
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_text.ko",
+		     "target=dummy_dev_uninit", "module_text_modified",
+		     "kw_rootkit_text", "dummy_dev_uninit");
+	unload("kw_rootkit_text");
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_STREQ("module_text", kw_rec_str(d, "region"));
+	EXPECT_STREQ("kw_hook", kw_rec_str(d, "target_symbol"));
+	json_object_put(rec);
+	unload("dummy");
+}
+
+TEST_F(integrity, syscall_table_slot)
+{
+	json_object *rec, *d;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko", "",
+		     "syscall_table_modified", "kw_rootkit_data",
+		     "sys_call_table");
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_EQ(62ULL, kw_rec_u64(d, "slot"));
+	EXPECT_EQ(62ULL * 8, kw_rec_u64(d, "offset"));
+	EXPECT_STREQ("kw_hook", kw_rec_str(d, "target_symbol"));
+	json_object_put(rec);
+}
+
+TEST_F(integrity, rodata_byte)
+{
+	json_object *rec;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko",
+		     "target=linux_banner offset=3 what=byte",
+		     "kernel_rodata_modified", NULL, "linux_banner");
+	json_object_put(rec);
+}
+
+TEST_F(integrity, ro_after_init_byte)
+{
+	json_object *rec;
+
+	/* rodata_enabled is only read while the kernel boots */
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko",
+		     "target=rodata_enabled offset=0 what=byte",
+		     "ro_after_init_modified", NULL, "rodata_enabled");
+	json_object_put(rec);
+}
+
+/* Restored, then written again: a second alert, and only one */
+TEST_F(integrity, alert_again_when_it_changes_again)
+{
+	json_object *rec;
+	int n;
+
+	text_hook(_metadata, self->seq0, "mode=alias");
+	unload("kw_rootkit_text");
+	wait_scans(2);
+	rec = kw_wait_alerts("--kind kernel_text_modified", self->seq0, 1, &n);
+	EXPECT_EQ(1, n) TH_LOG("the restore itself must not alert");
+	json_object_put(rec);
+	ASSERT_EQ(0, load(MODS "kw_rootkit_text.ko", "mode=cr0"));
+	rec = kw_wait_alerts("--kind kernel_text_modified", self->seq0, 2, &n);
+	EXPECT_EQ(2, n);
+	json_object_put(rec);
+}
+
+/*
+ * The kernel's own patching, over and over, and kwarden's own BPF attach
+ * (a kwardend restart): no memory alert, no violation in the kmod.
+ */
+TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 900)
+{
+	uint64_t viol0 = kmod_u64("violations");
+	int rounds = atoi(getenv("KW_CHURN_ROUNDS") ?: "2");
+
+	for (int i = 0; i < rounds; i++) {
+		ASSERT_EQ(0, system("sh /opt/kwarden/selftests/churn.sh"));
+		ASSERT_EQ(0, kw_stop_kwardend());
+		ASSERT_EQ(0, kw_start_kwardend());
+	}
+	/* let the scanner look at the final state twice */
+	wait_scans(2);
+	EXPECT_EQ(viol0, kmod_u64("violations"));
+	EXPECT_EQ(0, memory_alerts(self->seq0));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the VM selftests that look at kwarden from the outside, the
+ * way an admin does: through `kwardenctl --json`, and by stopping and
+ * starting kwardend.
+ */
+#ifndef KW_VMTEST_H
+#define KW_VMTEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include "alert.h"
+#include "journal.h"
+
+#define KW_WAIT_MS	20000	/* TCG is slow */
+
+static inline json_object *kw_get(json_object *o, const char *key)
+{
+	return kw_rec_obj(o, key);
+}
+
+static inline int kw_finit(const char *path, const char *params)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static inline void kw_unload(const char *name)
+{
+	syscall(SYS_delete_module, name, O_NONBLOCK);
+}
+
+/*
+ * Runs cmd, parses its one-object-per-line output; returns the last
+ * object with seq > after (NULL if none) and counts them. after < 0 takes
+ * every object, seq or not.
+ */
+static inline json_object *kw_run_json(const char *cmd, long long after,
+				       int *count)
+{
+	json_object *found = NULL, *rec;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *p = popen(cmd, "r");
+
+	*count = 0;
+	if (!p)
+		return NULL;
+	while ((n = getline(&line, &cap, p)) > 0) {
+		rec = kw_parse_line(line, (size_t)n - (line[n - 1] == '\n'));
+		if (rec && (after < 0 ||
+			    kw_rec_u64(rec, "seq") > (uint64_t)after)) {
+			(*count)++;
+			json_object_put(found);
+			found = rec;
+		} else {
+			json_object_put(rec);
+		}
+	}
+	free(line);
+	pclose(p);
+	return found;
+}
+
+/* `kwardenctl --json status`, or NULL */
+static inline json_object *kw_status(void)
+{
+	int n;
+
+	return kw_run_json("kwardenctl --json status 2>/dev/null", -1, &n);
+}
+
+/* The journal's last seq */
+static inline uint64_t kw_journal_seq(void)
+{
+	json_object *st = kw_status();
+	uint64_t seq = kw_rec_u64(kw_get(kw_get(st, "daemon"), "journal"),
+				  "seq");
+
+	json_object_put(st);
+	return seq;
+}
+
+/*
+ * The newest alert that `kwardenctl --json alerts FILTER` lists after seq,
+ * once there are want of them; a second look a moment later catches any
+ * duplicate. *count is how many there are.
+ */
+static inline json_object *kw_wait_alerts(const char *filter, uint64_t after,
+					  int want, int *count)
+{
+	json_object *rec = NULL;
+	char cmd[256];
+	int ms;
+
+	snprintf(cmd, sizeof(cmd), "kwardenctl --json alerts %s", filter);
+	for (ms = 0; ms < KW_WAIT_MS; ms += 100) {
+		rec = kw_run_json(cmd, (long long)after, count);
+		if (*count >= want)
+			break;
+		json_object_put(rec);
+		rec = NULL;
+		usleep(100 * 1000);
+	}
+	if (!rec)
+		return NULL;
+	usleep(300 * 1000);
+	json_object_put(rec);
+	return kw_run_json(cmd, (long long)after, count);
+}
+
+static inline int kw_wait_running(bool running)
+{
+	int ms;
+
+	for (ms = 0; ms < KW_WAIT_MS; ms += 100) {
+		if (!system("kwardenctl status >/dev/null 2>&1") == running)
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+static inline pid_t kw_kwardend_pid(void)
+{
+	char buf[32] = "";
+	FILE *p = popen("pidof kwardend", "r");
+
+	if (p && !fgets(buf, sizeof(buf), p))
+		buf[0] = '\0';
+	if (p)
+		pclose(p);
+	return (pid_t)atoi(buf);
+}
+
+static inline int kw_stop_kwardend(void)
+{
+	pid_t pid = kw_kwardend_pid();
+
+	if (pid <= 0 || kill(pid, SIGTERM))
+		return -1;
+	return kw_wait_running(false);
+}
+
+/* As the VM's init does: output to the kwardend.log channel */
+static inline int kw_start_kwardend(void)
+{
+	if (system("kwardend --foreground </dev/null >>/dev/ttyS2 2>&1 &"))
+		return -1;
+	return kw_wait_running(true);
+}
+
+#endif /* KW_VMTEST_H */

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Alert records: every field of the alert contract, with its type, for
+ * every kind; and the records built from BPF events and kmod messages.
+ */
+#include <string.h>
+#include "harness.h"
+#include "alert.h"
+#include "bpf_alert.h"
+#include "kmod_alert.h"
+#include "names.h"
+#include "timefmt.h"
+
+static json_object *field(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static int has_type(json_object *o, const char *key, enum json_type t)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	       json_object_get_type(v) == t;
+}
+
+/* The alert contract: names, types, vocabularies */
+static void check_shape(struct __test_metadata *_metadata, json_object *rec)
+{
+	json_object *ocsf = field(rec, "ocsf");
+	uint64_t ns;
+
+	ASSERT_TRUE(has_type(rec, "time", json_type_string));
+	ASSERT_EQ(0, kw_time_parse(kw_rec_str(rec, "time"), &ns));
+	EXPECT_EQ(27U, strlen(kw_rec_str(rec, "time")));
+	EXPECT_EQ('Z', kw_rec_str(rec, "time")[26]);
+	EXPECT_TRUE(has_type(rec, "seq", json_type_int));
+	ASSERT_TRUE(has_type(rec, "kind", json_type_string));
+	EXPECT_LE(0, kw_kind_from_name(kw_rec_str(rec, "kind")));
+	ASSERT_TRUE(has_type(rec, "severity", json_type_string));
+	EXPECT_LE(0, kw_severity_from_name(kw_rec_str(rec, "severity")));
+	EXPECT_TRUE(has_type(rec, "module", json_type_string) ||
+		    has_type(rec, "module", json_type_null));
+	ASSERT_TRUE(has_type(rec, "action", json_type_string));
+	EXPECT_LE(0, kw_action_from_name(kw_rec_str(rec, "action")));
+	ASSERT_TRUE(has_type(rec, "message", json_type_string));
+	EXPECT_EQ(NULL, strchr(kw_rec_str(rec, "message"), '\n'));
+	ASSERT_TRUE(has_type(rec, "source", json_type_string));
+	EXPECT_TRUE(has_type(rec, "detail", json_type_object));
+	ASSERT_TRUE(has_type(rec, "ocsf", json_type_object));
+	EXPECT_TRUE(has_type(ocsf, "class_uid", json_type_int));
+	EXPECT_TRUE(has_type(ocsf, "class_name", json_type_string));
+	EXPECT_TRUE(has_type(ocsf, "category_uid", json_type_int));
+	EXPECT_TRUE(has_type(ocsf, "severity_id", json_type_int));
+	EXPECT_TRUE(has_type(ocsf, "time", json_type_int));
+	EXPECT_EQ(ns / 1000000, (uint64_t)json_object_get_int64(field(ocsf, "time")));
+}
+
+TEST(every_kind_has_the_contract_shape)
+{
+	unsigned int kind;
+
+	for (kind = 0; kind < KW_KIND_MAX; kind++) {
+		struct kw_alert a = {
+			.time_ns = 1795703581123456789ULL, .kind = kind,
+			.severity = kw_kind_severity(kind),
+			.action = KW_ACTION_logged, .source = KW_SOURCE_KMOD,
+			.message = "something happened",
+		};
+		json_object *rec = kw_alert_json(&a), *ocsf;
+
+		ASSERT_NE(NULL, rec);
+		check_shape(_metadata, rec);
+		EXPECT_STREQ(kw_kind_name(kind), kw_rec_str(rec, "kind"));
+		ocsf = field(rec, "ocsf");
+		EXPECT_EQ(kw_kind_ocsf_class(kind),
+			  (unsigned int)json_object_get_int(field(ocsf, "class_uid")));
+		EXPECT_STREQ(kw_ocsf_class_name(kw_kind_ocsf_class(kind)),
+			     kw_rec_str(ocsf, "class_name"));
+		EXPECT_TRUE(json_object_is_type(field(rec, "module"),
+						json_type_null));
+		json_object_put(rec);
+	}
+}
+
+TEST(field_order_and_values)
+{
+	struct kw_alert a = {
+		.time_ns = 1795703581123456789ULL, .kind = KW_KIND_module_hidden,
+		.severity = KW_SEV_CRIT, .action = KW_ACTION_contained,
+		.module = "rootkit", .source = KW_SOURCE_KMOD,
+		.message = "module hidden",
+		.detail = json_object_new_object(),
+	};
+	json_object *rec = kw_alert_json(&a);
+	const char *s;
+
+	ASSERT_NE(NULL, rec);
+	EXPECT_EQ(NULL, a.detail);	/* taken over */
+	s = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN);
+	EXPECT_STREQ("{\"time\":\"2026-11-26T14:33:01.123456Z\",\"seq\":0,\"kind\":\"module_hidden\",\"severity\":\"crit\",\"module\":\"rootkit\",\"action\":\"contained\",\"message\":\"module hidden\",\"source\":\"kmod\",\"detail\":{},\"ocsf\":{\"class_uid\":1002,\"class_name\":\"Kernel Extension Activity\",\"category_uid\":1,\"severity_id\":5,\"time\":1795703581123}}", s);
+	json_object_put(rec);
+}
+
+TEST(bad_alerts_are_refused)
+{
+	struct kw_alert a = {
+		.kind = KW_KIND_MAX, .severity = KW_SEV_INFO,
+		.source = KW_SOURCE_BPF, .message = "x",
+		.detail = json_object_new_object(),
+	};
+
+	EXPECT_EQ(NULL, kw_alert_json(&a));	/* and no leak of detail */
+	a.kind = KW_KIND_module_load;
+	a.severity = 8;
+	EXPECT_EQ(NULL, kw_alert_json(&a));
+	a.severity = KW_SEV_INFO;
+	a.action = KW_ACTION_MAX;
+	EXPECT_EQ(NULL, kw_alert_json(&a));
+	a.action = KW_ACTION_logged;
+	a.message = NULL;
+	EXPECT_EQ(NULL, kw_alert_json(&a));
+}
+
+static void fill_event(struct kw_bpf_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->time_ns = 5 * NSEC_PER_SEC;
+	e->kind = KW_KIND_module_load;
+	e->action = KW_ACTION_logged;
+	e->pid = 321;
+	e->uid = 0;
+	e->via = KW_VIA_FINIT_MODULE;
+	e->taints = (1 << 12) | (1 << 13);	/* O, E */
+	e->sig_ok = 0;
+	snprintf(e->comm, sizeof(e->comm), "insmod");
+	snprintf(e->name, sizeof(e->name), "kw_dummy");
+	snprintf(e->path, sizeof(e->path), "/root/kw_dummy.ko");
+}
+
+TEST(module_load_from_bpf)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	fill_event(&e);
+	ASSERT_EQ(0, kw_bpf_alert(&e, 1795703576LL * NSEC_PER_SEC, &a, &s));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("2026-11-26T14:33:01.000000Z", kw_rec_str(rec, "time"));
+	EXPECT_STREQ("module_load", kw_rec_str(rec, "kind"));
+	EXPECT_STREQ("info", kw_rec_str(rec, "severity"));
+	EXPECT_STREQ("kw_dummy", kw_rec_str(rec, "module"));
+	EXPECT_STREQ("bpf", kw_rec_str(rec, "source"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("kw_dummy", kw_rec_str(d, "name"));
+	EXPECT_STREQ("/root/kw_dummy.ko", kw_rec_str(d, "path"));
+	EXPECT_STREQ("finit_module", kw_rec_str(d, "via"));
+	EXPECT_EQ(12288, json_object_get_int(field(d, "taints")));
+	EXPECT_STREQ("OE", kw_rec_str(d, "taint_flags"));
+	EXPECT_FALSE(json_object_get_boolean(field(d, "sig_ok")));
+	EXPECT_EQ(321, json_object_get_int(field(d, "pid")));
+	EXPECT_EQ(0, json_object_get_int(field(d, "uid")));
+	EXPECT_STREQ("insmod", kw_rec_str(d, "comm"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message"), "kw_dummy"));
+	json_object_put(rec);
+}
+
+TEST(init_module_without_path)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	fill_event(&e);
+	e.via = KW_VIA_INIT_MODULE;
+	e.path[0] = '\0';
+	e.sig_ok = 1;
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	d = field(rec, "detail");
+	EXPECT_STREQ("init_module", kw_rec_str(d, "via"));
+	EXPECT_TRUE(json_object_is_type(field(d, "path"), json_type_null));
+	EXPECT_TRUE(json_object_get_boolean(field(d, "sig_ok")));
+	json_object_put(rec);
+}
+
+/* Fields the kernel filled to the brim, and names users chose */
+TEST(bpf_strings_are_bounded_and_one_line)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	fill_event(&e);
+	memset(e.comm, 'c', sizeof(e.comm));
+	memset(e.name, 'n', sizeof(e.name));
+	memset(e.path, 'p', sizeof(e.path));
+	e.comm[3] = '\n';
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	d = field(rec, "detail");
+	EXPECT_EQ((size_t)KW_COMM_LEN, strlen(kw_rec_str(d, "comm")));
+	EXPECT_EQ('?', kw_rec_str(d, "comm")[3]);
+	EXPECT_EQ((size_t)KW_NAME_LEN, strlen(kw_rec_str(d, "name")));
+	EXPECT_EQ((size_t)KW_PATH_LEN, strlen(kw_rec_str(d, "path")));
+	EXPECT_EQ(NULL, strchr(kw_rec_str(rec, "message"), '\n'));
+	json_object_put(rec);
+}
+
+TEST(bpf_unknown_records_are_refused)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+
+	fill_event(&e);
+	e.kind = KW_KIND_kernel_text_modified;
+	EXPECT_NE(0, kw_bpf_alert(&e, 0, &a, &s));
+	e.kind = 1000;
+	EXPECT_NE(0, kw_bpf_alert(&e, 0, &a, &s));
+	e.kind = KW_KIND_module_load;
+	e.action = KW_ACTION_MAX;
+	EXPECT_NE(0, kw_bpf_alert(&e, 0, &a, &s));
+}
+
+TEST(taint_letters)
+{
+	char buf[32];
+
+	kw_taint_letters(0, buf, sizeof(buf));
+	EXPECT_STREQ("", buf);
+	kw_taint_letters(1, buf, sizeof(buf));
+	EXPECT_STREQ("P", buf);
+	kw_taint_letters((1 << 12) | (1 << 13) | (1 << 15), buf, sizeof(buf));
+	EXPECT_STREQ("OEK", buf);
+	kw_taint_letters(~0UL, buf, 3);
+	EXPECT_STREQ("PF", buf);
+}
+
+TEST(kmod_text_alert)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET |
+		       KW_KA_TIME,
+		.kseq = 7, .time_ns = 1795703581000000000ULL,
+		.kind = KW_KIND_kernel_text_modified,
+		.region = "core_text", .addr = 0xffffffff81234564ULL,
+		.symbol = "do_sys_openat2", .offset = 4, .len = 5,
+		.old = { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, .old_len = 5,
+		.new = { 0xe9, 0x10, 0x20, 0x30, 0x40 }, .new_len = 5,
+		.target = 0xffffffffc0001000ULL, .target_sym = "evil_hook",
+		.module = "rootkit",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, "boot-1", &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("crit", kw_rec_str(rec, "severity"));	/* kind default */
+	EXPECT_STREQ("logged", kw_rec_str(rec, "action"));
+	EXPECT_STREQ("rootkit", kw_rec_str(rec, "module"));
+	EXPECT_STREQ("kmod", kw_rec_str(rec, "source"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("core_text", kw_rec_str(d, "region"));
+	EXPECT_STREQ("0xffffffff81234564", kw_rec_str(d, "address"));
+	EXPECT_STREQ("do_sys_openat2", kw_rec_str(d, "symbol"));
+	EXPECT_EQ(4, json_object_get_int(field(d, "offset")));
+	EXPECT_STREQ("do_sys_openat2+0x4", kw_rec_str(d, "where"));
+	EXPECT_EQ(5, json_object_get_int(field(d, "len")));
+	EXPECT_STREQ("0f1f440000", kw_rec_str(d, "old"));
+	EXPECT_STREQ("e910203040", kw_rec_str(d, "new"));
+	EXPECT_STREQ("0xffffffffc0001000", kw_rec_str(d, "target"));
+	EXPECT_STREQ("evil_hook", kw_rec_str(d, "target_symbol"));
+	EXPECT_EQ(7, json_object_get_int(field(d, "kseq")));
+	EXPECT_STREQ("boot-1", kw_rec_str(d, "boot_id"));
+	EXPECT_STREQ("kernel text modified at do_sys_openat2+0x4 (core_text), module rootkit: 5 bytes differ, branches to evil_hook",
+		     kw_rec_str(rec, "message"));
+	json_object_put(rec);
+}
+
+TEST(kmod_minimal_alert)
+{
+	struct kw_kmod_alert k = {
+		.kseq = 1, .kind = KW_KIND_module_hidden,
+		.has = KW_KA_SEVERITY | KW_KA_ACTION,
+		.severity = KW_SEV_ALERT, .action = KW_ACTION_contained,
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, NULL, &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("alert", kw_rec_str(rec, "severity"));
+	EXPECT_STREQ("contained", kw_rec_str(rec, "action"));
+	d = field(rec, "detail");
+	EXPECT_EQ(NULL, field(d, "address"));
+	EXPECT_EQ(NULL, field(d, "old"));
+	EXPECT_EQ(NULL, field(d, "boot_id"));
+	EXPECT_STREQ("module hidden", kw_rec_str(rec, "message"));
+	json_object_put(rec);
+	k.kind = KW_KIND_MAX;
+	EXPECT_NE(0, kw_kmod_alert(&k, NULL, &a));
+}
+
+TEST(kmod_table_slot_alert)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_TARGET | KW_KA_SLOT,
+		.kseq = 3, .kind = KW_KIND_syscall_table_modified,
+		.region = "core_rodata", .addr = 0xffffffff82000168ULL,
+		.symbol = "sys_call_table", .offset = 0x168, .slot = 45,
+		.new = { 0x10, 0x10, 0x00, 0xc0 }, .new_len = 8,
+		.target = 0xffffffffc0001010ULL, .target_sym = "evil_recvfrom",
+		.module = "kw_rootkit_data",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, NULL, &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	d = field(rec, "detail");
+	EXPECT_STREQ("sys_call_table", kw_rec_str(d, "symbol"));
+	EXPECT_EQ(45, json_object_get_int(field(d, "slot")));
+	EXPECT_EQ(0x168, json_object_get_int(field(d, "offset")));
+	EXPECT_STREQ("sys_call_table[45]", kw_rec_str(d, "where"));
+	EXPECT_STREQ("101000c000000000", kw_rec_str(d, "new"));
+	EXPECT_STREQ("syscall table modified at sys_call_table[45] (core_rodata), module kw_rootkit_data, now points to evil_recvfrom",
+		     kw_rec_str(rec, "message"));
+	json_object_put(rec);
+}
+
+TEST(kmod_where_without_symbol)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR, .addr = 0xffffffff82000000ULL,
+		.region = "rodata",
+	};
+	char buf[64];
+
+	kw_where(&k, buf, sizeof(buf));
+	EXPECT_STREQ("0xffffffff82000000", buf);
+	k.has = 0;
+	kw_where(&k, buf, sizeof(buf));
+	EXPECT_STREQ("rodata", buf);
+}
+
+TEST_HARNESS_MAIN

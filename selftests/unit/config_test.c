@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwarden.conf parser: good files, and every kind of bad line reported as
+ * "file:line: message" while the rest of the file still applies.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "harness.h"
+#include "config.h"
+
+struct errs {
+	int n;
+	char msg[16][512];
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct errs *e = ctx;
+
+	if (e->n < 16)
+		snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s", msg);
+	e->n++;
+}
+
+static int parse(struct kw_config *cfg, struct errs *e, const char *text)
+{
+	kw_config_defaults(cfg);
+	memset(e, 0, sizeof(*e));
+	return kw_config_parse(cfg, "test.conf", text, strlen(text), collect, e);
+}
+
+TEST(defaults)
+{
+	struct kw_config cfg;
+
+	kw_config_defaults(&cfg);
+	EXPECT_STREQ("/var/lib/kwarden/alerts.jsonl", cfg.journal_path);
+	EXPECT_STREQ("/run/kwarden/control.sock", cfg.socket_path);
+	EXPECT_EQ(16ULL << 20, cfg.journal_max_bytes);
+	EXPECT_EQ(4U, cfg.journal_keep);
+	EXPECT_FALSE(cfg.syslog);
+}
+
+TEST(good_file)
+{
+	struct kw_config cfg;
+	struct errs e;
+
+	ASSERT_EQ(0, parse(&cfg, &e,
+		"# kwarden configuration\n"
+		"\n"
+		"journal_path = /srv/kw/alerts.jsonl\n"
+		"  journal_max_bytes=8M   # eight MiB\n"
+		"journal_keep\t=\t7\r\n"
+		"socket_path = /run/kw.sock\n"
+		"scan_interval_ms = 250\n"
+		"syslog = yes"));		/* no final newline */
+	EXPECT_EQ(0, e.n);
+	EXPECT_STREQ("/srv/kw/alerts.jsonl", cfg.journal_path);
+	EXPECT_EQ(8ULL << 20, cfg.journal_max_bytes);
+	EXPECT_EQ(7U, cfg.journal_keep);
+	EXPECT_STREQ("/run/kw.sock", cfg.socket_path);
+	EXPECT_EQ(250U, cfg.scan_interval_ms);
+	EXPECT_TRUE(cfg.syslog);
+}
+
+TEST(sizes_and_booleans)
+{
+	static const struct { const char *v; uint64_t bytes; } sizes[] = {
+		{ "4096", 4096 }, { "64K", 64 << 10 }, { "64k", 64 << 10 },
+		{ "2G", 2ULL << 30 }, { "1024G", 1ULL << 40 },
+	};
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	struct kw_config cfg;
+	struct errs e;
+	char line[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(line, sizeof(line), "journal_max_bytes = %s\n", sizes[i].v);
+		EXPECT_EQ(0, parse(&cfg, &e, line));
+		EXPECT_EQ(sizes[i].bytes, cfg.journal_max_bytes);
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(line, sizeof(line), "syslog = %s\n", yes[i]);
+		EXPECT_EQ(0, parse(&cfg, &e, line));
+		EXPECT_TRUE(cfg.syslog);
+		snprintf(line, sizeof(line), "syslog = %s\n", no[i]);
+		EXPECT_EQ(0, parse(&cfg, &e, line));
+		EXPECT_FALSE(cfg.syslog);
+	}
+}
+
+/* One bad line each; the message names file, line and the problem */
+TEST(bad_lines)
+{
+	static const struct { const char *text, *msg; } cases[] = {
+		{ "journal_path\n", "test.conf:1: expected 'key = value'" },
+		{ "\n\n= 5\n", "test.conf:3: missing key before '='" },
+		{ "bogus = 1\n", "test.conf:1: unknown key 'bogus'" },
+		{ "journal_keep =\n", "test.conf:1: journal_keep: missing value" },
+		{ "journal_keep = many\n", "test.conf:1: journal_keep: 'many' is not a number" },
+		{ "journal_keep = -1\n", "test.conf:1: journal_keep: '-1' is not a number" },
+		{ "journal_keep = 101\n", "test.conf:1: journal_keep: 101 out of range [0, 100]" },
+		{ "journal_keep = 99999999999999999999999\n", "test.conf:1: journal_keep: 99999999999999999999999 out of range [0, 100]" },
+		{ "journal_max_bytes = 10\n", "test.conf:1: journal_max_bytes: 10 out of range [4096, 1099511627776]" },
+		{ "journal_max_bytes = 5T\n", "test.conf:1: journal_max_bytes: '5T' is not a size (bytes, or with K/M/G)" },
+		{ "journal_max_bytes = 16777216000000G\n", "test.conf:1: journal_max_bytes: 16777216000000G out of range [4096, 1099511627776]" },
+		{ "scan_interval_ms = 0x10\n", "test.conf:1: scan_interval_ms: '0x10' is not a number" },
+		{ "syslog = maybe\n", "test.conf:1: syslog: 'maybe' is not a boolean (yes/no, true/false, on/off, 1/0)" },
+		{ "journal_path = relative/x\n", "test.conf:1: journal_path: 'relative/x' is not an absolute path" },
+		{ "socket_path = /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "test.conf:1: socket_path: path longer than 107 bytes" },
+		{ "journal_path = /a\x01z\n", "test.conf:1: journal_path: control character in path" },
+		{ "journal_keep = 1\njournal_keep = 2\n", "test.conf:2: journal_keep: already set on line 1" },
+	};
+	struct kw_config cfg;
+	struct errs e;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_EQ(1, parse(&cfg, &e, cases[i].text)) TH_LOG("case %zu", i);
+		EXPECT_STREQ(cases[i].msg, e.msg[0]);
+	}
+}
+
+TEST(bad_lines_keep_defaults_good_lines_apply)
+{
+	struct kw_config cfg;
+	struct errs e;
+
+	EXPECT_EQ(2, parse(&cfg, &e,
+		"journal_keep = lots\n"
+		"journal_max_bytes = 1M\n"
+		"syslog = sometimes\n"));
+	EXPECT_EQ(4U, cfg.journal_keep);
+	EXPECT_EQ(1ULL << 20, cfg.journal_max_bytes);
+	EXPECT_FALSE(cfg.syslog);
+	EXPECT_STREQ("test.conf:3: syslog: 'sometimes' is not a boolean (yes/no, true/false, on/off, 1/0)",
+		     e.msg[1]);
+}
+
+TEST(comments)
+{
+	struct kw_config cfg;
+	struct errs e;
+
+	/* '#' inside a value is kept; '#' after a blank starts a comment */
+	EXPECT_EQ(0, parse(&cfg, &e,
+		"#journal_keep = 1\n"
+		"   # indented comment\n"
+		"journal_path = /srv/a#b.jsonl # trailing\n"));
+	EXPECT_STREQ("/srv/a#b.jsonl", cfg.journal_path);
+	EXPECT_EQ(4U, cfg.journal_keep);
+}
+
+TEST(long_line_and_nul)
+{
+	struct kw_config cfg;
+	struct errs e;
+	char *text = malloc(3000);
+
+	ASSERT_NE(NULL, text);
+	memset(text, 'a', 2999);
+	text[2999] = '\0';
+	EXPECT_EQ(1, parse(&cfg, &e, text));
+	EXPECT_STREQ("test.conf:1: line longer than 1023 bytes", e.msg[0]);
+	free(text);
+	kw_config_defaults(&cfg);
+	memset(&e, 0, sizeof(e));
+	EXPECT_EQ(1, kw_config_parse(&cfg, "test.conf", "syslog = y\0es\n", 14,
+				     collect, &e));
+	EXPECT_STREQ("test.conf:1: NUL byte in line", e.msg[0]);
+}
+
+TEST(control_characters_are_not_echoed)
+{
+	struct kw_config cfg;
+	struct errs e;
+
+	EXPECT_EQ(1, parse(&cfg, &e, "syslog = \x1b[31mred\n"));
+	EXPECT_EQ(NULL, strchr(e.msg[0], '\x1b'));
+}
+
+TEST(no_report_callback)
+{
+	struct kw_config cfg;
+
+	kw_config_defaults(&cfg);
+	EXPECT_EQ(2, kw_config_parse(&cfg, "x", "a\nb = 1\n", 8, NULL, NULL));
+}
+
+TEST(load_file)
+{
+	char path[] = "/tmp/kw-conf-XXXXXX";
+	struct kw_config cfg;
+	struct errs e = {};
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(28, write(fd, "journal_keep = 9\nsyslog = x\n", 28));
+	close(fd);
+	kw_config_defaults(&cfg);
+	EXPECT_EQ(1, kw_config_load(&cfg, path, collect, &e));
+	EXPECT_EQ(9U, cfg.journal_keep);
+	EXPECT_EQ(0, strncmp(e.msg[0], path, strlen(path)));
+	EXPECT_STREQ(":2: syslog: 'x' is not a boolean (yes/no, true/false, on/off, 1/0)",
+		     e.msg[0] + strlen(path));
+	unlink(path);
+	EXPECT_EQ(-ENOENT, kw_config_load(&cfg, path, collect, &e));
+}
+
+TEST(oversized_file)
+{
+	char path[] = "/tmp/kw-conf-XXXXXX";
+	struct kw_config cfg;
+	struct errs e = {};
+	char *buf = calloc(1, KW_CONF_MAX_BYTES + 10);
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, buf);
+	memset(buf, '\n', KW_CONF_MAX_BYTES + 10);
+	ASSERT_EQ(KW_CONF_MAX_BYTES + 10,
+		  write(fd, buf, KW_CONF_MAX_BYTES + 10));
+	close(fd);
+	kw_config_defaults(&cfg);
+	EXPECT_EQ(1, kw_config_load(&cfg, path, collect, &e));
+	EXPECT_NE(NULL, strstr(e.msg[0], "file larger than 65536 bytes"));
+	unlink(path);
+	free(buf);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control protocol: the strict request parser (good requests, bad
+ * versions, unknown commands and fields, wrong types, garbage, overlong
+ * input), the request builder, and the client's reply classifier.
+ */
+#include <errno.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include "harness.h"
+#include "names.h"
+#include "proto.h"
+
+static int req(const char *line, struct kw_request *r, char *err)
+{
+	err[0] = '\0';
+	return kw_request_parse(line, strlen(line), r, err, 256);
+}
+
+TEST(good_requests)
+{
+	struct kw_request r;
+	char err[256];
+
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"status\"}", &r, err));
+	EXPECT_EQ(KW_CMD_STATUS, (int)r.cmd);
+	ASSERT_EQ(0, req(" { \"cmd\" : \"scan\" , \"version\" : 1 } ", &r, err));
+	EXPECT_EQ(KW_CMD_SCAN, (int)r.cmd);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"alerts\"}", &r, err));
+	EXPECT_EQ(KW_CMD_ALERTS, (int)r.cmd);
+	EXPECT_EQ(-1, r.filter.kind);
+	EXPECT_EQ(0U, r.filter.since_ns);
+	EXPECT_STREQ("", r.filter.module);
+	EXPECT_FALSE(r.follow);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"alerts\",\"since\":\"2026-11-26T14:33:01Z\",\"kind\":\"module_load\",\"module\":\"kw_dummy\",\"follow\":true}",
+			 &r, err)) TH_LOG("%s", err);
+	EXPECT_EQ(1795703581000000000ULL, r.filter.since_ns);
+	EXPECT_EQ(KW_KIND_module_load, r.filter.kind);
+	EXPECT_STREQ("kw_dummy", r.filter.module);
+	EXPECT_TRUE(r.follow);
+}
+
+static void bad(struct __test_metadata *_metadata, const char *line,
+		const char *expect)
+{
+	struct kw_request r;
+	char err[256];
+
+	EXPECT_NE(0, req(line, &r, err)) TH_LOG("accepted: %s", line);
+	EXPECT_STREQ(expect, err);
+}
+
+TEST(bad_versions)
+{
+	bad(_metadata, "{\"cmd\":\"status\"}", "missing 'version'");
+	bad(_metadata, "{\"version\":2,\"cmd\":\"status\"}",
+	    "unsupported version 2 (kwardend speaks 1)");
+	bad(_metadata, "{\"version\":0,\"cmd\":\"status\"}",
+	    "unsupported version 0 (kwardend speaks 1)");
+	bad(_metadata, "{\"version\":\"1\",\"cmd\":\"status\"}",
+	    "'version' must be an integer");
+	bad(_metadata, "{\"version\":1.0,\"cmd\":\"status\"}",
+	    "'version' must be an integer");
+	bad(_metadata, "{\"version\":null,\"cmd\":\"status\"}",
+	    "'version' must be an integer");
+}
+
+TEST(bad_commands)
+{
+	bad(_metadata, "{\"version\":1}", "missing 'cmd'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"reboot\"}",
+	    "unknown cmd 'reboot' (status, alerts, scan)");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"STATUS\"}",
+	    "unknown cmd 'STATUS' (status, alerts, scan)");
+	bad(_metadata, "{\"version\":1,\"cmd\":7}", "'cmd' must be a string");
+	bad(_metadata, "{\"version\":1,\"cmd\":[\"status\"]}",
+	    "'cmd' must be a string");
+}
+
+TEST(bad_fields)
+{
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"limit\":5}",
+	    "unknown field 'limit'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"status\",\"follow\":true}",
+	    "'follow' is not valid for 'status'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"scan\",\"kind\":\"module_load\"}",
+	    "'kind' is not valid for 'scan'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"follow\":1}",
+	    "'follow' must be a boolean");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"kind\":3}",
+	    "'kind' must be a string");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"kind\":\"rootkit\"}",
+	    "'kind': unknown kind 'rootkit'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"since\":12}",
+	    "'since' must be a string");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"since\":\"yesterday\"}",
+	    "'since': 'yesterday' is not an RFC 3339 time");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"module\":\"\"}",
+	    "'module' must be 1 to 55 bytes");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"module\":\"a b\"}",
+	    "'module' has a blank or control character");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"module\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+	    "'module' must be 1 to 55 bytes");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"alerts\",\"module\":null}",
+	    "'module' must be a string");
+}
+
+TEST(garbage)
+{
+	static const char *const lines[] = {
+		"", "garbage", "[1,2]", "\"status\"", "1", "null",
+		"{\"version\":1,\"cmd\":\"status\"", "{\"version\":1,\"cmd\":\"status\"}}",
+		"{\"version\":1,\"cmd\":\"status\"} {}", "{'version':1}",
+		"{\"version\":1,\"cmd\":\"status\",}", "{\"version\":01,\"cmd\":\"status\"}",
+		"{\"version\":1,\"cmd\":\"st\\u0000atus\"}",
+	};
+	struct kw_request r;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		EXPECT_NE(0, req(lines[i], &r, err)) TH_LOG("case %zu", i);
+		EXPECT_NE(0, err[0]);
+		EXPECT_EQ(NULL, strchr(err, '\n'));
+	}
+}
+
+TEST(nul_and_deep_nesting)
+{
+	static const char nul[] = "{\"version\":1,\"cmd\":\"status\"}\0x";
+	struct kw_request r;
+	char err[256], deep[200];
+	int i;
+
+	EXPECT_NE(0, kw_request_parse(nul, sizeof(nul) - 1, &r, err, sizeof(err)));
+	EXPECT_STREQ("NUL byte in request", err);
+	snprintf(deep, sizeof(deep), "{\"version\":1,\"cmd\":\"status\",\"x\":");
+	for (i = 0; i < 40; i++)
+		strcat(deep, "[");
+	EXPECT_NE(0, req(deep, &r, err));
+}
+
+TEST(overlong)
+{
+	char *line = malloc(KW_REQUEST_MAX + 2);
+	struct kw_request r;
+	char err[256];
+	size_t n;
+
+	ASSERT_NE(NULL, line);
+	snprintf(line, KW_REQUEST_MAX, "{\"version\":1,\"cmd\":\"alerts\",\"module\":\"");
+	n = strlen(line);
+	memset(line + n, 'a', KW_REQUEST_MAX + 1 - n);
+	line[KW_REQUEST_MAX + 1] = '\0';
+	EXPECT_NE(0, req(line, &r, err));
+	EXPECT_STREQ("request longer than 4096 bytes", err);
+	free(line);
+}
+
+TEST(request_json_round_trip)
+{
+	struct kw_request in = { .cmd = KW_CMD_ALERTS, .follow = true }, out;
+	json_object *o;
+	const char *s;
+	char err[256];
+
+	kw_filter_init(&in.filter);
+	in.filter.kind = KW_KIND_module_hidden;
+	in.filter.since_ns = 1795703581123456000ULL;
+	snprintf(in.filter.module, sizeof(in.filter.module), "nf_tables");
+	o = kw_request_json(&in);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	EXPECT_STREQ("{\"version\":1,\"cmd\":\"alerts\",\"since\":\"2026-11-26T14:33:01.123456Z\",\"kind\":\"module_hidden\",\"module\":\"nf_tables\",\"follow\":true}", s);
+	ASSERT_EQ(0, req(s, &out, err));
+	EXPECT_EQ(in.cmd, out.cmd);
+	EXPECT_EQ(in.filter.kind, out.filter.kind);
+	EXPECT_EQ(in.filter.since_ns, out.filter.since_ns);
+	EXPECT_STREQ(in.filter.module, out.filter.module);
+	EXPECT_EQ(in.follow, out.follow);
+	json_object_put(o);
+	in.cmd = KW_CMD_STATUS;
+	o = kw_request_json(&in);
+	EXPECT_STREQ("{\"version\":1,\"cmd\":\"status\"}",
+		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static int classify(const char *line, char *err)
+{
+	json_object *o;
+	int r = kw_reply_parse(line, strlen(line), &o, err, 256);
+
+	json_object_put(o);
+	return r;
+}
+
+TEST(replies)
+{
+	char err[256];
+	json_object *o = kw_reply_error("no such thing");
+
+	EXPECT_STREQ("{\"version\":1,\"ok\":false,\"error\":\"no such thing\"}",
+		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	EXPECT_EQ(KW_REPLY_OK, classify("{\"version\":1,\"ok\":true,\"end\":true}", err));
+	EXPECT_EQ(KW_REPLY_ERROR, classify("{\"version\":1,\"ok\":false,\"error\":\"x\"}", err));
+	EXPECT_EQ(KW_REPLY_RECORD, classify("{\"time\":\"2026-11-26T14:33:01.000000Z\",\"seq\":1,\"kind\":\"module_load\"}", err));
+	EXPECT_GT(0, classify("{\"version\":2,\"ok\":true}", err));
+	EXPECT_GT(0, classify("{\"version\":1,\"ok\":\"yes\"}", err));
+	EXPECT_GT(0, classify("{\"version\":1,\"ok\":false}", err));
+	EXPECT_GT(0, classify("{\"seq\":1}", err));
+	EXPECT_GT(0, classify("nonsense", err));
+}
+
+TEST(unix_address)
+{
+	struct sockaddr_un sun;
+	char path[200];
+
+	ASSERT_EQ(0, kw_unix_addr("/run/kwarden/control.sock", &sun));
+	EXPECT_EQ(AF_UNIX, sun.sun_family);
+	EXPECT_STREQ("/run/kwarden/control.sock", sun.sun_path);
+	memset(path, 'a', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	EXPECT_EQ(-ENAMETOOLONG, kw_unix_addr(path, &sun));
+	path[sizeof(sun.sun_path) - 1] = '\0';
+	EXPECT_EQ(0, kw_unix_addr(path, &sun));
+}
+
+TEST_HARNESS_MAIN

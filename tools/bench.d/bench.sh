@@ -1,0 +1,349 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
+#
+# bench.sh - runs inside the bench VM (tools/bench), as root, with kwarden
+# started by the VM runner in its default configuration.
+#
+# Measures, in this one boot:
+#   1. detection latency: kw_rootkit_text.ko writes a jmp into core text,
+#      time until kwardenctl lists a new kernel_text_modified alert;
+#   2. steady-state CPU of kwarden (scan time, kwardend, BPF) over an idle
+#      window and a syscall-heavy window, and BPF run time per call;
+#   3. memory: kwarden.ko's allocations, kwardend's RSS;
+#   4. ROUNDS rounds of the syscall workloads in three configurations, in
+#      turns (none, default, full, none, default, full, ...), plus the raw
+#      read speed of the watched bytes (kw_rawread.ko) while kwarden is out.
+#
+# Settings come from /opt/extra/bench.conf (written by tools/bench).  The
+# results are printed as "@kwb ..." lines for tools/bench.d/report.py;
+# lines starting with "#" are progress for people.
+
+KWB=/opt/extra/kwbench
+MODS=/opt/kwarden/selftests/modules
+KO=/opt/kwarden/kwarden.ko
+
+ROUNDS=9
+CONFIGS="none default full"
+DEFAULT_PARAMS=
+FULL_PARAMS=interval_ms=100
+WORKLOADS="open_close stat execve fork_exit sched_yield pipe module_load"
+N_open_close=40000
+N_stat=50000
+N_execve=80
+N_fork_exit=120
+N_sched_yield=200000
+N_pipe=6000
+N_module_load=20
+DETECT_N=25
+IDLE_S=60
+LOAD_S=60
+SAMPLE_S=10
+RAW_N=3
+BPF_LOADS=20
+SETTLE_S=1
+# shellcheck disable=SC1091
+[ -r /opt/extra/bench.conf ] && . /opt/extra/bench.conf
+
+CUR=default
+
+out()
+{
+	echo "@kwb $*"
+}
+
+say()
+{
+	echo "# $*"
+}
+
+fail()
+{
+	say "FAILED: $*"
+	out failed "$*"
+	exit 1
+}
+
+# Microseconds of CLOCK_REALTIME, without forking.
+now_us()
+{
+	local t=$EPOCHREALTIME
+
+	NOW=${t%.*}${t#*.}
+}
+
+jnum()
+{
+	sed -n "s/.*\"$1\":\([0-9][0-9]*\).*/\1/p"
+}
+
+status()
+{
+	timeout 20 kwardenctl --json status 2> /dev/null
+}
+
+scans()
+{
+	status | jnum scans
+}
+
+# ---- switching configurations ----
+
+kw_bpf_left()
+{
+	"$KWB" bpf | grep -c ' kw_'
+}
+
+kw_stop()
+{
+	local p i
+
+	p=$(pidof kwardend)
+	if [ -n "$p" ]; then
+		kill -TERM $p
+		i=0
+		while kill -0 $p 2> /dev/null && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -0 $p 2> /dev/null && return 1
+	fi
+	# the pinned links and maps go with their last reference
+	rm -rf /sys/fs/bpf/kwarden
+	if grep -q '^kwarden ' /proc/modules; then
+		rmmod kwarden || return 1
+	fi
+	i=0
+	while [ "$(kw_bpf_left)" != 0 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(kw_bpf_left)" = 0 ]
+}
+
+kw_start()
+{
+	local i=0
+
+	insmod "$KO" "$@" || return 1
+	/opt/kwarden/bin/kwardend --foreground < /dev/null > /dev/ttyS2 2>&1 &
+	while ! timeout 10 kwardenctl status > /dev/null 2>&1; do
+		[ $i -lt 300 ] || return 1
+		sleep 0.2
+		i=$((i + 1))
+	done
+}
+
+use_config()
+{
+	[ "$1" = "$CUR" ] && return 0
+	kw_stop || fail "cannot stop kwarden (config $CUR)"
+	CUR=none
+	case "$1" in
+	# shellcheck disable=SC2086
+	default) kw_start $DEFAULT_PARAMS || fail "cannot start kwarden ($1)" ;;
+	# shellcheck disable=SC2086
+	full) kw_start $FULL_PARAMS || fail "cannot start kwarden ($1)" ;;
+	esac
+	CUR=$1
+	sleep "$SETTLE_S"
+}
+
+# ---- 1. detection latency ----
+
+text_alerts()
+{
+	timeout 20 kwardenctl --json alerts --kind kernel_text_modified 2> /dev/null |
+		grep -c .
+}
+
+# Wait for N more full passes (up to 20 s).
+wait_scans()
+{
+	local s0 s i=0
+
+	s0=$(scans)
+	[ -n "$s0" ] || return 1
+	while [ $i -lt 200 ]; do
+		s=$(scans)
+		[ -n "$s" ] && [ "$s" -ge $((s0 + $1)) ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+detect_one()
+{
+	local n0 n t0 t1 t2 ms interval
+
+	interval=$(cat /sys/module/kwarden/parameters/interval_ms)
+	n0=$(text_alerts)
+	# a random phase against the scan period
+	ms=$((RANDOM % interval))
+	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+	now_us
+	t0=$NOW
+	insmod "$MODS/kw_rootkit_text.ko" || fail "insmod kw_rootkit_text"
+	now_us
+	t1=$NOW
+	while :; do
+		n=$(text_alerts)
+		now_us
+		[ "$n" -gt "$n0" ] && break
+		if [ $((NOW - t0)) -gt 10000000 ]; then
+			out detect_timeout "$1"
+			break
+		fi
+		sleep 0.02
+	done
+	t2=$NOW
+	[ "$n" -gt "$n0" ] && out detect "$1" $((t2 - t0)) $((t1 - t0))
+	rmmod kw_rootkit_text || fail "rmmod kw_rootkit_text"
+	# the restored bytes must be seen before the next write
+	wait_scans 2 || fail "kwarden does not scan"
+}
+
+phase_detect()
+{
+	local i=1
+
+	say "detection latency: $DETECT_N writes at default settings"
+	while [ $i -le "$DETECT_N" ]; do
+		detect_one $i
+		i=$((i + 1))
+	done
+}
+
+# ---- 2. CPU, BPF; 3. memory ----
+
+snap()
+{
+	local p
+
+	p=$(pidof kwardend)
+	now_us
+	out time "$1" "$NOW"
+	out pstat "$1" "$(cut -d' ' -f14,15 "/proc/$p/stat")"
+	out status "$1" "$(status)"
+	"$KWB" bpf | sed "s/^bpf /@kwb bpf $1 /"
+}
+
+# Sample the status every SAMPLE_S seconds for $2 seconds.
+sample_for()
+{
+	local left=$2
+
+	while [ "$left" -gt 0 ]; do
+		if [ "$left" -lt "$SAMPLE_S" ]; then
+			sleep "$left"
+			break
+		fi
+		sleep "$SAMPLE_S"
+		left=$((left - SAMPLE_S))
+		out status "$1" "$(status)"
+	done
+}
+
+phase_cpu()
+{
+	local mp
+
+	echo 1 > /proc/sys/kernel/bpf_stats_enabled || say "no bpf_stats"
+	say "steady-state CPU: ${IDLE_S} s idle"
+	sleep 2
+	snap idle0
+	sample_for idle_sample "$IDLE_S"
+	snap idle1
+
+	say "steady-state CPU: ${LOAD_S} s of syscall-heavy load"
+	snap load0
+	"$KWB" mix "$LOAD_S" > /tmp/kwb-mix &
+	mp=$!
+	sample_for load_sample "$LOAD_S"
+	wait $mp || fail "kwbench mix"
+	snap load1
+	out "$(cat /tmp/kwb-mix)"
+
+	say "BPF run time per call: $BPF_LOADS module loads"
+	snap bpf0
+	"$KWB" run module_load "$BPF_LOADS" "$MODS/kw_dummy.ko" > /dev/null ||
+		fail "module loads"
+	snap bpf1
+	echo 0 > /proc/sys/kernel/bpf_stats_enabled
+}
+
+phase_memory()
+{
+	local p
+
+	p=$(pidof kwardend)
+	out status mem "$(status)"
+	out modsize "$(sed -n 's/^kwarden \([0-9]*\) .*/\1/p' /proc/modules)"
+	out rss_kb "$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$p/status")" \
+		"$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$p/status")"
+}
+
+# ---- 4. rounds ----
+
+rawread()
+{
+	local i=1
+
+	insmod "$MODS/kw_rawread.ko" || fail "insmod kw_rawread"
+	while [ $i -le "$RAW_N" ]; do
+		out raw "$1" "$(cat /sys/kernel/debug/kw_rawread/run)"
+		i=$((i + 1))
+	done
+	rmmod kw_rawread || fail "rmmod kw_rawread"
+}
+
+run_workloads()
+{
+	local w n line
+
+	for w in $WORKLOADS; do
+		eval "n=\$N_$w"
+		line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko") ||
+			fail "workload $w in config $1"
+		out "$1" "$2" "$line"
+	done
+}
+
+phase_rounds()
+{
+	local r=1 c
+
+	while [ $r -le "$ROUNDS" ]; do
+		say "round $r of $ROUNDS"
+		for c in $CONFIGS; do
+			use_config "$c"
+			[ "$c" = none ] && rawread $r
+			run_workloads "$c" $r
+			if [ "$c" != none ]; then
+				sleep 1
+				out status "pass_$c" "$(status)"
+			fi
+		done
+		r=$((r + 1))
+	done
+}
+
+say "kwarden bench: $(uname -r), $(nproc) CPUs"
+out kernel "$(uname -r)"
+out params default "interval_ms=$(cat /sys/module/kwarden/parameters/interval_ms)" \
+	"golden=$(cat /sys/module/kwarden/parameters/golden 2> /dev/null)"
+out config_params default "$DEFAULT_PARAMS"
+out config_params full "$FULL_PARAMS"
+[ -n "$(pidof kwardend)" ] || fail "kwardend is not running"
+out status start "$(status)"
+
+phase_detect
+phase_cpu
+phase_memory
+phase_rounds
+use_config default
+out params end "interval_ms=$(cat /sys/module/kwarden/parameters/interval_ms)"
+kill -TERM "$(pidof kwardend)"
+out done
+say "done"

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kwardenctl: the admin CLI of kwarden, a client of kwardend's control
+ * socket. Tables for people, --json for machines.
+ */
+#ifndef KWARDENCTL_H
+#define KWARDENCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+/* Exit codes, see `kwardenctl help` */
+#define EXIT_TALK		1	/* kwardend unreachable or said no */
+#define EXIT_NOT_RUNNING	3	/* status: LSB "program is not running" */
+#define EXIT_USAGE		64	/* EX_USAGE */
+
+struct conn {
+	int fd;
+	char buf[64 * 1024 + 2];
+	size_t len, off;
+	char *line;		/* last line read, NUL-terminated */
+};
+
+/* client.c: 0, -ENOENT/-ECONNREFUSED (not running) or -errno */
+int ctl_connect(struct conn *c, const char *path);
+int ctl_send(struct conn *c, json_object *req);
+/* 1 with c->line, 0 at EOF, -ETIMEDOUT or -errno; timeout_ms < 0: none */
+int ctl_read_line(struct conn *c, int timeout_ms, size_t *len);
+void ctl_close(struct conn *c);
+
+/* show.c */
+void show_status(json_object *st);
+void show_scan(json_object *scan);
+void show_alert_header(void);
+void show_alert(json_object *rec);
+
+#endif /* KWARDENCTL_H */

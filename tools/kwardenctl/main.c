@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwardenctl: command line, one request per run, exit codes for scripts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "alert.h"
+#include "kwardenctl.h"
+#include "names.h"
+#include "proto.h"
+#include "timefmt.h"
+
+#define STATUS_TIMEOUT_MS	15000
+#define SCAN_TIMEOUT_MS		330000	/* kwardend gives up at 300 s */
+#define ALERTS_TIMEOUT_MS	30000
+
+struct ctl {
+	bool json;
+	const char *socket;
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: kwardenctl [--json] [--socket PATH] COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"
+		"  status                 kwardend, kwarden.ko and BPF state\n"
+		"  alerts [--since T] [--kind K] [--module M] [--follow]\n"
+		"                         alerts from the journal, oldest first;\n"
+		"                         T is RFC 3339 (2026-11-26T10:00:00Z) or an\n"
+		"                         age such as 30s, 15m, 2h, 7d\n"
+		"  scan                   run one full kwarden.ko integrity scan now\n"
+		"  help                   this help\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json             machine output: `alerts` prints one alert\n"
+		"                         record per line, `status` and `scan` one object\n"
+		"  -s, --socket PATH      control socket (default /run/kwarden/control.sock)\n"
+		"\n"
+		"Exit status:\n"
+		"  0   success (status: kwardend is running)\n"
+		"  1   error talking to kwardend, or kwardend refused the request\n"
+		"  3   status: kwardend is not running (LSB)\n"
+		"  64  usage error: unknown command, option or bad argument\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "kwardenctl: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'kwardenctl help'.\n");
+	return EXIT_USAGE;
+}
+
+/* RFC 3339, or an age: 30s, 15m, 2h, 7d */
+static int parse_since(const char *s, uint64_t *ns)
+{
+	static const char units[] = "smhd";
+	static const uint64_t secs[] = { 1, 60, 3600, 86400 };
+	unsigned long long n;
+	const char *u;
+	char *end;
+
+	if (!kw_time_parse(s, ns))
+		return 0;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	u = *end ? strchr(units, *end) : NULL;
+	if (errno || !u || end[1] || n > 100ULL * 365 * 86400)
+		return -EINVAL;
+	n *= secs[u - units];
+	*ns = kw_now_ns() - n * NSEC_PER_SEC;
+	return 0;
+}
+
+static int parse_alerts_args(int argc, char **argv, struct ctl *ctl,
+			     struct kw_request *req)
+{
+	static const struct option longopts[] = {
+		{ "since", required_argument, NULL, 'S' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "module", required_argument, NULL, 'm' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{}
+	};
+	int c, kind;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+S:k:m:fj", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			if (parse_since(optarg, &req->filter.since_ns))
+				return usage_error("--since: '%s' is neither an RFC 3339 time nor an age (30s, 15m, 2h, 7d)",
+						   optarg);
+			break;
+		case 'k':
+			kind = kw_kind_from_name(optarg);
+			if (kind < 0)
+				return usage_error("--kind: unknown kind '%s'",
+						   optarg);
+			req->filter.kind = kind;
+			break;
+		case 'm':
+			if (!*optarg || strlen(optarg) >= sizeof(req->filter.module))
+				return usage_error("--module: bad module name '%s'",
+						   optarg);
+			snprintf(req->filter.module,
+				 sizeof(req->filter.module), "%s", optarg);
+			break;
+		case 'f':
+			req->follow = true;
+			break;
+		case 'j':
+			ctl->json = true;
+			break;
+		default:
+			return usage_error("%s", "bad option for 'alerts'");
+		}
+	}
+	if (optind < argc)
+		return usage_error("alerts: unexpected argument '%s'",
+				   argv[optind]);
+	return 0;
+}
+
+/* status, scan: only --json may follow the command */
+static int parse_plain_args(int argc, char **argv, struct ctl *ctl)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") && strcmp(argv[i], "-j"))
+			return usage_error("unexpected argument '%s'", argv[i]);
+		ctl->json = true;
+	}
+	return 0;
+}
+
+static bool not_running(int err)
+{
+	return err == -ENOENT || err == -ECONNREFUSED;
+}
+
+static int open_and_send(const struct ctl *ctl, struct conn *c,
+			 const struct kw_request *req)
+{
+	json_object *o = kw_request_json(req);
+	int err = ctl_connect(c, ctl->socket);
+
+	if (!err)
+		err = ctl_send(c, o);
+	json_object_put(o);
+	if (err && !not_running(err))
+		fprintf(stderr, "kwardenctl: %s: %s\n", ctl->socket,
+			strerror(-err));
+	else if (err)
+		fprintf(stderr, "kwardenctl: kwardend is not running (nothing answers on %s)\n",
+			ctl->socket);
+	return err;
+}
+
+/* One reply line: its type, or -1 after saying what went wrong */
+static int read_reply(struct conn *c, int timeout_ms, json_object **obj)
+{
+	char err[256];
+	size_t len;
+	int r = ctl_read_line(c, timeout_ms, &len);
+
+	*obj = NULL;
+	if (r <= 0) {
+		fprintf(stderr, "kwardenctl: %s\n",
+			r == 0 ? "kwardend closed the connection" :
+			r == -ETIMEDOUT ? "kwardend did not answer in time" :
+			strerror(-r));
+		return -1;
+	}
+	r = kw_reply_parse(c->line, len, obj, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "kwardenctl: bad reply from kwardend: %s\n", err);
+		return -1;
+	}
+	if (r == KW_REPLY_ERROR) {
+		fprintf(stderr, "kwardenctl: kwardend: %s\n",
+			kw_rec_str(*obj, "error"));
+		json_object_put(*obj);
+		*obj = NULL;
+		return -1;
+	}
+	return r;
+}
+
+static void print_json(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* status and scan: one request, one object back */
+static int run_simple(const struct ctl *ctl, enum kw_cmd cmd)
+{
+	struct kw_request req = { .cmd = cmd };
+	json_object *reply, *body;
+	struct conn c;
+	int err, r;
+
+	kw_filter_init(&req.filter);
+	err = open_and_send(ctl, &c, &req);
+	if (err) {
+		if (cmd == KW_CMD_STATUS && not_running(err) && ctl->json)
+			puts("{\"running\":false}");
+		return cmd == KW_CMD_STATUS && not_running(err) ?
+			EXIT_NOT_RUNNING : EXIT_TALK;
+	}
+	r = read_reply(&c, cmd == KW_CMD_SCAN ? SCAN_TIMEOUT_MS :
+			   STATUS_TIMEOUT_MS, &reply);
+	ctl_close(&c);
+	if (r != KW_REPLY_OK || !json_object_object_get_ex(reply,
+			kw_cmd_name(cmd), &body)) {
+		if (r == KW_REPLY_OK || r == KW_REPLY_RECORD)
+			fprintf(stderr, "kwardenctl: reply without '%s'\n",
+				kw_cmd_name(cmd));
+		json_object_put(reply);
+		return EXIT_TALK;
+	}
+	if (cmd == KW_CMD_STATUS)
+		json_object_object_add(body, "running", json_object_new_boolean(1));
+	if (ctl->json)
+		print_json(body);
+	else if (cmd == KW_CMD_STATUS)
+		show_status(body);
+	else
+		show_scan(body);
+	json_object_put(reply);
+	return 0;
+}
+
+static int run_alerts(const struct ctl *ctl, const struct kw_request *req)
+{
+	bool live = false;
+	json_object *o;
+	struct conn c;
+	uint64_t n = 0;
+	int r;
+
+	if (open_and_send(ctl, &c, req))
+		return EXIT_TALK;
+	if (!ctl->json)
+		show_alert_header();
+	for (;;) {
+		r = read_reply(&c, live ? -1 : ALERTS_TIMEOUT_MS, &o);
+		if (r < 0)
+			break;
+		if (r == KW_REPLY_RECORD) {
+			n++;
+			if (ctl->json)
+				puts(c.line);	/* the journal record as is */
+			else
+				show_alert(o);
+		}
+		json_object_put(o);
+		if (r != KW_REPLY_RECORD && !req->follow)
+			break;		/* the end record */
+		live = live || r != KW_REPLY_RECORD;
+		if (live)
+			fflush(stdout);
+	}
+	ctl_close(&c);
+	if (r >= 0 && !n && !ctl->json)
+		printf("(no alerts)\n");
+	return r < 0 ? EXIT_TALK : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct ctl ctl = { .socket = "/run/kwarden/control.sock" };
+	struct kw_request req = {};
+	const char *cmd;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "+js:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ctl.json = true;
+			break;
+		case 's':
+			ctl.socket = optarg;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s", "missing command");
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	kw_filter_init(&req.filter);
+	if (!strcmp(cmd, "help")) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "alerts")) {
+		req.cmd = KW_CMD_ALERTS;
+		err = parse_alerts_args(argc, argv, &ctl, &req);
+		return err ? err : run_alerts(&ctl, &req);
+	}
+	if (!strcmp(cmd, "status") || !strcmp(cmd, "scan")) {
+		err = parse_plain_args(argc, argv, &ctl);
+		if (err)
+			return err;
+		return run_simple(&ctl, !strcmp(cmd, "status") ? KW_CMD_STATUS
+							       : KW_CMD_SCAN);
+	}
+	return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF side of kwardend: load the skeleton, attach and pin its programs so
+ * that they outlive the daemon, and consume the `events` ring buffer.
+ *
+ * Maps are pinned too, so events raised while no daemon ran wait in the
+ * ring buffer (or are counted in `drops`) for the next one.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/epoll.h>
+#include <sys/vfs.h>
+#include <bpf/libbpf.h>
+#include "kwardend.h"
+#include "compiler.h"
+#include "bpf_alert.h"
+#include "names.h"
+#include "timefmt.h"
+#include "kwarden.skel.h"
+
+#define PIN_ROOT	"/sys/fs/bpf"
+#define PIN_DIR		PIN_ROOT "/kwarden"
+
+struct kwd_bpf {
+	struct kwarden_bpf *skel;
+	struct ring_buffer *rb;
+	struct kwd_watch watch;
+	bool pinned;
+	struct bpf_link *links[8];
+	unsigned int nlinks;
+	uint64_t events;	/* records consumed */
+	uint64_t bad;		/* records of a size or kind we don't know */
+	uint64_t drops_seen;	/* drop total already reported */
+};
+
+static struct kwd_bpf the_bpf;
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	char msg[1024];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	kwd_log(level == LIBBPF_WARN ? LOG_WARNING : LOG_INFO, "libbpf: %s",
+		msg);
+	return 0;
+}
+
+static bool is_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
+}
+
+/* bpffs at PIN_ROOT, mounted by us if need be; false: no pinning */
+static bool bpffs_ready(void)
+{
+	if (!is_bpffs(PIN_ROOT) &&
+	    mount("bpf", PIN_ROOT, "bpf", 0, "mode=0700") && errno != EBUSY) {
+		kwd_log(LOG_WARNING, "no bpffs at %s (%s): programs will not outlive kwardend",
+			PIN_ROOT, strerror(errno));
+		return false;
+	}
+	if (mkdir(PIN_DIR, 0700) && errno != EEXIST) {
+		kwd_log(LOG_WARNING, "%s: %s: programs will not outlive kwardend",
+			PIN_DIR, strerror(errno));
+		return false;
+	}
+	return is_bpffs(PIN_ROOT);
+}
+
+static void pin_name(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", PIN_DIR, name);
+}
+
+static void set_map_pins(struct kwarden_bpf *skel, bool unpin_old)
+{
+	struct bpf_map *map;
+	char path[PATH_MAX];
+
+	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;	/* .bss: per program set */
+		pin_name(path, sizeof(path), bpf_map__name(map));
+		if (unpin_old)
+			unlink(path);
+		bpf_map__set_pin_path(map, path);
+	}
+}
+
+static struct kwarden_bpf *open_load(bool pin, bool unpin_old)
+{
+	struct kwarden_bpf *skel = kwarden_bpf__open();
+	int err;
+
+	if (!skel)
+		return NULL;
+	if (pin)
+		set_map_pins(skel, unpin_old);
+	err = kwarden_bpf__load(skel);
+	if (err) {
+		kwarden_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
+/*
+ * Attach each program, then let its link replace the one a previous
+ * kwardend pinned: no window without the hook, and if attaching fails the
+ * old link stays (it writes to the same pinned ring buffer).
+ */
+static int attach_all(struct kwd_bpf *b)
+{
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	char path[PATH_MAX];
+
+	bpf_object__for_each_program(prog, b->skel->obj) {
+		link = bpf_program__attach(prog);
+		if (!link) {
+			kwd_log(LOG_ERR, "attach %s: %s", bpf_program__name(prog),
+				strerror(errno));
+			continue;
+		}
+		pin_name(path, sizeof(path), bpf_program__name(prog));
+		if (b->pinned) {
+			unlink(path);	/* detaches the old program */
+			if (bpf_link__pin(link, path))
+				kwd_log(LOG_WARNING, "pin %s: %s", path,
+					strerror(errno));
+		}
+		if (b->nlinks < ARRAY_SIZE(b->links))
+			b->links[b->nlinks++] = link;
+		else
+			bpf_link__destroy(link);	/* pinned, or gone */
+	}
+	return b->nlinks ? 0 : -ENOENT;
+}
+
+static uint64_t read_drops(struct kwd_bpf *b)
+{
+	int i, ncpus = libbpf_num_possible_cpus();
+	uint64_t total = 0, *vals;
+	uint32_t zero = 0;
+
+	if (ncpus <= 0)
+		return 0;
+	vals = calloc((size_t)ncpus, sizeof(*vals));
+	if (vals && !bpf_map__lookup_elem(b->skel->maps.drops, &zero,
+					  sizeof(zero), vals,
+					  (size_t)ncpus * sizeof(*vals), 0))
+		for (i = 0; i < ncpus; i++)
+			total += vals[i];
+	free(vals);
+	return total;
+}
+
+static int64_t realtime_offset(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (int64_t)(rt.tv_sec - bt.tv_sec) * (int64_t)NSEC_PER_SEC +
+	       (rt.tv_nsec - bt.tv_nsec);
+}
+
+/* Consumed = acknowledged: the journal has it before we return */
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct kwd *d = ctx;
+	struct kw_bpf_strs strs;
+	struct kw_alert a;
+
+	the_bpf.events++;
+	if (size < sizeof(struct kw_bpf_event) ||
+	    kw_bpf_alert(data, realtime_offset(), &a, &strs)) {
+		the_bpf.bad++;
+		kwd_log(LOG_ERR, "BPF record of %zu bytes not understood", size);
+		return 0;
+	}
+	kwd_raise(d, &a);
+	return 0;
+}
+
+static void on_ringbuf(struct kwd *d, struct kwd_watch *w, uint32_t events)
+{
+	int n = ring_buffer__consume(the_bpf.rb);
+
+	if (n < 0)
+		kwd_log(LOG_ERR, "ring buffer: %s", strerror(-n));
+}
+
+/* Drops are events lost: each increase is an events_lost alert */
+void kwd_bpf_tick(struct kwd *d)
+{
+	struct kwd_bpf *b = d->bpf;
+	json_object *detail;
+	struct kw_alert a = {
+		.kind = KW_KIND_events_lost, .action = KW_ACTION_logged,
+		.severity = kw_kind_severity(KW_KIND_events_lost),
+		.source = KW_SOURCE_BPF,
+	};
+	uint64_t total, lost;
+	char msg[160];
+
+	if (!b)
+		return;
+	total = read_drops(b);
+	if (total < b->drops_seen)
+		b->drops_seen = 0;	/* the map was recreated */
+	if (total == b->drops_seen)
+		return;
+	lost = total - b->drops_seen;
+	b->drops_seen = total;
+	snprintf(msg, sizeof(msg),
+		 "%llu BPF events lost: the ring buffer was full (%llu lost in total)",
+		 (unsigned long long)lost, (unsigned long long)total);
+	detail = json_object_new_object();
+	json_object_object_add(detail, "channel",
+			       json_object_new_string("bpf_ringbuf"));
+	json_object_object_add(detail, "lost", json_object_new_uint64(lost));
+	json_object_object_add(detail, "total", json_object_new_uint64(total));
+	json_object_object_add(detail, "boot_id",
+			       json_object_new_string(d->boot_id));
+	a.time_ns = kw_now_ns();
+	a.message = msg;
+	a.detail = detail;
+	kwd_raise(d, &a);
+}
+
+static int start_ringbuf(struct kwd *d, struct kwd_bpf *b)
+{
+	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.events), on_event,
+				 d, NULL);
+	if (!b->rb)
+		return -errno;
+	b->watch.fd = ring_buffer__epoll_fd(b->rb);
+	b->watch.cb = on_ringbuf;
+	return kwd_watch_add(d, &b->watch, EPOLLIN);
+}
+
+int kwd_bpf_start(struct kwd *d)
+{
+	struct kwd_bpf *b = &the_bpf;
+	int err;
+
+	libbpf_set_print(print_libbpf);
+	b->pinned = bpffs_ready();
+	b->skel = open_load(b->pinned, false);
+	if (!b->skel && b->pinned) {
+		kwd_log(LOG_WARNING, "pinned maps in %s unusable (%s): recreating them",
+			PIN_DIR, strerror(errno));
+		b->skel = open_load(true, true);
+	}
+	if (!b->skel) {
+		err = -errno;
+		kwd_log(LOG_ERR, "loading the BPF programs failed: %s",
+			strerror(errno));
+		return err;
+	}
+	err = attach_all(b);
+	if (!err)
+		err = start_ringbuf(d, b);
+	if (err) {
+		kwd_log(LOG_ERR, "BPF: %s", strerror(-err));
+		kwd_bpf_stop(d);
+		d->bpf = NULL;
+		return err;
+	}
+	d->bpf = b;
+	/* drops counted while no kwardend ran are reported now */
+	b->drops_seen = d->resume_drops;
+	ring_buffer__consume(b->rb);
+	kwd_bpf_tick(d);
+	return 0;
+}
+
+/* Our fds go; pinned links stay attached: enforcement outlives us */
+void kwd_bpf_stop(struct kwd *d)
+{
+	struct kwd_bpf *b = &the_bpf;
+	unsigned int i;
+
+	if (b->rb) {
+		kwd_watch_del(d, &b->watch);
+		ring_buffer__free(b->rb);
+		b->rb = NULL;
+	}
+	for (i = 0; i < b->nlinks; i++)
+		bpf_link__destroy(b->links[i]);
+	b->nlinks = 0;
+	kwarden_bpf__destroy(b->skel);
+	b->skel = NULL;
+	d->bpf = NULL;
+}
+
+json_object *kwd_bpf_status(struct kwd *d)
+{
+	struct kwd_bpf *b = d->bpf;
+	json_object *o = json_object_new_object(), *progs;
+	struct bpf_program *prog;
+
+	json_object_object_add(o, "loaded", json_object_new_boolean(!!b));
+	if (!b)
+		return o;
+	json_object_object_add(o, "pinned", json_object_new_boolean(b->pinned));
+	if (b->pinned)
+		json_object_object_add(o, "pin_dir",
+				       json_object_new_string(PIN_DIR));
+	progs = json_object_new_array();
+	bpf_object__for_each_program(prog, b->skel->obj)
+		json_object_array_add(progs,
+			json_object_new_string(bpf_program__section_name(prog)));
+	json_object_object_add(o, "programs", progs);
+	json_object_object_add(o, "attached", json_object_new_int(b->nlinks));
+	json_object_object_add(o, "ringbuf_bytes",
+		json_object_new_int64(bpf_map__max_entries(b->skel->maps.events)));
+	json_object_object_add(o, "events", json_object_new_uint64(b->events));
+	json_object_object_add(o, "bad_records", json_object_new_uint64(b->bad));
+	json_object_object_add(o, "drops", json_object_new_uint64(read_drops(b)));
+	return o;
+}

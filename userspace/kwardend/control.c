@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket (/run/kwarden/control.sock, 0600, root peers only):
+ * newline-delimited JSON requests, answered in order. `alerts` streams
+ * journal records from a cursor, a bounded amount at a time, so a slow or
+ * following client costs a file position, not memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include "kwardend.h"
+#include "proto.h"
+
+#define OUT_HIGH	(64 * 1024)	/* stop reading the journal above */
+#define MAX_CLIENTS	64
+#define MAX_ROUNDS	16		/* per wake-up, then yield */
+
+enum client_state { C_IDLE, C_KMOD, C_STREAM };
+
+struct client {
+	struct kwd_watch w;
+	struct client *next;
+	bool dead, eof, closing, end_sent;
+	enum client_state state;
+	uint32_t mask;			/* epoll events asked for */
+	struct kw_request req;
+	struct kw_cursor cur;
+	uint64_t count;
+	char in[KW_REQUEST_MAX + 1];	/* one request and its newline */
+	size_t in_len;
+	char *out;
+	size_t out_len, out_off, out_cap;
+};
+
+struct kwd_ctl {
+	struct kwd_watch listen;
+	struct client *clients;
+	unsigned int nclients;
+};
+
+static struct kwd_ctl the_ctl = { .listen = { .fd = -1 } };
+
+static void set_mask(struct kwd *d, struct client *c, uint32_t mask)
+{
+	if (mask != c->mask && !kwd_watch_mod(d, &c->w, mask))
+		c->mask = mask;
+}
+
+static void kill_client(struct kwd *d, struct client *c)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	kwd_genl_cancel(d, c);
+	kwd_watch_del(d, &c->w);
+	close(c->w.fd);
+	kw_cursor_close(&c->cur);
+	free(c->out);
+	c->out = NULL;
+	the_ctl.nclients--;
+}
+
+/* Freed between epoll batches, so no event of this batch sees them */
+void kwd_ctl_reap(struct kwd *d)
+{
+	struct client **pp = &the_ctl.clients, *c;
+
+	while ((c = *pp)) {
+		if (c->dead) {
+			*pp = c->next;
+			free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
+}
+
+static int append(struct client *c, const char *s, size_t len)
+{
+	size_t need = c->out_len + len + 1;
+
+	if (need > c->out_cap) {
+		size_t cap = need < 4096 ? 4096 : need * 2;
+		char *p = realloc(c->out, cap);
+
+		if (!p)
+			return -ENOMEM;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, s, len);
+	c->out[c->out_len + len] = '\n';
+	c->out_len += len + 1;
+	return 0;
+}
+
+static void reply(struct client *c, json_object *o)
+{
+	size_t len;
+	const char *s = json_object_to_json_string_length(o,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	if (!s || append(c, s, len))
+		c->closing = true;
+	json_object_put(o);
+}
+
+static void reply_error(struct client *c, const char *msg)
+{
+	reply(c, kw_reply_error(msg));
+}
+
+/* true: everything written */
+static bool flush(struct kwd *d, struct client *c)
+{
+	ssize_t n;
+
+	while (c->out_off < c->out_len) {
+		n = send(c->w.fd, c->out + c->out_off, c->out_len - c->out_off,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			set_mask(d, c, c->mask | EPOLLOUT);
+			return false;
+		}
+		if (n <= 0) {
+			kill_client(d, c);
+			return false;
+		}
+		c->out_off += (size_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	set_mask(d, c, c->mask & ~EPOLLOUT);
+	return true;
+}
+
+static void end_stream(struct client *c)
+{
+	json_object *o = kw_reply_ok();
+
+	json_object_object_add(o, "end", json_object_new_boolean(1));
+	json_object_object_add(o, "count", json_object_new_uint64(c->count));
+	json_object_object_add(o, "following",
+			       json_object_new_boolean(c->req.follow));
+	reply(c, o);
+	c->end_sent = true;
+}
+
+/* Journal records into the output buffer; true if it stopped when full */
+static bool pump(struct kwd *d, struct client *c)
+{
+	const char *line;
+	json_object *rec;
+	size_t len;
+	int r;
+
+	while (c->out_len - c->out_off < OUT_HIGH) {
+		r = kw_cursor_next_match(&c->cur, d->journal.generation,
+					 &c->req.filter, &rec, &line, &len);
+		if (r > 0) {
+			json_object_put(rec);
+			c->count++;
+			if (append(c, line, len))
+				c->closing = true;
+			continue;
+		}
+		if (r < 0) {
+			reply_error(c, "reading the journal failed");
+			c->state = C_IDLE;
+		} else if (!c->end_sent) {
+			end_stream(c);
+		}
+		if (!c->req.follow)
+			c->state = C_IDLE;
+		if (c->state == C_IDLE)
+			kw_cursor_close(&c->cur);
+		return false;
+	}
+	return true;
+}
+
+static void service(struct kwd *d, struct client *c);
+
+/* Answered: go on with the client, unless we answered from handle() */
+static void kmod_done(struct kwd *d, struct client *c)
+{
+	bool async = c->state == C_KMOD;
+
+	c->state = C_IDLE;
+	if (async)
+		service(d, c);
+}
+
+static void on_kmod_status(struct kwd *d, void *ctx, json_object *st,
+			   const char *error)
+{
+	struct client *c = ctx;
+	json_object *o = kw_reply_ok();
+
+	json_object_object_add(o, "status", kwd_status(d, st, error));
+	reply(c, o);
+	kmod_done(d, c);
+}
+
+static void on_kmod_scan(struct kwd *d, void *ctx, json_object *st,
+			 const char *error)
+{
+	struct client *c = ctx;
+	json_object *o;
+	char msg[160];
+
+	if (error) {
+		snprintf(msg, sizeof(msg), "scan failed: %s", error);
+		reply_error(c, msg);
+	} else {
+		o = kw_reply_ok();
+		json_object_object_add(o, "scan", json_object_get(st));
+		reply(c, o);
+	}
+	kmod_done(d, c);
+}
+
+static void ask_kmod(struct kwd *d, struct client *c, int cmd,
+		     kwd_kmod_done_fn *done)
+{
+	int err = kwd_genl_request(d, cmd, done, c);
+
+	if (!err) {
+		c->state = C_KMOD;
+		return;
+	}
+	done(d, c, NULL, err == -EBUSY ? "too many requests in flight"
+				       : strerror(-err));
+}
+
+static void handle(struct kwd *d, struct client *c, const char *line,
+		   size_t len)
+{
+	char err[256];
+
+	if (kw_request_parse(line, len, &c->req, err, sizeof(err))) {
+		reply_error(c, err);
+		return;
+	}
+	switch (c->req.cmd) {
+	case KW_CMD_STATUS:
+		if (kwd_genl_present(d))
+			ask_kmod(d, c, KWARDEN_CMD_STATUS, on_kmod_status);
+		else
+			on_kmod_status(d, c, NULL, NULL);
+		break;
+	case KW_CMD_SCAN:
+		if (kwd_genl_present(d))
+			ask_kmod(d, c, KWARDEN_CMD_SCAN, on_kmod_scan);
+		else
+			reply_error(c, "kwarden.ko is not loaded: no integrity scan in BPF-only mode");
+		break;
+	case KW_CMD_ALERTS:
+		kw_cursor_init(&c->cur, d->cfg.journal_path,
+			       d->cfg.journal_keep, d->journal.generation);
+		c->count = 0;
+		c->end_sent = false;
+		c->state = C_STREAM;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Start the next buffered request; false if there is none */
+static bool next_request(struct kwd *d, struct client *c)
+{
+	char *nl = memchr(c->in, '\n', c->in_len), line[sizeof(c->in)];
+	size_t len;
+
+	if (!nl) {
+		if (c->in_len == sizeof(c->in)) {
+			reply_error(c, "request too long");
+			c->closing = true;
+		} else if (c->eof && c->in_len) {
+			reply_error(c, "incomplete request (no newline)");
+			c->closing = true;
+		}
+		return false;
+	}
+	len = (size_t)(nl - c->in);
+	memcpy(line, c->in, len);
+	c->in_len -= len + 1;
+	memmove(c->in, nl + 1, c->in_len);
+	handle(d, c, line, len);
+	return true;
+}
+
+static void read_input(struct kwd *d, struct client *c)
+{
+	ssize_t n;
+
+	while (!c->eof && c->in_len < sizeof(c->in)) {
+		n = recv(c->w.fd, c->in + c->in_len, sizeof(c->in) - c->in_len,
+			 MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			c->eof = true;
+			set_mask(d, c, c->mask & ~(EPOLLIN | EPOLLRDHUP));
+			return;
+		}
+		c->in_len += (size_t)n;
+	}
+}
+
+static void service(struct kwd *d, struct client *c)
+{
+	bool more = true;
+	int round;
+
+	for (round = 0; more && round < MAX_ROUNDS && !c->dead; round++) {
+		more = false;
+		if (c->state == C_IDLE && !c->closing)
+			more = next_request(d, c);
+		if (c->state == C_STREAM)
+			more = pump(d, c) || more;
+		if (!flush(d, c))
+			return;
+	}
+	if (c->dead)
+		return;
+	if (more)
+		set_mask(d, c, c->mask | EPOLLOUT);	/* yield, come back */
+	else if (c->closing || (c->eof && c->state == C_IDLE && !c->in_len))
+		kill_client(d, c);
+}
+
+static void on_client(struct kwd *d, struct kwd_watch *w, uint32_t events)
+{
+	struct client *c = (struct client *)((char *)w - offsetof(struct client, w));
+
+	if (c->dead)
+		return;
+	if (events & (EPOLLERR | EPOLLHUP)) {
+		kill_client(d, c);
+		return;
+	}
+	if (events & (EPOLLIN | EPOLLRDHUP))
+		read_input(d, c);
+	service(d, c);
+}
+
+void kwd_ctl_publish(struct kwd *d)
+{
+	struct client *c;
+
+	for (c = the_ctl.clients; c; c = c->next)
+		if (!c->dead && c->state == C_STREAM && !(c->mask & EPOLLOUT))
+			service(d, c);
+}
+
+/* Only root may talk to us; the socket mode says so too */
+static bool peer_is_root(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) &&
+	       cred.uid == 0;
+}
+
+static void refuse(int fd, const char *why)
+{
+	json_object *o = kw_reply_error(why);
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+
+	if (send(fd, s, strlen(s), MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+		send(fd, "\n", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	json_object_put(o);
+	close(fd);
+}
+
+static void on_listen(struct kwd *d, struct kwd_watch *w, uint32_t events)
+{
+	struct client *c;
+	int fd;
+
+	while ((fd = accept4(w->fd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (!peer_is_root(fd)) {
+			refuse(fd, "permission denied: kwardend answers root only");
+			continue;
+		}
+		if (the_ctl.nclients >= MAX_CLIENTS) {
+			refuse(fd, "too many clients");
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->w.fd = fd;
+		c->w.cb = on_client;
+		c->mask = EPOLLIN | EPOLLRDHUP;
+		if (kwd_watch_add(d, &c->w, c->mask)) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		c->next = the_ctl.clients;
+		the_ctl.clients = c;
+		the_ctl.nclients++;
+	}
+}
+
+/* Another kwardend answering on path? Then we must not start. */
+bool kwd_ctl_other_running(const char *path)
+{
+	struct sockaddr_un sun;
+	bool running;
+	int fd;
+
+	if (kw_unix_addr(path, &sun))
+		return false;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	running = !connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	return running;
+}
+
+static void make_dir(const char *path)
+{
+	char dir[KW_SOCKET_PATH_MAX], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0700);
+	}
+}
+
+int kwd_ctl_start(struct kwd *d)
+{
+	const char *path = d->cfg.socket_path;
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd, err;
+
+	err = kw_unix_addr(path, &sun);
+	if (err)
+		return err;
+	make_dir(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	old = umask(0177);
+	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ? -errno : 0;
+	umask(old);
+	if (!err && chmod(path, 0600))
+		err = -errno;
+	if (!err && listen(fd, 16))
+		err = -errno;
+	the_ctl.listen.fd = fd;
+	the_ctl.listen.cb = on_listen;
+	if (!err)
+		err = kwd_watch_add(d, &the_ctl.listen, EPOLLIN);
+	if (err) {
+		close(fd);
+		the_ctl.listen.fd = -1;
+		return err;
+	}
+	d->ctl = &the_ctl;
+	return 0;
+}
+
+void kwd_ctl_stop(struct kwd *d)
+{
+	struct client *c;
+
+	for (c = the_ctl.clients; c; c = c->next)
+		kill_client(d, c);
+	kwd_ctl_reap(d);
+	if (the_ctl.listen.fd >= 0) {
+		kwd_watch_del(d, &the_ctl.listen);
+		close(the_ctl.listen.fd);
+		unlink(d->cfg.socket_path);
+		the_ctl.listen.fd = -1;
+	}
+	d->ctl = NULL;
+}

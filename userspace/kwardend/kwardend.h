@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kwardend: state shared by the daemon's parts (event loop, alert sink,
+ * BPF loader, netlink client, control socket).
+ */
+#ifndef KWARDEND_H
+#define KWARDEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+#include "alert.h"
+#include "compiler.h"
+#include "config.h"
+#include "journal.h"
+
+#define KWARDEN_VERSION	"0.1.0"
+
+struct kwd;
+
+/* One fd in the epoll set; the callback gets the epoll event mask */
+struct kwd_watch {
+	int fd;
+	void (*cb)(struct kwd *d, struct kwd_watch *w, uint32_t events);
+};
+
+struct kwd_bpf;
+struct kwd_genl;
+struct kwd_ctl;
+
+struct kwd {
+	struct kw_config cfg;
+	int epfd;
+	bool stop;
+	uint64_t started_ns;
+	char boot_id[40];
+	struct kw_journal journal;
+	uint64_t alerts;		/* raised by this run */
+	uint64_t journal_errors;
+	uint64_t resume_kseq;		/* from the journal, this boot */
+	uint64_t resume_drops;
+	struct kwd_bpf *bpf;		/* NULL: BPF not loaded */
+	struct kwd_genl *genl;
+	struct kwd_ctl *ctl;
+};
+
+/* loop.c */
+int kwd_watch_add(struct kwd *d, struct kwd_watch *w, uint32_t events);
+int kwd_watch_mod(struct kwd *d, struct kwd_watch *w, uint32_t events);
+void kwd_watch_del(struct kwd *d, struct kwd_watch *w);
+int kwd_loop_init(struct kwd *d);
+int kwd_loop_run(struct kwd *d);
+
+/* log.c */
+void kwd_log_init(bool syslog);
+__printf(2, 3)
+void kwd_log(int prio, const char *fmt, ...);
+void kwd_log_alert(json_object *rec, unsigned int severity);
+
+/* sink.c: journal first, then logs and followers */
+int kwd_raise(struct kwd *d, struct kw_alert *a);
+int kwd_journal_open(struct kwd *d);
+void kwd_journal_resume(struct kwd *d);
+void kwd_degraded(struct kwd *d, const char *msg);
+
+/* bpf.c */
+int kwd_bpf_start(struct kwd *d);
+void kwd_bpf_stop(struct kwd *d);
+void kwd_bpf_tick(struct kwd *d);
+json_object *kwd_bpf_status(struct kwd *d);
+
+/* genl.c */
+typedef void kwd_kmod_done_fn(struct kwd *d, void *ctx, json_object *st,
+			      const char *error);
+int kwd_genl_start(struct kwd *d);
+void kwd_genl_stop(struct kwd *d);
+void kwd_genl_tick(struct kwd *d);
+bool kwd_genl_present(struct kwd *d);
+int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
+		     void *ctx);
+void kwd_genl_cancel(struct kwd *d, void *ctx);
+json_object *kwd_genl_counters(struct kwd *d);
+
+/* control.c */
+int kwd_ctl_start(struct kwd *d);
+void kwd_ctl_stop(struct kwd *d);
+void kwd_ctl_publish(struct kwd *d);
+void kwd_ctl_reap(struct kwd *d);
+bool kwd_ctl_other_running(const char *path);
+
+/* status.c */
+json_object *kwd_status(struct kwd *d, json_object *kmod,
+			const char *kmod_error);
+const char *kwd_mode(struct kwd *d);
+
+#endif /* KWARDEND_H */

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwardend: loads and pins the BPF programs, listens to kwarden.ko, writes
+ * every alert to the durable journal, and serves kwardenctl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+#include "kwardend.h"
+#include "timefmt.h"
+
+struct options {
+	const char *config;
+	bool config_given;
+	bool foreground;
+	bool check_config;
+	bool no_bpf, no_kmod;
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: kwardend [OPTION]...\n"
+		"kwarden's user-space controller: BPF programs, kwarden.ko link,\n"
+		"alert journal and the control socket of kwardenctl.\n"
+		"\n"
+		"  -f, --foreground     stay in the foreground, log to stderr\n"
+		"  -c, --config FILE    configuration file (default %s)\n"
+		"      --check-config   check the configuration, print problems, exit\n"
+		"      --no-bpf         do not load the BPF programs\n"
+		"      --no-kmod        do not talk to kwarden.ko\n"
+		"  -h, --help           this help\n"
+		"  -V, --version        print the version\n"
+		"\n"
+		"Exit status: 0 stopped cleanly (or configuration valid), 1 error,\n"
+		"64 usage error.\n", KW_CONF_PATH);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_CHECK = 256, OPT_NO_BPF, OPT_NO_KMOD };
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
+		{ "no-kmod", no_argument, NULL, OPT_NO_KMOD },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	int c;
+
+	o->config = KW_CONF_PATH;
+	while ((c = getopt_long(argc, argv, "fc:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'c':
+			o->config = optarg;
+			o->config_given = true;
+			break;
+		case OPT_CHECK:
+			o->check_config = true;
+			break;
+		case OPT_NO_BPF:
+			o->no_bpf = true;
+			break;
+		case OPT_NO_KMOD:
+			o->no_kmod = true;
+			break;
+		case 'h':
+			print_usage(stdout);
+			exit(0);
+		case 'V':
+			printf("kwardend %s\n", KWARDEN_VERSION);
+			exit(0);
+		default:
+			print_usage(stderr);
+			return 64;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kwardend: unexpected argument '%s'\n",
+			argv[optind]);
+		return 64;
+	}
+	return 0;
+}
+
+static void report_stderr(void *ctx, const char *msg)
+{
+	fprintf(stderr, "kwardend: %s\n", msg);
+	(*(int *)ctx)++;
+}
+
+/* Bad lines keep their defaults; an unreadable file keeps all of them */
+static int load_config(struct kwd *d, const struct options *o)
+{
+	int reported = 0, n;
+
+	kw_config_defaults(&d->cfg);
+	n = kw_config_load(&d->cfg, o->config, report_stderr, &reported);
+	if (n == -ENOENT && !o->config_given)
+		return 0;
+	if (n < 0) {
+		fprintf(stderr, "kwardend: %s: %s\n", o->config, strerror(-n));
+		return 1;
+	}
+	return n;
+}
+
+static void read_boot_id(struct kwd *d)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+
+	if (!f || !fgets(d->boot_id, sizeof(d->boot_id), f))
+		snprintf(d->boot_id, sizeof(d->boot_id), "unknown");
+	d->boot_id[strcspn(d->boot_id, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+static int daemonize(void)
+{
+	int fd;
+
+	if (daemon(0, 1))
+		return -errno;
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	return 0;
+}
+
+static void notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	sd_notify(0, state);
+#endif
+}
+
+/* What we cannot watch is an alert, raised once all parts are up */
+static void report_coverage(struct kwd *d, const struct options *o)
+{
+	if (!d->bpf && !kwd_genl_present(d))
+		kwd_degraded(d, "neither BPF programs nor kwarden.ko: kwarden watches nothing");
+	else if (!kwd_genl_present(d))
+		kwd_degraded(d, "kwarden.ko is not loaded: BPF-only mode, no kernel integrity checks");
+	else if (!d->bpf)
+		kwd_degraded(d, "BPF programs not loaded: no module-load attribution");
+}
+
+static int start(struct kwd *d, const struct options *o)
+{
+	int err;
+
+	d->started_ns = kw_now_ns();
+	read_boot_id(d);
+	err = kwd_loop_init(d);
+	if (err) {
+		kwd_log(LOG_ERR, "event loop: %s", strerror(-err));
+		return err;
+	}
+	kwd_journal_open(d);
+	kwd_journal_resume(d);
+	if (!o->no_bpf)
+		kwd_bpf_start(d);
+	if (!o->no_kmod && kwd_genl_start(d) == -ENOENT)
+		kwd_log(LOG_WARNING, "kwarden.ko is not loaded");
+	err = kwd_ctl_start(d);
+	if (err)
+		kwd_log(LOG_ERR, "control socket %s: %s: kwardenctl cannot reach us",
+			d->cfg.socket_path, strerror(-err));
+	report_coverage(d, o);
+	kwd_log(LOG_INFO, "kwardend %s running, mode %s", KWARDEN_VERSION,
+		kwd_mode(d));
+	return 0;
+}
+
+static void stop(struct kwd *d)
+{
+	kwd_ctl_stop(d);
+	kwd_genl_stop(d);
+	kwd_bpf_stop(d);
+	kw_journal_close(&d->journal);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {};
+	struct kwd d = { .epfd = -1 };
+	char st[64];
+	int err;
+
+	err = parse_options(argc, argv, &o);
+	if (err)
+		return err;
+	err = load_config(&d, &o);
+	if (o.check_config) {
+		if (!err)
+			printf("%s: configuration valid\n", o.config);
+		return err ? 1 : 0;
+	}
+	if (kwd_ctl_other_running(d.cfg.socket_path)) {
+		fprintf(stderr, "kwardend: another kwardend answers on %s\n",
+			d.cfg.socket_path);
+		return 1;
+	}
+	if (!o.foreground && !getenv("NOTIFY_SOCKET") && daemonize()) {
+		perror("kwardend: daemon");
+		return 1;
+	}
+	kwd_log_init(d.cfg.syslog || (!o.foreground && !getenv("NOTIFY_SOCKET")));
+	if (start(&d, &o))
+		return 1;
+	snprintf(st, sizeof(st), "READY=1\nSTATUS=mode %s", kwd_mode(&d));
+	notify(st);
+	err = kwd_loop_run(&d);
+	notify("STOPPING=1");
+	if (err)
+		kwd_log(LOG_ERR, "event loop: %s", strerror(-err));
+	stop(&d);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * module_load and module_load_denied alerts from BPF ring buffer records.
+ * Every string of the record is bounded and sanitized here: the BPF side
+ * copies comm and paths that users choose.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "bpf_alert.h"
+#include "names.h"
+
+/* Letters of include/linux/panic.h's taint bits, by bit number */
+static const char taint_chars[] = "PFSRMBUDAWCIOELKXTN";
+
+void kw_taint_letters(unsigned long taints, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(taint_chars) - 1 && n + 1 < len; i++)
+		if (taints & (1UL << i))
+			buf[n++] = taint_chars[i];
+	if (len)
+		buf[n < len ? n : len - 1] = '\0';
+}
+
+/* Copy a fixed-size, maybe unterminated field into a C string */
+static void field(char *dst, size_t dlen, const char *src, size_t slen)
+{
+	size_t n = strnlen(src, slen);
+
+	if (n >= dlen)
+		n = dlen - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	kw_one_line(dst);
+}
+
+static json_object *detail_json(const struct kw_bpf_event *e,
+				const struct kw_bpf_strs *s)
+{
+	json_object *o = json_object_new_object();
+
+	if (e->kind == KW_KIND_module_load)
+		json_object_object_add(o, "name", json_object_new_string(s->name));
+	json_object_object_add(o, "path",
+			       s->path[0] ? json_object_new_string(s->path) : NULL);
+	json_object_object_add(o, "via",
+			       json_object_new_string(kw_via_name(e->via)));
+	if (e->kind == KW_KIND_module_load) {
+		json_object_object_add(o, "taints",
+				       json_object_new_int64(e->taints));
+		json_object_object_add(o, "taint_flags",
+				       json_object_new_string(s->taints));
+		json_object_object_add(o, "sig_ok",
+				       json_object_new_boolean(!!e->sig_ok));
+	}
+	json_object_object_add(o, "pid", json_object_new_int64(e->pid));
+	json_object_object_add(o, "uid", json_object_new_int64(e->uid));
+	json_object_object_add(o, "comm", json_object_new_string(s->comm));
+	return o;
+}
+
+static void message(const struct kw_bpf_event *e, struct kw_bpf_strs *s)
+{
+	char *msg = s->msg;
+	size_t len = sizeof(s->msg);
+	const char *from = s->path[0] ? " from " : "";
+
+	if (e->kind == KW_KIND_module_load_denied) {
+		snprintf(msg, len,
+			 "module load%s%s via %s by %s (pid %u, uid %u) denied",
+			 from, s->path, kw_via_name(e->via), s->comm, e->pid,
+			 e->uid);
+		return;
+	}
+	snprintf(msg, len,
+		 "module %s loaded%s%s via %s by %s (pid %u, uid %u)%s%s%s",
+		 s->name, from, s->path, kw_via_name(e->via), s->comm, e->pid,
+		 e->uid, e->sig_ok ? ", signed" : ", signature not verified",
+		 s->taints[0] ? ", taints " : "", s->taints);
+}
+
+int kw_bpf_alert(const struct kw_bpf_event *e, int64_t realtime_off,
+		 struct kw_alert *a, struct kw_bpf_strs *s)
+{
+	if (e->kind != KW_KIND_module_load &&
+	    e->kind != KW_KIND_module_load_denied)
+		return -EINVAL;
+	if (e->action >= KW_ACTION_MAX)
+		return -EINVAL;
+	field(s->comm, sizeof(s->comm), e->comm, sizeof(e->comm));
+	field(s->name, sizeof(s->name), e->name, sizeof(e->name));
+	field(s->path, sizeof(s->path), e->path, sizeof(e->path));
+	kw_taint_letters(e->taints, s->taints, sizeof(s->taints));
+	message(e, s);
+	memset(a, 0, sizeof(*a));
+	a->time_ns = (uint64_t)((int64_t)e->time_ns + realtime_off);
+	a->kind = e->kind;
+	a->severity = kw_kind_severity(e->kind);
+	a->action = e->action;
+	a->module = s->name[0] ? s->name : NULL;
+	a->source = KW_SOURCE_BPF;
+	a->message = s->msg;
+	a->detail = detail_json(e, s);
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Turning a struct kw_bpf_event from the ring buffer into an alert.
+ */
+#ifndef KW_BPF_ALERT_H
+#define KW_BPF_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "alert.h"
+#include "kwarden.h"
+
+/* The strings a struct kw_alert built from an event points to */
+struct kw_bpf_strs {
+	char comm[KW_COMM_LEN + 1];
+	char name[KW_NAME_LEN + 1];
+	char path[KW_PATH_LEN + 1];
+	char taints[32];
+	char msg[512];
+};
+
+/*
+ * realtime_off: CLOCK_REALTIME - CLOCK_BOOTTIME, to date the event.
+ * a points into s afterwards. Returns 0 or -EINVAL.
+ */
+int kw_bpf_alert(const struct kw_bpf_event *e, int64_t realtime_off,
+		 struct kw_alert *a, struct kw_bpf_strs *s);
+
+/* Module taint letters as in /proc/modules, e.g. "OE" */
+void kw_taint_letters(unsigned long taints, char *buf, size_t len);
+
+#endif /* KW_BPF_ALERT_H */

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Config file parser. It never trusts the input: bounded lines, strict
+ * values, and every problem reported with its file and line.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "alert.h"
+#include "config.h"
+#include "compiler.h"
+
+struct parser {
+	struct kw_config *cfg;
+	const char *name;
+	unsigned int line;
+	int errors;
+	unsigned int seen[8];	/* line where each key was set, 0: not yet */
+	kw_report_fn *report;
+	void *ctx;
+};
+
+enum key_type { KEY_PATH, KEY_SIZE, KEY_UINT, KEY_BOOL };
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t off;
+	size_t size;		/* buffer size for KEY_PATH */
+	uint64_t min, max;	/* for numbers */
+};
+
+#define PATH_KEY(f) { #f, KEY_PATH, offsetof(struct kw_config, f), \
+		      sizeof(((struct kw_config *)0)->f), 0, 0 }
+
+static const struct key keys[] = {
+	PATH_KEY(journal_path),
+	{ "journal_max_bytes", KEY_SIZE,
+	  offsetof(struct kw_config, journal_max_bytes), 0,
+	  4096, 1ULL << 40 },
+	{ "journal_keep", KEY_UINT, offsetof(struct kw_config, journal_keep),
+	  0, 0, 100 },
+	PATH_KEY(socket_path),
+	{ "scan_interval_ms", KEY_UINT,
+	  offsetof(struct kw_config, scan_interval_ms), 0, 10, 3600000 },
+	{ "syslog", KEY_BOOL, offsetof(struct kw_config, syslog), 0, 0, 0 },
+};
+
+void kw_config_defaults(struct kw_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->journal_path, sizeof(cfg->journal_path), "%s",
+		 "/var/lib/kwarden/alerts.jsonl");
+	cfg->journal_max_bytes = 16ULL << 20;
+	cfg->journal_keep = 4;
+	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s",
+		 "/run/kwarden/control.sock");
+	cfg->scan_interval_ms = 1000;
+	cfg->syslog = false;
+}
+
+__printf(2, 3)
+static void bad(struct parser *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	p->errors++;
+	if (!p->report)
+		return;
+	n = snprintf(msg, sizeof(msg), "%s:%u: ", p->name, p->line);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	kw_one_line(msg);	/* values are echoed: keep one line */
+	p->report(p->ctx, msg);
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* [s, e) without surrounding blanks */
+static void trim(const char **s, const char **e)
+{
+	while (*s < *e && is_blank(**s))
+		(*s)++;
+	while (*e > *s && is_blank((*e)[-1]))
+		(*e)--;
+}
+
+static int parse_u64(const char *v, uint64_t *out, bool size_suffix)
+{
+	unsigned int shift = 0;
+	char *end;
+
+	if (*v < '0' || *v > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	if (errno)
+		return -ERANGE;
+	if (size_suffix && *end && !end[1]) {
+		const char *units = "KMG", *u = strchr(units, toupper((unsigned char)*end));
+
+		if (!u)
+			return -EINVAL;
+		shift = 10 * (unsigned int)(u - units + 1);
+		end++;
+	}
+	if (*end)
+		return -EINVAL;
+	if (shift && *out > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out <<= shift;
+	return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(v, yes[i]) || !strcmp(v, no[i])) {
+			*out = !strcmp(v, yes[i]);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void set_path(struct parser *p, const struct key *k, const char *v)
+{
+	const char *c;
+
+	if (v[0] != '/') {
+		bad(p, "%s: '%s' is not an absolute path", k->name, v);
+		return;
+	}
+	for (c = v; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			bad(p, "%s: control character in path", k->name);
+			return;
+		}
+	}
+	if (strlen(v) >= k->size) {
+		bad(p, "%s: path longer than %zu bytes", k->name, k->size - 1);
+		return;
+	}
+	memcpy((char *)p->cfg + k->off, v, strlen(v) + 1);
+}
+
+static void set_number(struct parser *p, const struct key *k, const char *v)
+{
+	uint64_t n;
+	int err = parse_u64(v, &n, k->type == KEY_SIZE);
+
+	if (err == -EINVAL) {
+		bad(p, "%s: '%s' is not a %s", k->name, v,
+		    k->type == KEY_SIZE ? "size (bytes, or with K/M/G)"
+					: "number");
+		return;
+	}
+	if (err || n < k->min || n > k->max) {
+		bad(p, "%s: %s out of range [%llu, %llu]", k->name, v,
+		    (unsigned long long)k->min, (unsigned long long)k->max);
+		return;
+	}
+	if (k->type == KEY_SIZE)
+		*(uint64_t *)((char *)p->cfg + k->off) = n;
+	else
+		*(unsigned int *)((char *)p->cfg + k->off) = (unsigned int)n;
+}
+
+static void set_value(struct parser *p, const struct key *k, const char *v)
+{
+	bool b;
+
+	switch (k->type) {
+	case KEY_PATH:
+		set_path(p, k, v);
+		break;
+	case KEY_SIZE:
+	case KEY_UINT:
+		set_number(p, k, v);
+		break;
+	case KEY_BOOL:
+		if (parse_bool(v, &b))
+			bad(p, "%s: '%s' is not a boolean (yes/no, true/false, on/off, 1/0)",
+			    k->name, v);
+		else
+			*(bool *)((char *)p->cfg + k->off) = b;
+		break;
+	}
+}
+
+static const struct key *find_key(const char *name, size_t *idx)
+{
+	for (*idx = 0; *idx < ARRAY_SIZE(keys); (*idx)++)
+		if (!strcmp(keys[*idx].name, name))
+			return &keys[*idx];
+	return NULL;
+}
+
+/* '#' at the start, or after a blank, begins a comment */
+static const char *comment_start(const char *s, const char *e)
+{
+	const char *c;
+
+	for (c = s; c < e; c++)
+		if (*c == '#' && (c == s || is_blank(c[-1])))
+			return c;
+	return e;
+}
+
+static void parse_assignment(struct parser *p, const char *s, const char *e)
+{
+	const char *eq = memchr(s, '=', (size_t)(e - s)), *ks = s, *ke, *vs, *ve;
+	char name[64], value[KW_CONF_LINE_MAX];
+	const struct key *k;
+	size_t idx;
+
+	if (!eq) {
+		bad(p, "expected 'key = value'");
+		return;
+	}
+	ke = eq;
+	vs = eq + 1;
+	ve = e;
+	trim(&ks, &ke);
+	trim(&vs, &ve);
+	if (ks == ke || (size_t)(ke - ks) >= sizeof(name)) {
+		bad(p, ks == ke ? "missing key before '='" : "key too long");
+		return;
+	}
+	memcpy(name, ks, (size_t)(ke - ks));
+	name[ke - ks] = '\0';
+	k = find_key(name, &idx);
+	if (!k) {
+		bad(p, "unknown key '%s'", name);
+		return;
+	}
+	if (vs == ve) {
+		bad(p, "%s: missing value", name);
+		return;
+	}
+	if (p->seen[idx]) {
+		bad(p, "%s: already set on line %u", name, p->seen[idx]);
+		return;
+	}
+	p->seen[idx] = p->line;
+	memcpy(value, vs, (size_t)(ve - vs));
+	value[ve - vs] = '\0';
+	set_value(p, k, value);
+}
+
+static void parse_line(struct parser *p, const char *s, const char *e)
+{
+	if ((size_t)(e - s) >= KW_CONF_LINE_MAX) {
+		bad(p, "line longer than %d bytes", KW_CONF_LINE_MAX - 1);
+		return;
+	}
+	if (memchr(s, '\0', (size_t)(e - s))) {
+		bad(p, "NUL byte in line");
+		return;
+	}
+	e = comment_start(s, e);
+	trim(&s, &e);
+	if (s < e)
+		parse_assignment(p, s, e);
+}
+
+int kw_config_parse(struct kw_config *cfg, const char *name, const char *buf,
+		    size_t len, kw_report_fn *report, void *ctx)
+{
+	struct parser p = {
+		.cfg = cfg, .name = name, .report = report, .ctx = ctx,
+	};
+	const char *s = buf, *end = buf + len, *nl;
+
+	_Static_assert(ARRAY_SIZE(keys) <= ARRAY_SIZE(p.seen), "seen[]");
+	while (s < end) {
+		p.line++;
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			nl = end;
+		parse_line(&p, s, nl);
+		s = nl + 1;
+	}
+	return p.errors;
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	while (got < len) {
+		n = read(fd, buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	n = n < 0 ? -errno : (ssize_t)got;
+	close(fd);
+	return n;
+}
+
+int kw_config_load(struct kw_config *cfg, const char *path,
+		   kw_report_fn *report, void *ctx)
+{
+	char *buf = malloc(KW_CONF_MAX_BYTES + 1);
+	ssize_t n;
+	int errors;
+
+	if (!buf)
+		return -ENOMEM;
+	n = read_file(path, buf, KW_CONF_MAX_BYTES + 1);
+	if (n < 0) {
+		free(buf);
+		return (int)n;
+	}
+	if (n > KW_CONF_MAX_BYTES) {
+		free(buf);
+		if (report) {
+			char msg[PATH_MAX + 64];
+
+			snprintf(msg, sizeof(msg), "%s:1: file larger than %d bytes",
+				 path, KW_CONF_MAX_BYTES);
+			report(ctx, msg);
+		}
+		return 1;
+	}
+	errors = kw_config_parse(cfg, path, buf, (size_t)n, report, ctx);
+	free(buf);
+	return errors;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /etc/kwarden/kwarden.conf: "key = value" lines, '#' comments. Every bad
+ * line is reported as "file:line: message" and leaves its default alone.
+ */
+#ifndef KW_CONFIG_H
+#define KW_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KW_CONF_PATH		"/etc/kwarden/kwarden.conf"
+#define KW_CONF_MAX_BYTES	(64 * 1024)
+#define KW_CONF_LINE_MAX	1024
+#define KW_SOCKET_PATH_MAX	108	/* sizeof(sun_path) */
+
+struct kw_config {
+	char journal_path[PATH_MAX];
+	uint64_t journal_max_bytes;
+	unsigned int journal_keep;
+	char socket_path[KW_SOCKET_PATH_MAX];
+	unsigned int scan_interval_ms;	/* informational for now */
+	bool syslog;
+};
+
+/* Called once per problem with "file:line: message" */
+typedef void kw_report_fn(void *ctx, const char *msg);
+
+void kw_config_defaults(struct kw_config *cfg);
+/* Returns the number of bad lines; report may be NULL */
+int kw_config_parse(struct kw_config *cfg, const char *name, const char *buf,
+		    size_t len, kw_report_fn *report, void *ctx);
+/* As above, from a file; -errno if it cannot be read */
+int kw_config_load(struct kw_config *cfg, const char *path,
+		   kw_report_fn *report, void *ctx);
+
+#endif /* KW_CONFIG_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Alerts of kwarden.ko: detail (region, address, symbol+offset or table
+ * and slot, changed bytes, decoded branch target) and a one-line message
+ * for people.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "kmod_alert.h"
+#include "compiler.h"
+#include "names.h"
+#include "timefmt.h"
+
+static void hex(const unsigned char *b, unsigned int n, char *buf)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = digits[b[i] >> 4];
+		buf[2 * i + 1] = digits[b[i] & 15];
+	}
+	buf[2 * n] = '\0';
+}
+
+static void add_hex_u64(json_object *o, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+static void add_bytes(json_object *o, const char *key,
+		      const unsigned char *b, unsigned int n)
+{
+	char buf[2 * KW_BYTES_LEN + 1];
+
+	if (!n)
+		return;
+	hex(b, n > KW_BYTES_LEN ? KW_BYTES_LEN : n, buf);
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+void kw_where(const struct kw_kmod_alert *k, char *buf, size_t len)
+{
+	if (k->symbol[0] && (k->has & KW_KA_SLOT))
+		snprintf(buf, len, "%s[%u]", k->symbol, k->slot);
+	else if (k->symbol[0])
+		snprintf(buf, len, "%s+0x%llx", k->symbol,
+			 (unsigned long long)k->offset);
+	else if (k->has & KW_KA_ADDR)
+		snprintf(buf, len, "0x%llx", (unsigned long long)k->addr);
+	else
+		snprintf(buf, len, "%s", k->region);
+}
+
+static json_object *detail_json(const struct kw_kmod_alert *k,
+				const char *where, const char *boot_id)
+{
+	json_object *o = json_object_new_object();
+
+	if (k->region[0])
+		json_object_object_add(o, "region",
+				       json_object_new_string(k->region));
+	if (k->has & KW_KA_ADDR)
+		add_hex_u64(o, "address", k->addr);
+	if (k->symbol[0]) {
+		json_object_object_add(o, "symbol",
+				       json_object_new_string(k->symbol));
+		json_object_object_add(o, "offset",
+				       json_object_new_uint64(k->offset));
+	}
+	if (k->has & KW_KA_SLOT)
+		json_object_object_add(o, "slot", json_object_new_int64(k->slot));
+	if (where[0])
+		json_object_object_add(o, "where", json_object_new_string(where));
+	if (k->has & KW_KA_LEN)
+		json_object_object_add(o, "len", json_object_new_int64(k->len));
+	add_bytes(o, "old", k->old, k->old_len);
+	add_bytes(o, "new", k->new, k->new_len);
+	if (k->has & KW_KA_TARGET)
+		add_hex_u64(o, "target", k->target);
+	if (k->target_sym[0])
+		json_object_object_add(o, "target_symbol",
+				       json_object_new_string(k->target_sym));
+	json_object_object_add(o, "kseq", json_object_new_uint64(k->kseq));
+	if (boot_id)
+		json_object_object_add(o, "boot_id",
+				       json_object_new_string(boot_id));
+	return o;
+}
+
+__printf(3, 4)
+static void append(char *buf, size_t *n, const char *fmt, ...)
+{
+	size_t len = sizeof(((struct kw_kmod_alert *)0)->msg);
+	va_list ap;
+	int r;
+
+	if (*n >= len - 1)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		*n = *n + (size_t)r < len ? *n + (size_t)r : len - 1;
+}
+
+/* "kernel text modified at foo+0x4 (core_text): 5 bytes differ, ..." */
+static void message(struct kw_kmod_alert *k, const char *where)
+{
+	const char *c;
+	size_t n = 0;
+
+	for (c = kw_kind_name(k->kind); *c; c++)
+		append(k->msg, &n, "%c", *c == '_' ? ' ' : *c);
+	if (where[0] && strcmp(where, k->region))
+		append(k->msg, &n, " at %s", where);
+	if (k->region[0])
+		append(k->msg, &n, " (%s)", k->region);
+	if (k->module[0])
+		append(k->msg, &n, ", module %s", k->module);
+	if (k->has & KW_KA_LEN)
+		append(k->msg, &n, ": %u bytes differ", k->len);
+	if (k->target_sym[0])
+		append(k->msg, &n, ", %s %s",
+		       k->has & KW_KA_SLOT ? "now points to" : "branches to",
+		       k->target_sym);
+}
+
+int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
+		  struct kw_alert *a)
+{
+	char where[KW_SYM_LEN + 32];
+
+	if (!kw_kind_name(k->kind))
+		return -EINVAL;
+	if (!(k->has & KW_KA_SEVERITY) || !kw_severity_name(k->severity))
+		k->severity = kw_kind_severity(k->kind);
+	if (!(k->has & KW_KA_ACTION) || !kw_action_name(k->action))
+		k->action = KW_ACTION_logged;
+	kw_one_line(k->module);
+	kw_one_line(k->region);
+	kw_one_line(k->symbol);
+	kw_one_line(k->target_sym);
+	kw_where(k, where, sizeof(where));
+	message(k, where);
+	memset(a, 0, sizeof(*a));
+	a->time_ns = k->has & KW_KA_TIME ? k->time_ns : kw_now_ns();
+	a->kind = k->kind;
+	a->severity = k->severity;
+	a->action = k->action;
+	a->module = k->module[0] ? k->module : NULL;
+	a->source = KW_SOURCE_KMOD;
+	a->message = k->msg;
+	a->detail = detail_json(k, where, boot_id);
+	return 0;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Name tables generated from the KW_KINDS and KW_ACTIONS X-macros, plus
+ * the syslog severity names and the OCSF class metadata.
+ */
+#include <string.h>
+#include "names.h"
+#include "compiler.h"
+
+struct kind_info {
+	const char *name;
+	enum kw_severity severity;
+	unsigned int ocsf_class;
+};
+
+/* checkpatch calls X-macro entries "complex macros", as in kwarden.h */
+#define KW_KIND_INFO(name, sev, ocsf) { #name, sev, ocsf },
+static const struct kind_info kinds[KW_KIND_MAX] = {
+	KW_KINDS(KW_KIND_INFO)
+};
+#undef KW_KIND_INFO
+
+#define KW_ACTION_NAME(name) #name,
+static const char *const actions[KW_ACTION_MAX] = {
+	KW_ACTIONS(KW_ACTION_NAME)
+};
+#undef KW_ACTION_NAME
+
+/* RFC 5424 / syslog(3) keywords, in enum kw_severity order */
+static const char *const severities[] = {
+	[KW_SEV_EMERG]	 = "emerg",
+	[KW_SEV_ALERT]	 = "alert",
+	[KW_SEV_CRIT]	 = "crit",
+	[KW_SEV_ERR]	 = "err",
+	[KW_SEV_WARNING] = "warning",
+	[KW_SEV_NOTICE]	 = "notice",
+	[KW_SEV_INFO]	 = "info",
+	[KW_SEV_DEBUG]	 = "debug",
+};
+
+static const char *const vias[] = {
+	[KW_VIA_UNKNOWN]	= "unknown",
+	[KW_VIA_FINIT_MODULE]	= "finit_module",
+	[KW_VIA_INIT_MODULE]	= "init_module",
+};
+
+/* OCSF 1.x: Severity ID (1 informational ... 6 fatal) per syslog level */
+static const unsigned char ocsf_severity[] = {
+	[KW_SEV_EMERG]	 = 6,
+	[KW_SEV_ALERT]	 = 5,
+	[KW_SEV_CRIT]	 = 5,
+	[KW_SEV_ERR]	 = 4,
+	[KW_SEV_WARNING] = 3,
+	[KW_SEV_NOTICE]	 = 2,
+	[KW_SEV_INFO]	 = 1,
+	[KW_SEV_DEBUG]	 = 1,
+};
+
+static const struct {
+	unsigned int uid;
+	const char *name;
+} ocsf_classes[] = {
+	{ 1002, "Kernel Extension Activity" },
+	{ 1004, "Memory Activity" },
+	{ 2004, "Detection Finding" },
+	{ 7001, "Remediation Activity" },
+};
+
+static int lookup(const char *const *table, size_t n, const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (table[i] && !strcmp(table[i], name))
+			return (int)i;
+	return -1;
+}
+
+const char *kw_kind_name(unsigned int kind)
+{
+	return kind < KW_KIND_MAX ? kinds[kind].name : NULL;
+}
+
+int kw_kind_from_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; name && i < KW_KIND_MAX; i++)
+		if (!strcmp(kinds[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+enum kw_severity kw_kind_severity(unsigned int kind)
+{
+	return kind < KW_KIND_MAX ? kinds[kind].severity : KW_SEV_ERR;
+}
+
+unsigned int kw_kind_ocsf_class(unsigned int kind)
+{
+	return kind < KW_KIND_MAX ? kinds[kind].ocsf_class : 2004;
+}
+
+const char *kw_severity_name(unsigned int sev)
+{
+	return sev < ARRAY_SIZE(severities) ? severities[sev] : NULL;
+}
+
+int kw_severity_from_name(const char *name)
+{
+	return lookup(severities, ARRAY_SIZE(severities), name);
+}
+
+const char *kw_action_name(unsigned int action)
+{
+	return action < KW_ACTION_MAX ? actions[action] : NULL;
+}
+
+int kw_action_from_name(const char *name)
+{
+	return lookup(actions, KW_ACTION_MAX, name);
+}
+
+const char *kw_via_name(unsigned int via)
+{
+	return via < ARRAY_SIZE(vias) ? vias[via] : vias[KW_VIA_UNKNOWN];
+}
+
+const char *kw_ocsf_class_name(unsigned int class_uid)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ocsf_classes); i++)
+		if (ocsf_classes[i].uid == class_uid)
+			return ocsf_classes[i].name;
+	return "Other";
+}
+
+unsigned int kw_ocsf_category(unsigned int class_uid)
+{
+	return class_uid / 1000;
+}
+
+unsigned int kw_ocsf_severity_id(unsigned int sev)
+{
+	return sev < ARRAY_SIZE(ocsf_severity) ? ocsf_severity[sev] : 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Names of kinds, severities, actions and load paths, generated from the
+ * X-macros of kwarden.h so that no name is ever typed twice.
+ */
+#ifndef KW_NAMES_H
+#define KW_NAMES_H
+
+#include <stdbool.h>
+#include "kwarden.h"
+
+const char *kw_kind_name(unsigned int kind);
+int kw_kind_from_name(const char *name);
+enum kw_severity kw_kind_severity(unsigned int kind);
+unsigned int kw_kind_ocsf_class(unsigned int kind);
+
+const char *kw_severity_name(unsigned int sev);
+int kw_severity_from_name(const char *name);
+
+const char *kw_action_name(unsigned int action);
+int kw_action_from_name(const char *name);
+
+const char *kw_via_name(unsigned int via);
+
+/* OCSF: class_name, category_uid and severity_id of our classes */
+const char *kw_ocsf_class_name(unsigned int class_uid);
+unsigned int kw_ocsf_category(unsigned int class_uid);
+unsigned int kw_ocsf_severity_id(unsigned int sev);
+
+#endif /* KW_NAMES_H */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The control protocol of /run/kwarden/control.sock: one JSON object per
+ * line each way. Requests are parsed strictly; see docs/control-protocol.md.
+ */
+#ifndef KW_PROTO_H
+#define KW_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/un.h>
+#include <json-c/json.h>
+#include "journal.h"
+
+#define KW_PROTO_VERSION	1
+#define KW_REQUEST_MAX		4096	/* bytes in one request line */
+
+enum kw_cmd {
+	KW_CMD_STATUS,
+	KW_CMD_ALERTS,
+	KW_CMD_SCAN,
+	KW_CMD_MAX,
+};
+
+struct kw_request {
+	enum kw_cmd cmd;
+	struct kw_filter filter;	/* alerts */
+	bool follow;			/* alerts */
+};
+
+const char *kw_cmd_name(enum kw_cmd cmd);
+
+/* The socket's address; -ENAMETOOLONG if path does not fit */
+int kw_unix_addr(const char *path, struct sockaddr_un *sun);
+
+/* 0, or -EINVAL with a one-line reason in err */
+int kw_request_parse(const char *line, size_t len, struct kw_request *req,
+		     char *err, size_t errlen);
+json_object *kw_request_json(const struct kw_request *req);
+
+/* {"version":1,"ok":true} to add fields to, or a complete error reply */
+json_object *kw_reply_ok(void);
+json_object *kw_reply_error(const char *msg);
+
+enum kw_reply_type {
+	KW_REPLY_RECORD,	/* an alert record */
+	KW_REPLY_OK,
+	KW_REPLY_ERROR,		/* kwardend said no: "error" */
+};
+
+/* Classifies one line from kwardend; -EINVAL (err set) if malformed */
+int kw_reply_parse(const char *line, size_t len, json_object **obj,
+		   char *err, size_t errlen);
+
+#endif /* KW_PROTO_H */
