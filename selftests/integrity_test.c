@@ -194,8 +194,8 @@ TEST_F(integrity, module_text_hook)
 
 	ASSERT_EQ(0, system("modprobe dummy"));
 	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_text.ko",
-		     "target=dummy_dev_uninit", "module_text_modified",
-		     "kw_rootkit_text", "dummy_dev_uninit");
+		     "target=dummy_change_carrier", "module_text_modified",
+		     "kw_rootkit_text", "dummy_change_carrier");
 	unload("kw_rootkit_text");
 	ASSERT_NE(NULL, rec);
 	d = kw_get(rec, "detail");
