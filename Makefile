@@ -157,7 +157,7 @@ lint:
 	tools/lint
 
 install: kmod userspace
-	tools/install.sh
+	KDIR=$(KDIR) tools/install.sh
 
 fuzz: deps
 	$(MAKE) -C selftests/fuzz run
