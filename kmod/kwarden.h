@@ -34,7 +34,8 @@ struct kw_region {
 	struct list_head node;
 	char name[24];		/* "core_text", "core_rodata", "module_text" */
 	char owner[KW_NAME_LEN];/* the module whose memory this is, or "" */
-	const void *mod;	/* its struct module, only compared */
+	struct module *mod;	/* its module, until MODULE_STATE_GOING */
+	u32 hidden;		/* views a hidden module was last seen in */
 	enum kw_kind kind;	/* alert kind for an unexplained change */
 	bool text;		/* code: text pokes and ftrace explain changes */
 	unsigned int ntables;
@@ -63,6 +64,7 @@ struct kw_alert {
 	char module[KW_NAME_LEN];
 	char symbol[KW_SYM_LEN];
 	char target_sym[KW_SYM_LEN];
+	char views[96];		/* module_hidden: which views disagree */
 	u8 old[KW_BYTES_LEN];
 	u8 new[KW_BYTES_LEN];
 };
@@ -101,6 +103,10 @@ void kw_region_totals(struct kw_totals *t);
 const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
+
+/* modhide.c */
+void kw_modhide_init(void);
+void kw_modhide_check(void);
 
 /* modwatch.c */
 int kw_modwatch_init(void);

@@ -50,6 +50,7 @@ static int __init kwarden_init(void)
 	err = kw_netlink_init();
 	if (err)
 		goto out_regions;
+	kw_modhide_init();
 	err = kw_modwatch_init();
 	if (err)
 		goto out_netlink;

@@ -35,9 +35,11 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 	    nla_put_string(skb, KWARDEN_A_SYMBOL, a->symbol) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_OFFSET, a->offset,
 			      KWARDEN_A_UNSPEC) ||
-	    nla_put_u32(skb, KWARDEN_A_LEN, a->len) ||
-	    nla_put(skb, KWARDEN_A_OLD, KW_BYTES_LEN, a->old) ||
-	    nla_put(skb, KWARDEN_A_NEW, KW_BYTES_LEN, a->new))
+	    nla_put_u32(skb, KWARDEN_A_LEN, a->len))
+		return -EMSGSIZE;
+	/* memory alerts: the bytes around the change */
+	if (a->len && (nla_put(skb, KWARDEN_A_OLD, KW_BYTES_LEN, a->old) ||
+		       nla_put(skb, KWARDEN_A_NEW, KW_BYTES_LEN, a->new)))
 		return -EMSGSIZE;
 	if (a->target &&
 	    (nla_put_u64_64bit(skb, KWARDEN_A_TARGET, a->target,
@@ -45,6 +47,8 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 	     nla_put_string(skb, KWARDEN_A_TARGET_SYM, a->target_sym)))
 		return -EMSGSIZE;
 	if (a->slot >= 0 && nla_put_u32(skb, KWARDEN_A_SLOT, a->slot))
+		return -EMSGSIZE;
+	if (a->views[0] && nla_put_string(skb, KWARDEN_A_VIEWS, a->views))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -150,9 +150,12 @@ static json_object *attack(struct __test_metadata *_metadata, uint64_t seq0,
 	}
 	EXPECT_STREQ("logged", kw_rec_str(rec, "action"));
 	EXPECT_STREQ(symbol, kw_rec_str(d, "symbol"));
-	EXPECT_NE(NULL, kw_rec_str(d, "old"));
-	EXPECT_NE(NULL, kw_rec_str(d, "new"));
-	EXPECT_STRNE(kw_rec_str(d, "old") ?: "", kw_rec_str(d, "new") ?: "");
+	if (strcmp(kind, "module_hidden")) {
+		EXPECT_NE(NULL, kw_rec_str(d, "old"));
+		EXPECT_NE(NULL, kw_rec_str(d, "new"));
+		EXPECT_STRNE(kw_rec_str(d, "old") ?: "",
+			     kw_rec_str(d, "new") ?: "");
+	}
 	return rec;
 }
 
@@ -277,6 +280,43 @@ TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 900)
 	wait_scans(2);
 	EXPECT_EQ(viol0, kmod_u64("violations"));
 	EXPECT_EQ(0, memory_alerts(self->seq0));
+}
+
+/* Unlinked from the module list only, then back (so it can be removed) */
+TEST_F(integrity, module_hidden_from_list)
+{
+	json_object *rec;
+	int i;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_hide.ko",
+		     "unhide_ms=8000", "module_hidden", "kw_rootkit_hide",
+		     "kw_rootkit_hide");
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("missing from: list; present in: sysfs mod_tree kallsyms",
+		     kw_rec_str(kw_get(rec, "detail"), "views"));
+	json_object_put(rec);
+	EXPECT_NE(0, system("grep -q '^kw_rootkit_hide ' /proc/modules"));
+	for (i = 0; i < 200; i++) {
+		if (!system("grep -q '^kw_rootkit_hide ' /proc/modules"))
+			break;
+		usleep(100 * 1000);
+	}
+	unload("kw_rootkit_hide");
+}
+
+/* Unlinked from the list and sysfs: it stays hidden (keep this test last) */
+TEST_F(integrity, module_hidden_from_list_and_sysfs)
+{
+	json_object *rec;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_hide.ko",
+		     "sysfs=1", "module_hidden", "kw_rootkit_hide",
+		     "kw_rootkit_hide");
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("missing from: list sysfs; present in: mod_tree kallsyms",
+		     kw_rec_str(kw_get(rec, "detail"), "views"));
+	EXPECT_NE(0, access("/sys/module/kw_rootkit_hide", F_OK));
+	json_object_put(rec);
 }
 
 TEST_HARNESS_MAIN

@@ -132,6 +132,7 @@ enum kwarden_attr {
 	KWARDEN_A_TARGET,	/* u64: jmp/call target or slot pointer in NEW */
 	KWARDEN_A_TARGET_SYM,	/* string: symbol of the branch target */
 	KWARDEN_A_SLOT,		/* u32: slot in a named table (table = SYMBOL) */
+	KWARDEN_A_VIEWS,	/* string: module_hidden, the views that disagree */
 	/* status */
 	KWARDEN_A_ST_REGIONS,	/* u32: regions baselined */
 	KWARDEN_A_ST_PAGES,	/* u32: pages baselined */

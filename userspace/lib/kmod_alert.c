@@ -75,6 +75,9 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 	}
 	if (k->has & KW_KA_SLOT)
 		json_object_object_add(o, "slot", json_object_new_int64(k->slot));
+	if (k->views[0])
+		json_object_object_add(o, "views",
+				       json_object_new_string(k->views));
 	if (where[0])
 		json_object_object_add(o, "where", json_object_new_string(where));
 	if (k->has & KW_KA_LEN)
@@ -125,6 +128,8 @@ static void message(struct kw_kmod_alert *k, const char *where)
 		append(k->msg, &n, ", module %s", k->module);
 	if (k->has & KW_KA_LEN)
 		append(k->msg, &n, ": %u bytes differ", k->len);
+	if (k->views[0])
+		append(k->msg, &n, ": %s", k->views);
 	if (k->target_sym[0])
 		append(k->msg, &n, ", %s %s",
 		       k->has & KW_KA_SLOT ? "now points to" : "branches to",
@@ -143,6 +148,7 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 	if (!(k->has & KW_KA_ACTION) || !kw_action_name(k->action))
 		k->action = KW_ACTION_logged;
 	kw_one_line(k->module);
+	kw_one_line(k->views);
 	kw_one_line(k->region);
 	kw_one_line(k->symbol);
 	kw_one_line(k->target_sym);

@@ -41,6 +41,7 @@ struct kw_kmod_alert {
 	uint64_t target;
 	char target_sym[KW_SYM_LEN];
 	unsigned int slot;	/* in the table named by symbol */
+	char views[96];		/* module_hidden: views that disagree */
 	char msg[512];		/* filled by kw_kmod_alert() */
 };
 
