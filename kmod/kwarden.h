@@ -104,6 +104,10 @@ const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
 
+/* cpu.c */
+void kw_cpu_init(void);
+void kw_cpu_check(void);
+
 /* modhide.c */
 void kw_modhide_init(void);
 void kw_modhide_check(void);

@@ -51,6 +51,7 @@ static int __init kwarden_init(void)
 	if (err)
 		goto out_regions;
 	kw_modhide_init();
+	kw_cpu_init();
 	err = kw_modwatch_init();
 	if (err)
 		goto out_netlink;

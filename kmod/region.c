@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/xxhash.h>
+#include <asm/desc.h>
 #include <asm/unistd.h>
 
 #include "kwarden.h"
@@ -118,13 +119,14 @@ static struct kw_region *kw_region_add(const char *name, enum kw_kind kind,
 }
 
 /*
- * Name a part of @r.  @nslots > 0 makes it a table of pointers of that
- * many slots starting at @start_sym; otherwise it spans to @end_sym.  A
+ * Name a part of @r.  @nslots > 0 makes it a table of that many slots of
+ * @entry bytes starting at @start_sym; otherwise it spans to @end_sym.  A
  * table outside the region (or not in this kernel) is left out.
  */
 static void kw_table_add(struct kw_region *r, const char *name,
 			 enum kw_kind kind, const char *start_sym,
-			 const char *end_sym, unsigned int nslots)
+			 const char *end_sym, unsigned int nslots,
+			 unsigned int entry)
 {
 	struct kw_table *t = &r->tables[r->ntables];
 
@@ -133,9 +135,8 @@ static void kw_table_add(struct kw_region *r, const char *name,
 	t->name = name;
 	t->kind = kind;
 	t->start = kw_lookup_name(start_sym);
-	t->entry = nslots ? sizeof(void *) : 0;
-	t->end = nslots ? t->start + nslots * sizeof(void *) :
-		 kw_lookup_name(end_sym);
+	t->entry = nslots ? entry : 0;
+	t->end = nslots ? t->start + nslots * entry : kw_lookup_name(end_sym);
 	if (!t->start || t->end <= t->start || t->start < r->start ||
 	    t->end > r->end)
 		return;
@@ -156,6 +157,7 @@ const struct kw_table *kw_region_table(const struct kw_region *r,
 int kw_regions_init(bool golden)
 {
 	struct kw_region *r;
+	unsigned long start;
 	int err = 0;
 
 	kw_golden = golden;
@@ -174,11 +176,24 @@ int kw_regions_init(bool golden)
 		goto out;
 	}
 	kw_table_add(r, "sys_call_table", KW_KIND_syscall_table_modified,
-		     "sys_call_table", NULL, NR_syscalls);
+		     "sys_call_table", NULL, NR_syscalls,
+		     sizeof(void *));
 	kw_table_add(r, "ia32_sys_call_table", KW_KIND_syscall_table_modified,
-		     "ia32_sys_call_table", NULL, IA32_NR_syscalls);
+		     "ia32_sys_call_table", NULL, IA32_NR_syscalls,
+		     sizeof(void *));
 	kw_table_add(r, "ro_after_init", KW_KIND_ro_after_init_modified,
-		     "__start_ro_after_init", "__end_ro_after_init", 0);
+		     "__start_ro_after_init", "__end_ro_after_init", 0, 0);
+
+	/* the IDT page, read-only after boot; slots are vectors */
+	start = kw_lookup_name("idt_table");
+	r = kw_region_new("idt", KW_KIND_idt_modified, start,
+			  start + IDT_ENTRIES * sizeof(gate_desc), false);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+	kw_table_add(r, "idt_table", KW_KIND_idt_modified, "idt_table", NULL,
+		     IDT_ENTRIES, sizeof(gate_desc));
 out:
 	mutex_unlock(&kw_region_lock);
 	if (err)

@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
+#include <asm/desc.h>
 
 #include "kwarden.h"
 
@@ -79,7 +80,9 @@ static void kw_report(struct kw_region *r, unsigned long addr)
 			a.len++;
 	kw_describe(base, a.symbol, sizeof(a.symbol), &a.offset,
 		    a.module, sizeof(a.module));
-	if (a.slot >= 0)
+	if (a.slot >= 0 && r->kind == KW_KIND_idt_modified)
+		a.target = gate_offset((gate_desc *)a.new);
+	else if (a.slot >= 0)
 		memcpy(&a.target, a.new, sizeof(void *));
 	else if (r->text)
 		kw_decode_branch(&a, 0);
@@ -212,6 +215,7 @@ static void kw_scan_pass(void)
 		}
 	}
 	kw_modhide_check();
+	kw_cpu_check();
 	kw_stats.scans++;
 	kw_stats.last_scan_ns = ktime_get_ns() - t0;
 	kw_stats.total_scan_ns += kw_stats.last_scan_ns;

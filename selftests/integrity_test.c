@@ -102,6 +102,7 @@ FIXTURE_SETUP(integrity)
 	json_object_put(st);
 	unload("kw_rootkit_text");
 	unload("kw_rootkit_data");
+	unload("kw_rootkit_cpu");
 	wait_scans(2);	/* the scanner must see the restored state */
 	self->seq0 = kw_journal_seq();
 }
@@ -110,17 +111,19 @@ FIXTURE_TEARDOWN(integrity)
 {
 	unload("kw_rootkit_text");
 	unload("kw_rootkit_data");
+	unload("kw_rootkit_cpu");
 }
 
 /*
  * Load @ko with @params, wait for alerts of @kind from @module (NULL: the
- * core kernel, nobody to blame), and check that exactly one came, in time,
- * with the place @symbol.
+ * core kernel, nobody to blame), and check that exactly @want came (one a
+ * violation: a per-CPU one is one per CPU), in time, with the place
+ * @symbol; returns the newest.
  */
-static json_object *attack(struct __test_metadata *_metadata, uint64_t seq0,
-			   const char *ko, const char *params,
-			   const char *kind, const char *module,
-			   const char *symbol)
+static json_object *attack_n(struct __test_metadata *_metadata,
+			     uint64_t seq0, const char *ko, const char *params,
+			     const char *kind, const char *module,
+			     const char *symbol, int want)
 {
 	char filter[128];
 	json_object *rec, *d;
@@ -134,13 +137,13 @@ static json_object *attack(struct __test_metadata *_metadata, uint64_t seq0,
 		snprintf(filter, sizeof(filter), "--kind %s", kind);
 	t0 = now_ms();
 	EXPECT_EQ(0, load(ko, params));
-	rec = kw_wait_alerts(filter, seq0, 1, &n);
+	rec = kw_wait_alerts(filter, seq0, want, &n);
 	EXPECT_NE(NULL, rec) TH_LOG("no %s alert", kind);
 	if (!rec)
 		return NULL;
 	TH_LOG("%s after %llu ms", kind, (unsigned long long)(now_ms() - t0));
 	EXPECT_GT((uint64_t)DETECT_MS, now_ms() - t0);
-	EXPECT_EQ(1, n) TH_LOG("one alert per violation, got %d", n);
+	EXPECT_EQ(want, n) TH_LOG("one alert per violation, got %d", n);
 	d = kw_get(rec, "detail");
 	EXPECT_STREQ(kind, kw_rec_str(rec, "kind"));
 	if (module) {
@@ -157,6 +160,14 @@ static json_object *attack(struct __test_metadata *_metadata, uint64_t seq0,
 			     kw_rec_str(d, "new") ?: "");
 	}
 	return rec;
+}
+
+static json_object *attack(struct __test_metadata *_metadata, uint64_t seq0,
+			   const char *ko, const char *params,
+			   const char *kind, const char *module,
+			   const char *symbol)
+{
+	return attack_n(_metadata, seq0, ko, params, kind, module, symbol, 1);
 }
 
 static void text_hook(struct __test_metadata *_metadata, uint64_t seq0,
@@ -280,6 +291,47 @@ TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 900)
 	wait_scans(2);
 	EXPECT_EQ(viol0, kmod_u64("violations"));
 	EXPECT_EQ(0, memory_alerts(self->seq0));
+}
+
+/* CR0.WP cleared on every CPU: one alert per CPU */
+TEST_F(integrity, cr0_wp_cleared)
+{
+	json_object *rec;
+
+	rec = attack_n(_metadata, self->seq0, MODS "kw_rootkit_cpu.ko",
+		       "what=wp", "cpu_protection_disabled", NULL, "CR0.WP",
+		       (int)sysconf(_SC_NPROCESSORS_ONLN));
+	json_object_put(rec);
+	unload("kw_rootkit_cpu");
+}
+
+TEST_F(integrity, sysenter_msr_hooked)
+{
+	json_object *rec;
+
+	rec = attack_n(_metadata, self->seq0, MODS "kw_rootkit_cpu.ko",
+		       "what=msr", "msr_modified", "kw_rootkit_cpu",
+		       "MSR_IA32_SYSENTER_EIP",
+		       (int)sysconf(_SC_NPROCESSORS_ONLN));
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("kw_hook", kw_rec_str(kw_get(rec, "detail"),
+					    "target_symbol"));
+	json_object_put(rec);
+	unload("kw_rootkit_cpu");
+}
+
+TEST_F(integrity, idt_gate_hooked)
+{
+	json_object *rec, *d;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_cpu.ko",
+		     "what=idt", "idt_modified", "kw_rootkit_cpu", "idt_table");
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_EQ(0x80ULL, kw_rec_u64(d, "slot"));
+	EXPECT_STREQ("kw_hook", kw_rec_str(d, "target_symbol"));
+	json_object_put(rec);
+	unload("kw_rootkit_cpu");
 }
 
 /* Unlinked from the module list only, then back (so it can be removed) */

@@ -46,7 +46,9 @@
 	KW_KIND(safe_mode,			KW_SEV_WARNING,	2004)	\
 	KW_KIND(events_lost,			KW_SEV_ERR,	2004)	\
 	KW_KIND(kwarden_degraded,		KW_SEV_ERR,	2004)	\
-	KW_KIND(module_rodata_modified,		KW_SEV_CRIT,	1004)
+	KW_KIND(module_rodata_modified,		KW_SEV_CRIT,	1004)	\
+	KW_KIND(protection_unlocked,		KW_SEV_WARNING,	2004)	\
+	KW_KIND(protection_locked,		KW_SEV_NOTICE,	2004)
 
 #define KW_KIND_ENUM(name, sev, ocsf) KW_KIND_##name,
 enum kw_kind {
@@ -97,6 +99,7 @@ enum kw_load_via {
 #define KW_SYM_LEN		128
 #define KW_PATH_LEN		256
 #define KW_COMM_LEN		16
+#define KW_EXE_LEN		64
 
 /* ---- generic netlink family, served by kwarden.ko ---- */
 
@@ -177,6 +180,122 @@ struct kw_bpf_event {
 	char comm[KW_COMM_LEN];
 	char name[KW_NAME_LEN];	/* module name */
 	char path[KW_PATH_LEN];	/* file name, when known */
+	/*
+	 * Appended for tamper_attempt. Records of older programs end above
+	 * (KW_BPF_EVENT_V1_LEN bytes); readers take the rest as zero.
+	 */
+	__u32 op;		/* enum kw_tamper_op */
+	__u32 arg;		/* signal, flags, mode... by op */
+	__u32 target_pid;	/* tgid of the task acted upon, or 0 */
+	__u32 target_dev;	/* kernel dev_t of the inode acted upon */
+	__u64 target_id;	/* inode, BPF object id or mount id, by op */
+	__u32 target_class;	/* enum kw_guard_class | KW_GUARD_DIR */
+	__u32 pad2;
+	char exe[KW_EXE_LEN];	/* file name of the acting task's program */
+};
+
+#define KW_BPF_EVENT_V1_LEN	368	/* up to and including path[] */
+
+/* ---- self-protection: the BPF guard (bpf/guard.bpf.c) ---- */
+
+/*
+ * What a tamper_attempt tried: detail.what. Append only.
+ * KW_TAMPER_OP(name)
+ */
+#define KW_TAMPER_OPS(KW_TAMPER_OP)					\
+	KW_TAMPER_OP(signal)		/* kill, tgkill, pidfd... */	\
+	KW_TAMPER_OP(sigio)		/* F_SETOWN + F_SETSIG */	\
+	KW_TAMPER_OP(setrlimit)		/* prlimit on kwardend */	\
+	KW_TAMPER_OP(ptrace)		/* attach, /proc/PID/mem... */	\
+	KW_TAMPER_OP(module_unload)	/* delete_module("kwarden") */	\
+	KW_TAMPER_OP(bpf_map_write)	/* writable fd to our map */	\
+	KW_TAMPER_OP(bpf_link_detach)					\
+	KW_TAMPER_OP(bpf_link_update)					\
+	KW_TAMPER_OP(open_write)	/* open for write */		\
+	KW_TAMPER_OP(truncate)						\
+	KW_TAMPER_OP(setattr)		/* chmod, chown, utimes... */	\
+	KW_TAMPER_OP(unlink)						\
+	KW_TAMPER_OP(rmdir)						\
+	KW_TAMPER_OP(rename)						\
+	KW_TAMPER_OP(create)		/* new entry, bpffs pin too */	\
+	KW_TAMPER_OP(link)		/* hard link into our dirs */	\
+	KW_TAMPER_OP(umount)						\
+	KW_TAMPER_OP(tracing_off)	/* ftrace_enabled, kprobes */	\
+	KW_TAMPER_OP(claim)		/* prctl claim, wrong key */	\
+	KW_TAMPER_OP(unlock)		/* kwardenctl unlock, wrong key */
+
+#define KW_TAMPER_OP_ENUM(name) KW_OP_##name,
+enum kw_tamper_op {
+	KW_OP_none,
+	KW_TAMPER_OPS(KW_TAMPER_OP_ENUM)
+	KW_OP_MAX,
+};
+#undef KW_TAMPER_OP_ENUM
+
+/* What a protected inode or mount is: detail.target_class */
+enum kw_guard_class {
+	KW_GUARD_NONE,
+	KW_GUARD_CONFIG,	/* /etc/kwarden, kwarden.conf, unlock.key */
+	KW_GUARD_JOURNAL,	/* the alert journal and its directory */
+	KW_GUARD_RUNTIME,	/* /run/kwarden: the control socket */
+	KW_GUARD_PINS,		/* /sys/fs/bpf/kwarden, and its bpffs */
+	KW_GUARD_DAEMON,	/* kwardend's own executable */
+	KW_GUARD_TRACING,	/* ftrace_enabled, kprobes/enabled */
+	KW_GUARD_MOUNT,		/* a mount above the pins' bpffs */
+	KW_GUARD_CLASS_MAX,
+};
+#define KW_GUARD_DIR		0x100	/* a directory: its entries too */
+#define KW_GUARD_ENTRY		0x200	/* event: an entry of that directory */
+#define KW_GUARD_CLASS(v)	((v) & 0xff)
+
+/* tracing_off: which switch (arg) */
+#define KW_TRACING_FTRACE	1	/* /proc/sys/kernel/ftrace_enabled */
+#define KW_TRACING_KPROBES	2	/* debugfs kprobes/enabled */
+
+/* guard_ids key types */
+#define KW_OBJ_PROG		1
+#define KW_OBJ_MAP		2
+#define KW_OBJ_LINK		3
+
+/* guard_mounts values */
+#define KW_MNT_PINS		1	/* the bpffs mount holding the pins */
+#define KW_MNT_ANCESTOR		2	/* a mount above it */
+
+#define KW_KEY_LEN		32	/* unlock key, bytes */
+
+/*
+ * prctl(KW_PRCTL_CLAIM, key): a root task that knows the unlock key
+ * becomes the one kwardend the guard protects and exempts. Answered by
+ * the guard's task_prctl program: 0, or -EACCES; -EINVAL (no LSM took
+ * it) means no guard is attached.
+ */
+#define KW_PRCTL_CLAIM		0x4b570001
+
+/* guard_self[0], written by the claim program only */
+struct kw_guard_self {
+	__u32 tgid;		/* 0: nobody claimed yet */
+	__u32 claims;
+	__u64 start_time;	/* group leader's start_time, ns */
+};
+
+/* guard_conf[0], written by kwardend */
+struct kw_guard_conf {
+	__u8 key[KW_KEY_LEN];
+	__u32 armed;		/* key is set */
+	__u32 pins_dev;		/* kernel dev_t of the pins' bpffs */
+};
+
+/* guard_inodes key: a protected inode; value: class | KW_GUARD_DIR */
+struct kw_guard_inode {
+	__u32 dev;		/* kernel dev_t: MAJOR << 20 | MINOR */
+	__u32 pad;
+	__u64 ino;
+};
+
+/* guard_ids key: one of our BPF programs, maps or links */
+struct kw_guard_id {
+	__u32 type;		/* KW_OBJ_* */
+	__u32 id;
 };
 
 #endif /* _UAPI_KWARDEN_H */

@@ -24,7 +24,7 @@ wait_alert()
 say "kwarden is running"
 kwardenctl status
 
-say "an ordinary module load: modprobe dummy (a .ko.xz, loaded from a buffer)"
+say "an ordinary module load: modprobe dummy"
 modprobe dummy && echo "dummy loaded"
 
 say "a rootkit hooks __x64_sys_acct: 5-byte jmp written through a vmap alias"
