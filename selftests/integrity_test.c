@@ -78,7 +78,7 @@ static int memory_alerts(uint64_t after)
 	int n, total = 0;
 	size_t i;
 
-	for (i = 0; i < sizeof(memory_kinds) / sizeof(memory_kinds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(memory_kinds); i++) {
 		snprintf(cmd, sizeof(cmd), "kwardenctl --json alerts --kind %s",
 			 memory_kinds[i]);
 		json_object_put(kw_run_json(cmd, (long long)after, &n));

@@ -157,7 +157,7 @@ TEST(docs_list_every_kind)
 	size_t i, n;
 	FILE *f;
 
-	/* __FILE__ is selftests/unit/names_test.c, relative to the top */
+	/* __FILE__ is relative to the top of the tree, two levels up */
 	snprintf(path, sizeof(path), "%.*s/../../docs/alerts.md",
 		 slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".");
 	f = fopen(path, "r");
