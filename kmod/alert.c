@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include "kwarden.h"
@@ -37,6 +38,21 @@ static const u32 kw_kind_sev[] = {
 	KW_KINDS(KW_KIND_SEV)
 #undef KW_KIND_SEV
 };
+
+const char *kw_kind_name(int kind)
+{
+	return kind >= 0 && kind < KW_KIND_MAX ? kw_kind_names[kind] : "?";
+}
+
+int kw_kind_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < KW_KIND_MAX; i++)
+		if (!strcmp(name, kw_kind_names[i]))
+			return i;
+	return -ENOENT;
+}
 
 void kw_alert_raise(struct kw_alert *a)
 {

@@ -104,6 +104,10 @@ const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
 
+/* restore.c */
+bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);
+int kw_restore_page(struct kw_region *r, unsigned int pg);
+
 /* cpu.c */
 void kw_cpu_init(void);
 void kw_cpu_check(void);
@@ -146,6 +150,8 @@ void kw_scan_stats(struct kw_stats *st);
 int kw_alert_init(void);
 void kw_alert_exit(void);
 void kw_alert_raise(struct kw_alert *a);
+int kw_kind_from_name(const char *name);
+const char *kw_kind_name(int kind);
 u64 kw_alert_last_seq(void);
 u64 kw_alert_drops(void);
 int kw_alert_copy_from(u64 seq, struct kw_alert *out);

@@ -54,12 +54,14 @@ static unsigned long kw_window(struct kw_region *r, unsigned long addr,
 }
 
 /*
- * Alert on the first unexplained byte at @addr.  The old and new windows
+ * Alert on the first unexplained byte at @addr, in page @pg, and restore
+ * the page when that is configured for the kind.  The old and new windows
  * start at @addr, or at the start of its table slot (earlier only at the
  * very end of the region).  A jmp/call in text, or the pointer in a slot,
  * is decoded: its target's owner is the module to blame.
  */
-static void kw_report(struct kw_region *r, unsigned long addr)
+static void kw_report(struct kw_region *r, unsigned int pg,
+		      unsigned long addr)
 {
 	struct kw_alert a = {
 		.kind = r->kind,
@@ -94,6 +96,10 @@ static void kw_report(struct kw_region *r, unsigned long addr)
 	if (owner[0])
 		strscpy(a.module, owner, sizeof(a.module));
 out:
+	if (kw_restore_wanted(r, a.kind) && !kw_restore_page(r, pg)) {
+		a.action = KW_ACTION_restored;
+		r->alerted[pg] = 0;	/* the next change is a new one */
+	}
 	kw_alert_raise(&a);
 }
 
@@ -197,7 +203,7 @@ static void kw_scan_page(struct kw_region *r, unsigned int pg)
 		return;
 	r->alerted[pg] = c.sig;
 	kw_stats.violations++;
-	kw_report(r, c.first);
+	kw_report(r, pg, c.first);
 }
 
 static void kw_scan_pass(void)

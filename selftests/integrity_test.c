@@ -56,6 +56,31 @@ static uint64_t kmod_u64(const char *key)
 	return v;
 }
 
+/* What kwarden did: "logged", unless a test turned restore on */
+static const char *expected_action = "logged";
+
+static int set_restore(const char *kinds)
+{
+	FILE *f = fopen("/sys/module/kwarden/parameters/restore", "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = fputs(kinds, f) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f && !fgets(buf, len, f))
+		buf[0] = '\0';
+	if (f)
+		fclose(f);
+}
+
 /* Wait until the kmod has completed @n more full passes. */
 static void wait_scans(uint64_t n)
 {
@@ -151,7 +176,7 @@ static json_object *attack_n(struct __test_metadata *_metadata,
 	} else {
 		EXPECT_EQ(NULL, kw_rec_str(rec, "module"));
 	}
-	EXPECT_STREQ("logged", kw_rec_str(rec, "action"));
+	EXPECT_STREQ(expected_action, kw_rec_str(rec, "action"));
 	EXPECT_STREQ(symbol, kw_rec_str(d, "symbol"));
 	if (strcmp(kind, "module_hidden")) {
 		EXPECT_NE(NULL, kw_rec_str(d, "old"));
@@ -291,6 +316,40 @@ TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 900)
 	wait_scans(2);
 	EXPECT_EQ(viol0, kmod_u64("violations"));
 	EXPECT_EQ(0, memory_alerts(self->seq0));
+}
+
+/*
+ * With restore on, a sys_call_table slot and a .rodata byte are put back:
+ * "restored", no second alert, and the kernel reads its own data again.
+ */
+TEST_F(integrity, restore_syscall_slot_and_rodata)
+{
+	char before[256], after[256];
+	json_object *rec;
+	int n;
+
+	read_file("/proc/version", before, sizeof(before));
+	ASSERT_EQ(0, set_restore("syscall_table_modified,kernel_rodata_modified"));
+	expected_action = "restored";
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko", "",
+		     "syscall_table_modified", "kw_rootkit_data",
+		     "sys_call_table");
+	json_object_put(rec);
+	unload("kw_rootkit_data");
+	/* linux_banner is what /proc/version prints */
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko",
+		     "target=linux_banner offset=0 what=byte",
+		     "kernel_rodata_modified", NULL, "linux_banner");
+	json_object_put(rec);
+	wait_scans(3);
+	read_file("/proc/version", after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	rec = kw_wait_alerts("--kind kernel_rodata_modified", self->seq0, 1,
+			     &n);
+	EXPECT_EQ(1, n) TH_LOG("a restored change must not alert again");
+	json_object_put(rec);
+	expected_action = "logged";
+	EXPECT_EQ(0, set_restore(""));
 }
 
 /* CR0.WP cleared on every CPU: one alert per CPU */
