@@ -30,6 +30,15 @@ install -D -m 0644 "$top/kmod/kwarden.ko" \
 	"$dest/lib/modules/$release/extra/kwarden.ko"
 install -D -m 0644 /dev/null "$dest/etc/modules-load.d/kwarden.conf"
 echo kwarden > "$dest/etc/modules-load.d/kwarden.conf"
+kinds=$(sed -n 's/^\tKW_KIND(\([a-z_]*\),.*/\1/p' "$top/kmod/uapi/kwarden.h" |
+	tr '\n' ' ')
+install -d "$dest/usr/share/bash-completion/completions"
+sed "s/@KINDS@/$kinds/" "$top/tools/completion/kwardenctl.bash.in" \
+	> "$dest/usr/share/bash-completion/completions/kwardenctl"
+for page in "$top"/docs/man/*.[578]; do
+	sec=${page##*.}
+	install -D -m 0644 "$page" "$dest/usr/share/man/man$sec/${page##*/}"
+done
 for f in "$top"/docs/*.md "$top/README.md"; do
 	install -D -m 0644 "$f" "$dest/usr/share/doc/kwarden/$(basename "$f")"
 done
