@@ -104,6 +104,11 @@ const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
 
+/* mode.c */
+int kw_mode_init(void);
+void kw_mode_announce(void);
+bool kw_safe_mode(void);
+
 /* restore.c */
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);
 int kw_restore_page(struct kw_region *r, unsigned int pg);

@@ -37,6 +37,9 @@ static int __init kwarden_init(void)
 	err = kw_symbols_init();
 	if (err)
 		return err;
+	err = kw_mode_init();
+	if (err)
+		return err;
 	err = kw_alert_init();
 	if (err)
 		return err;
@@ -57,6 +60,7 @@ static int __init kwarden_init(void)
 		goto out_netlink;
 	kw_scan_init();
 	kw_report_size();
+	kw_mode_announce();
 	return 0;
 
 out_netlink:

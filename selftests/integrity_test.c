@@ -345,10 +345,10 @@ TEST_F(integrity, restore_syscall_slot_and_rodata)
 		     "sys_call_table");
 	json_object_put(rec);
 	unload("kw_rootkit_data");
-	/* linux_banner is what /proc/version prints */
+	/* linux_proc_banner is the format of /proc/version: "%s version" */
 	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko",
-		     "target=linux_banner offset=0 what=byte",
-		     "kernel_rodata_modified", NULL, "linux_banner");
+		     "target=linux_proc_banner offset=3 what=byte",
+		     "kernel_rodata_modified", NULL, "linux_proc_banner");
 	json_object_put(rec);
 	wait_scans(3);
 	read_file("/proc/version", after, sizeof(after));

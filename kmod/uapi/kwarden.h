@@ -163,6 +163,7 @@ enum kwarden_attr {
 enum kw_state {
 	KW_STATE_ACTIVE,
 	KW_STATE_DEGRADED,	/* turned itself off, see kwarden_degraded */
+	KW_STATE_SAFE_MODE,	/* observing only, see safe_mode */
 };
 
 /* ---- BPF ring buffer record, produced by bpf/kwarden.bpf.c ---- */
@@ -265,9 +266,10 @@ enum kw_guard_class {
 
 /*
  * prctl(KW_PRCTL_CLAIM, key): a root task that knows the unlock key
- * becomes the one kwardend the guard protects and exempts. Answered by
- * the guard's task_prctl program: 0, or -EACCES; -EINVAL (no LSM took
- * it) means no guard is attached.
+ * becomes the one kwardend the guard protects and exempts. The guard's
+ * task_prctl program refuses a wrong key with EACCES; otherwise prctl()
+ * fails with EINVAL (a BPF LSM program cannot make it succeed), and
+ * guard_self tells whether the claim took.
  */
 #define KW_PRCTL_CLAIM		0x4b570001
 

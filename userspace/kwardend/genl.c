@@ -115,6 +115,18 @@ static const struct {
 	{ KWARDEN_A_ST_SCAN_NS_TOTAL,	"scan_ns_total",	U64 },
 };
 
+static const char *kmod_state(uint32_t state)
+{
+	switch (state) {
+	case KW_STATE_ACTIVE:
+		return "active";
+	case KW_STATE_SAFE_MODE:
+		return "safe_mode";
+	default:
+		return "degraded";
+	}
+}
+
 static json_object *status_json(struct nlattr **tb)
 {
 	json_object *o = json_object_new_object();
@@ -124,8 +136,7 @@ static json_object *status_json(struct nlattr **tb)
 	json_object_object_add(o, "present", json_object_new_boolean(1));
 	if (tb[KWARDEN_A_ST_STATE])
 		json_object_object_add(o, "state", json_object_new_string(
-			nla_get_u32(tb[KWARDEN_A_ST_STATE]) == KW_STATE_ACTIVE ?
-			"active" : "degraded"));
+			kmod_state(nla_get_u32(tb[KWARDEN_A_ST_STATE]))));
 	for (i = 0; i < ARRAY_SIZE(status_fields); i++) {
 		struct nlattr *a = tb[status_fields[i].attr];
 		json_object *v;

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwarden - safe mode and the kill switch
+ *
+ * kwarden.disable=1 on the kernel command line keeps kwarden.ko from
+ * loading at all.  kwarden.safe_mode=1 there, or safe_mode=1 as a module
+ * parameter, brings kwarden up observe-only: it verifies and alerts but
+ * changes nothing (no restore), and says so with a safe_mode alert and in
+ * its status.  Loadable modules do not get "kwarden.*" kernel parameters
+ * from every loader, so the command line is read here as well.
+ */
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "kwarden.h"
+
+static bool safe_mode;
+module_param(safe_mode, bool, 0444);
+MODULE_PARM_DESC(safe_mode, "Observe only: alert, never change anything (also kwarden.safe_mode=1)");
+
+/* Whether @opt ("kwarden.disable=1") is a word of the kernel command line */
+static bool kw_cmdline_has(const char *opt)
+{
+	char **cmdline = (char **)kw_lookup_name("saved_command_line");
+	const char *p;
+	size_t len = strlen(opt);
+
+	if (!cmdline || !*cmdline)
+		return false;
+	for (p = *cmdline; (p = strstr(p, opt)); p += len)
+		if ((p == *cmdline || p[-1] == ' ') &&
+		    (p[len] == ' ' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+bool kw_safe_mode(void)
+{
+	return READ_ONCE(safe_mode);
+}
+
+/* -EPERM when kwarden must not load; call after kw_symbols_init(). */
+int kw_mode_init(void)
+{
+	if (kw_cmdline_has("kwarden.disable=1")) {
+		pr_warn("kwarden: disabled by kwarden.disable=1, not loading\n");
+		return -EPERM;
+	}
+	if (kw_cmdline_has("kwarden.safe_mode=1"))
+		safe_mode = true;
+	return 0;
+}
+
+/* Say it loudly once everything is up. */
+void kw_mode_announce(void)
+{
+	struct kw_alert a = {
+		.kind = KW_KIND_safe_mode,
+		.action = KW_ACTION_logged,
+		.slot = -1,
+	};
+
+	if (!safe_mode)
+		return;
+	pr_warn("kwarden: safe mode: observing only, nothing will be changed\n");
+	strscpy(a.region, "kwarden", sizeof(a.region));
+	strscpy(a.symbol, "safe_mode", sizeof(a.symbol));
+	kw_alert_raise(&a);
+}

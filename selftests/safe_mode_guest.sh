@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# safe_mode_guest.sh - runs inside a VM booted with kwarden.safe_mode=1
+# (tools/vm/mode-tests): kwarden reports attacks but changes nothing, even
+# for a kind it is told to restore.  Prints KTAP.
+MODS=/opt/kwarden/selftests/modules
+n=0
+fail=0
+
+check()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fail=1; fi
+}
+
+echo "TAP version 13"
+echo "1..4"
+kwardenctl --json status | grep -q '"state":"safe_mode"'
+check $? "status says safe_mode"
+kwardenctl --json alerts --kind safe_mode | grep -q '"kind":"safe_mode"'
+check $? "a safe_mode alert was raised"
+
+echo kernel_rodata_modified > /sys/module/kwarden/parameters/restore
+before=$(cat /proc/version)
+insmod $MODS/kw_rootkit_data.ko target=linux_proc_banner offset=3 what=byte
+i=0
+until kwardenctl --json alerts --kind kernel_rodata_modified | grep -q logged; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.2
+done
+check $([ $i -le 100 ]; echo $?) "the attack is reported, action logged"
+sleep 2
+after=$(cat /proc/version)
+check $([ "$before" != "$after" ]; echo $?) "nothing was restored"
+rmmod kw_rootkit_data
+exit $fail
