@@ -27,7 +27,7 @@ struct kw_table {
 	unsigned int entry;	/* bytes a slot, 0: not a table of pointers */
 };
 
-#define KW_MAX_TABLES	4
+#define KW_MAX_TABLES	12
 
 /* A watched range of kernel memory with per-page hashes. */
 struct kw_region {
@@ -112,6 +112,9 @@ bool kw_safe_mode(void);
 /* restore.c */
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);
 int kw_restore_page(struct kw_region *r, unsigned int pg);
+
+/* procfs.c */
+void kw_proc_check(void);
 
 /* cpu.c */
 void kw_cpu_init(void);

@@ -9,6 +9,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/xxhash.h>
@@ -143,6 +144,24 @@ static void kw_table_add(struct kw_region *r, const char *name,
 	r->ntables++;
 }
 
+/*
+ * The seq_operations behind /proc/net and /proc/modules listings, the ones
+ * hiding rootkits rewrite: a change there is a seq_ops_hook.
+ */
+static void kw_seq_ops_tables(struct kw_region *r)
+{
+	static const char * const names[] = {
+		"tcp4_seq_ops", "tcp6_seq_ops", "udp_seq_ops", "udp6_seq_ops",
+		"raw_seq_ops", "unix_seq_ops", "modules_op", "kallsyms_op",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		kw_table_add(r, names[i], KW_KIND_seq_ops_hook, names[i], NULL,
+			     sizeof(struct seq_operations) / sizeof(void *),
+			     sizeof(void *));
+}
+
 const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr)
 {
@@ -183,6 +202,7 @@ int kw_regions_init(bool golden)
 		     sizeof(void *));
 	kw_table_add(r, "ro_after_init", KW_KIND_ro_after_init_modified,
 		     "__start_ro_after_init", "__end_ro_after_init", 0, 0);
+	kw_seq_ops_tables(r);
 
 	/* the IDT page, read-only after boot; slots are vectors */
 	start = kw_lookup_name("idt_table");

@@ -226,6 +226,8 @@ static void kw_scan_pass(void)
 	kw_stats.last_scan_ns = ktime_get_ns() - t0;
 	kw_stats.total_scan_ns += kw_stats.last_scan_ns;
 	mutex_unlock(&kw_region_lock);
+	/* opens files: not under the lock the module notifier takes */
+	kw_proc_check();
 }
 
 static void kw_scan_fn(struct work_struct *work)

@@ -97,7 +97,7 @@ static const char * const memory_kinds[] = {
 	"ro_after_init_modified", "syscall_table_modified",
 	"module_text_modified", "module_rodata_modified", "idt_modified",
 	"msr_modified", "cpu_protection_disabled", "module_hidden",
-	"ftrace_hook", "kprobe_hook",
+	"ftrace_hook", "kprobe_hook", "seq_ops_hook", "fops_hook",
 };
 
 /* Alerts of any memory kind after seq */
@@ -132,6 +132,7 @@ FIXTURE_SETUP(integrity)
 	unload("kw_rootkit_text");
 	unload("kw_rootkit_data");
 	unload("kw_rootkit_cpu");
+	unload("kw_rootkit_procfs");
 	wait_scans(2);	/* the scanner must see the restored state */
 	self->seq0 = kw_journal_seq();
 }
@@ -141,6 +142,7 @@ FIXTURE_TEARDOWN(integrity)
 	unload("kw_rootkit_text");
 	unload("kw_rootkit_data");
 	unload("kw_rootkit_cpu");
+	unload("kw_rootkit_procfs");
 }
 
 /*
@@ -359,6 +361,36 @@ TEST_F(integrity, restore_syscall_slot_and_rodata)
 	json_object_put(rec);
 	expected_action = "logged";
 	EXPECT_EQ(0, set_restore(""));
+}
+
+/* /proc's inode gets a copy of its file_operations (adore-ng style) */
+TEST_F(integrity, proc_fops_swapped)
+{
+	json_object *rec;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_procfs.ko",
+		     "mode=fops", "fops_hook", "kw_rootkit_procfs", "/proc");
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("kw_iterate", kw_rec_str(kw_get(rec, "detail"),
+					       "target_symbol"));
+	json_object_put(rec);
+	unload("kw_rootkit_procfs");
+}
+
+/* tcp4_seq_ops.show (what /proc/net/tcp runs) points at the module */
+TEST_F(integrity, tcp_seq_ops_show_swapped)
+{
+	json_object *rec, *d;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_procfs.ko",
+		     "mode=seq", "seq_ops_hook", "kw_rootkit_procfs",
+		     "tcp4_seq_ops");
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_EQ(3ULL, kw_rec_u64(d, "slot"));	/* ->show */
+	EXPECT_STREQ("kw_show", kw_rec_str(d, "target_symbol"));
+	json_object_put(rec);
+	unload("kw_rootkit_procfs");
 }
 
 /* CR0.WP cleared on every CPU: one alert per CPU */
