@@ -158,7 +158,7 @@ static void kw_seq_ops_tables(struct kw_region *r)
 
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		kw_table_add(r, names[i], KW_KIND_seq_ops_hook, names[i], NULL,
-			     sizeof(struct seq_operations) / sizeof(void *),
+			     sizeof(const struct seq_operations) / sizeof(void *),
 			     sizeof(void *));
 }
 
