@@ -45,6 +45,8 @@ struct kw_region {
 	unsigned int npages;
 	u64 *expected;		/* hash each page must have */
 	u64 *alerted;		/* signature of the last alert, per page */
+	unsigned long *ro;	/* pages read-only at baseline */
+	unsigned long *wr_alerted; /* of those, reported writable */
 	u8 *golden;		/* copy of the baseline bytes, or NULL */
 };
 
@@ -112,6 +114,11 @@ bool kw_safe_mode(void);
 /* restore.c */
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);
 int kw_restore_page(struct kw_region *r, unsigned int pg);
+
+/* pageprot.c */
+int kw_prot_baseline(struct kw_region *r);
+void kw_prot_free(struct kw_region *r);
+void kw_prot_check(struct kw_region *r, unsigned int pg);
 
 /* procfs.c */
 void kw_proc_check(void);

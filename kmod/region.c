@@ -39,6 +39,7 @@ static void kw_region_free(struct kw_region *r)
 {
 	kvfree(r->expected);
 	kvfree(r->alerted);
+	kw_prot_free(r);
 	vfree(r->golden);
 	kfree(r);
 }
@@ -50,7 +51,7 @@ static int kw_region_baseline(struct kw_region *r, bool golden)
 	r->npages = DIV_ROUND_UP(r->end - r->start, KW_PAGE_SIZE);
 	r->expected = kvcalloc(r->npages, sizeof(u64), GFP_KERNEL);
 	r->alerted = kvcalloc(r->npages, sizeof(u64), GFP_KERNEL);
-	if (!r->expected || !r->alerted)
+	if (!r->expected || !r->alerted || kw_prot_baseline(r))
 		return -ENOMEM;
 	if (golden) {
 		r->golden = vmalloc(r->end - r->start);
@@ -245,7 +246,8 @@ void kw_region_totals(struct kw_totals *t)
 	list_for_each_entry(r, &kw_region_list, node) {
 		t->regions++;
 		t->pages += r->npages;
-		t->baseline_bytes += 2 * r->npages * sizeof(u64);
+		t->baseline_bytes += 2 * r->npages * sizeof(u64) +
+				     2 * BITS_TO_LONGS(r->npages) * sizeof(long);
 		if (r->golden)
 			t->golden_bytes += r->end - r->start;
 	}

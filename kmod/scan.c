@@ -215,6 +215,7 @@ static void kw_scan_pass(void)
 	mutex_lock(&kw_region_lock);
 	list_for_each_entry(r, kw_regions(), node) {
 		for (pg = 0; pg < r->npages; pg++) {
+			kw_prot_check(r, pg);
 			kw_scan_page(r, pg);
 			if (!(pg % 64))
 				cond_resched();

@@ -98,6 +98,7 @@ static const char * const memory_kinds[] = {
 	"module_text_modified", "module_rodata_modified", "idt_modified",
 	"msr_modified", "cpu_protection_disabled", "module_hidden",
 	"ftrace_hook", "kprobe_hook", "seq_ops_hook", "fops_hook",
+	"page_protection_changed",
 };
 
 /* Alerts of any memory kind after seq */
@@ -133,6 +134,7 @@ FIXTURE_SETUP(integrity)
 	unload("kw_rootkit_data");
 	unload("kw_rootkit_cpu");
 	unload("kw_rootkit_procfs");
+	unload("kw_rootkit_pte");
 	wait_scans(2);	/* the scanner must see the restored state */
 	self->seq0 = kw_journal_seq();
 }
@@ -143,6 +145,7 @@ FIXTURE_TEARDOWN(integrity)
 	unload("kw_rootkit_data");
 	unload("kw_rootkit_cpu");
 	unload("kw_rootkit_procfs");
+	unload("kw_rootkit_pte");
 }
 
 /*
@@ -183,8 +186,10 @@ static json_object *attack_n(struct __test_metadata *_metadata,
 		EXPECT_EQ(NULL, kw_rec_str(rec, "module"));
 	}
 	EXPECT_STREQ(expected_action, kw_rec_str(rec, "action"));
-	EXPECT_STREQ(symbol, kw_rec_str(d, "symbol"));
-	if (strcmp(kind, "module_hidden")) {
+	if (symbol)
+		EXPECT_STREQ(symbol, kw_rec_str(d, "symbol"));
+	if (strcmp(kind, "module_hidden") &&
+	    strcmp(kind, "page_protection_changed")) {
 		EXPECT_NE(NULL, kw_rec_str(d, "old"));
 		EXPECT_NE(NULL, kw_rec_str(d, "new"));
 		EXPECT_STRNE(kw_rec_str(d, "old") ?: "",
@@ -375,6 +380,7 @@ TEST_F(integrity, proc_fops_swapped)
 					       "target_symbol"));
 	json_object_put(rec);
 	unload("kw_rootkit_procfs");
+	unload("kw_rootkit_pte");
 }
 
 /* tcp4_seq_ops.show (what /proc/net/tcp runs) points at the module */
@@ -391,6 +397,25 @@ TEST_F(integrity, tcp_seq_ops_show_swapped)
 	EXPECT_STREQ("kw_show", kw_rec_str(d, "target_symbol"));
 	json_object_put(rec);
 	unload("kw_rootkit_procfs");
+	unload("kw_rootkit_pte");
+}
+
+/* The RW bit set on the mapping of a .rodata page, nothing written yet */
+TEST_F(integrity, rodata_page_made_writable)
+{
+	json_object *rec;
+
+	json_object *d;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_pte.ko", "",
+		     "page_protection_changed", NULL, NULL);
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_STREQ("core_rodata", kw_rec_str(d, "region"));
+	/* the whole mapping that became writable: 4K, or a 2M/1G leaf */
+	EXPECT_LE(4096ULL, kw_rec_u64(d, "len"));
+	json_object_put(rec);
+	unload("kw_rootkit_pte");
 }
 
 /* CR0.WP cleared on every CPU: one alert per CPU */

@@ -47,6 +47,7 @@
 	KW_KIND(events_lost,			KW_SEV_ERR,	2004)	\
 	KW_KIND(kwarden_degraded,		KW_SEV_ERR,	2004)	\
 	KW_KIND(module_rodata_modified,		KW_SEV_CRIT,	1004)	\
+	KW_KIND(page_protection_changed,	KW_SEV_CRIT,	1004)	\
 	KW_KIND(protection_unlocked,		KW_SEV_WARNING,	2004)	\
 	KW_KIND(protection_locked,		KW_SEV_NOTICE,	2004)
 
