@@ -35,8 +35,26 @@ static size_t kw_page_len(const struct kw_region *r, unsigned int i)
 	return min(KW_PAGE_SIZE, r->end - start);
 }
 
+typedef int (*kw_set_memory_fn)(unsigned long addr, int numpages);
+static kw_set_memory_fn kw_set_ro, kw_set_rw;
+
+/*
+ * The golden copy never changes once taken: map it read-only, so that a
+ * rootkit has to change page permissions or map an alias before it can
+ * make kwarden's reference agree with its patch, not just write to it.
+ */
+static void kw_golden_protect(struct kw_region *r, bool ro)
+{
+	kw_set_memory_fn fn = ro ? kw_set_ro : kw_set_rw;
+	int pages = DIV_ROUND_UP(r->end - r->start, PAGE_SIZE);
+
+	if (r->golden && fn)
+		fn((unsigned long)r->golden, pages);
+}
+
 static void kw_region_free(struct kw_region *r)
 {
+	kw_golden_protect(r, false);
 	kvfree(r->expected);
 	kvfree(r->alerted);
 	kw_prot_free(r);
@@ -95,6 +113,7 @@ struct kw_region *kw_region_new(const char *name, enum kw_kind kind,
 		kw_region_free(r);
 		return ERR_PTR(err);
 	}
+	kw_golden_protect(r, true);
 	list_add_tail(&r->node, &kw_region_list);
 	return r;
 }
@@ -181,6 +200,10 @@ int kw_regions_init(bool golden)
 	int err = 0;
 
 	kw_golden = golden;
+	kw_set_ro = (kw_set_memory_fn)kw_lookup_name("set_memory_ro");
+	kw_set_rw = (kw_set_memory_fn)kw_lookup_name("set_memory_rw");
+	if (!kw_set_rw)
+		kw_set_ro = NULL;	/* never make read-only what can't be freed */
 	mutex_lock(&kw_region_lock);
 	r = kw_region_add("core_text", KW_KIND_kernel_text_modified,
 			  "_stext", "_etext", true);
