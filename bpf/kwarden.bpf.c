@@ -16,9 +16,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "kwarden.h"
-
-#define EPERM		1
-#define MAX_ERRNO	4095
+#include "kw_events.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -28,19 +26,6 @@ struct kw_pending {
 	__u32 pad;
 	char path[KW_PATH_LEN];
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
-} events SEC(".maps");
-
-/* Ring buffer reservations that failed: the events we lost */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
 
 /* Keyed by pid_tgid; LRU so that loads which fail early cannot fill it */
 struct {
@@ -56,56 +41,6 @@ struct {
  * it, and really checks the deny path of every LSM program at load time.
  */
 __u32 deny_module_loads;
-
-static __always_inline void count_drop(void)
-{
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&drops, &zero);
-
-	if (n)
-		*n += 1;
-}
-
-/*
- * An LSM program must return a value that the verifier can prove lies in
- * [-MAX_ERRNO, 0]. clang (14 and 19) compiles "return bad ? -1 : 0" into
- * "r0 = bad; r0 = -r0", the 6.12 verifier loses the range on BPF_NEG and
- * rejects the program ("R0 has unknown scalar value"). So the decision is
- * hidden from clang behind barrier_var() and each path returns a constant,
- * which the verifier tracks exactly. Every LSM verdict goes through here.
- */
-static __always_inline int kw_verdict(__u32 deny)
-{
-	barrier_var(deny);
-	if (deny)
-		return -EPERM;
-	return 0;
-}
-
-static __always_inline struct kw_bpf_event *event_new(__u32 kind, __u32 action)
-{
-	struct kw_bpf_event *e;
-	__u64 id = bpf_get_current_pid_tgid();
-
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_drop();
-		return NULL;
-	}
-	e->time_ns = bpf_ktime_get_boot_ns();
-	e->kind = kind;
-	e->action = action;
-	e->pid = id >> 32;
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->via = KW_VIA_UNKNOWN;
-	e->taints = 0;
-	e->sig_ok = 0;
-	e->pad = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	e->name[0] = '\0';
-	e->path[0] = '\0';
-	return e;
-}
 
 /* A denied load never reaches module_load: report it from the hook */
 static __always_inline void report_denied(const struct kw_pending *p)
@@ -143,7 +78,9 @@ int BPF_PROG(kw_read_file, struct file *file, enum kernel_read_file_id id,
 	if (id != bpf_core_enum_value(enum kernel_read_file_id, READING_MODULE))
 		return kw_verdict(0);
 	if (bpf_d_path(&file->f_path, p.path, sizeof(p.path)) < 0)
-		BPF_CORE_READ_STR_INTO(&p.path, file, f_path.dentry, d_name.name);
+		bpf_probe_read_kernel_str(p.path, sizeof(p.path),
+					  BPF_CORE_READ(file, f_path.dentry,
+							d_name.name));
 	return remember_load(&p);
 }
 

@@ -209,7 +209,7 @@ TEST_F_TIMEOUT(module_load, event_survives_daemon_restart, 180)
  */
 TEST_F_TIMEOUT(module_load, drops_reported_once, 300)
 {
-	const int loads = 760;	/* the ring buffer holds 697 records */
+	const int loads = 760;	/* the ring buffer holds 555 records */
 	json_object *rec, *d;
 	int i, n, lost;
 

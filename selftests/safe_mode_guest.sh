@@ -15,11 +15,13 @@ check()
 }
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..5"
 kwardenctl --json status | grep -q '"state":"safe_mode"'
 check $? "status says safe_mode"
 kwardenctl --json alerts --kind safe_mode | grep -q '"kind":"safe_mode"'
 check $? "a safe_mode alert was raised"
+kwardenctl --json status | grep -q '"mode":"observe"'
+check $? "the self-protection guard observes only"
 
 echo kernel_rodata_modified > /sys/module/kwarden/parameters/restore
 before=$(cat /proc/version)

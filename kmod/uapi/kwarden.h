@@ -137,6 +137,7 @@ enum kwarden_attr {
 	KWARDEN_A_TARGET_SYM,	/* string: symbol of the branch target */
 	KWARDEN_A_SLOT,		/* u32: slot in a named table (table = SYMBOL) */
 	KWARDEN_A_VIEWS,	/* string: module_hidden, the views that disagree */
+	KWARDEN_A_HOOK_FLAGS,	/* string: ftrace_hook, kprobe_hook: "ipmodify regs" */
 	/* status */
 	KWARDEN_A_ST_REGIONS,	/* u32: regions baselined */
 	KWARDEN_A_ST_PAGES,	/* u32: pages baselined */
@@ -286,6 +287,8 @@ struct kw_guard_conf {
 	__u8 key[KW_KEY_LEN];
 	__u32 armed;		/* key is set */
 	__u32 pins_dev;		/* kernel dev_t of the pins' bpffs */
+	__u32 observe;		/* safe mode: report, deny nothing */
+	__u32 pad;
 };
 
 /* guard_inodes key: a protected inode; value: class | KW_GUARD_DIR */

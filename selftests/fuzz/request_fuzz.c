@@ -24,7 +24,10 @@ static void round_trip(const struct kw_request *req)
 	    again.cmd != req->cmd || again.follow != req->follow ||
 	    again.filter.kind != req->filter.kind ||
 	    strcmp(again.filter.module, req->filter.module) ||
-	    again.filter.since_ns / 1000 != req->filter.since_ns / 1000)
+	    again.filter.since_ns / 1000 != req->filter.since_ns / 1000 ||
+	    (req->cmd == KW_CMD_UNLOCK &&
+	     (again.unlock_s != req->unlock_s ||
+	      memcmp(again.key, req->key, sizeof(req->key)))))
 		abort();
 	json_object_put(o);
 }

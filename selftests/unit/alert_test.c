@@ -232,6 +232,163 @@ TEST(bpf_unknown_records_are_refused)
 	EXPECT_NE(0, kw_bpf_alert(&e, 0, &a, &s));
 }
 
+static void fill_tamper(struct kw_bpf_event *e, unsigned int op)
+{
+	fill_event(e);
+	e->kind = KW_KIND_tamper_attempt;
+	e->action = KW_ACTION_denied;
+	e->op = op;
+	e->pid = 4242;
+	snprintf(e->comm, sizeof(e->comm), "bash");
+	snprintf(e->exe, sizeof(e->exe), "bash");
+	e->name[0] = '\0';
+	e->path[0] = '\0';
+}
+
+TEST(tamper_signal)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	fill_tamper(&e, KW_OP_signal);
+	e.arg = 9;
+	e.target_pid = 77;
+	snprintf(e.path, sizeof(e.path), "kwardend");
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("tamper_attempt", kw_rec_str(rec, "kind"));
+	EXPECT_STREQ("alert", kw_rec_str(rec, "severity"));
+	EXPECT_STREQ("denied", kw_rec_str(rec, "action"));
+	EXPECT_TRUE(json_object_is_type(field(rec, "module"), json_type_null));
+	EXPECT_STREQ("signal SIGKILL to kwardend (pid 77) denied: by bash (pid 4242, uid 0, exe bash)",
+		     kw_rec_str(rec, "message"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("signal", kw_rec_str(d, "what"));
+	EXPECT_STREQ("kwardend", kw_rec_str(d, "target"));
+	EXPECT_STREQ("SIGKILL", kw_rec_str(d, "signal"));
+	EXPECT_EQ(77, json_object_get_int(field(d, "target_pid")));
+	EXPECT_EQ(4242, json_object_get_int(field(d, "pid")));
+	EXPECT_STREQ("bash", kw_rec_str(d, "exe"));
+	EXPECT_EQ(2004, json_object_get_int(field(field(rec, "ocsf"), "class_uid")));
+	json_object_put(rec);
+}
+
+TEST(tamper_unload_and_files)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	fill_tamper(&e, KW_OP_module_unload);
+	e.arg = 01000 | 04000;	/* O_TRUNC | O_NONBLOCK: rmmod -f */
+	snprintf(e.name, sizeof(e.name), "kwarden");
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	EXPECT_STREQ("kwarden", kw_rec_str(rec, "module"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("module_unload", kw_rec_str(d, "what"));
+	EXPECT_STREQ("kwarden", kw_rec_str(d, "target"));
+	EXPECT_TRUE(json_object_get_boolean(field(d, "force")));
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message"), "by force denied"));
+	json_object_put(rec);
+
+	/* an entry of a protected directory, named in full by the caller */
+	fill_tamper(&e, KW_OP_unlink);
+	e.target_class = KW_GUARD_CONFIG | KW_GUARD_DIR | KW_GUARD_ENTRY;
+	e.target_dev = 8 << 20 | 1;
+	e.target_id = 1234;
+	snprintf(e.path, sizeof(e.path), "kwarden.conf");
+	ASSERT_EQ(0, kw_bpf_alert_target(&e, 0, "/etc/kwarden/kwarden.conf",
+					 &a, &s));
+	rec = kw_alert_json(&a);
+	d = field(rec, "detail");
+	EXPECT_STREQ("unlink", kw_rec_str(d, "what"));
+	EXPECT_STREQ("/etc/kwarden/kwarden.conf", kw_rec_str(d, "target"));
+	EXPECT_STREQ("config", kw_rec_str(d, "target_class"));
+	EXPECT_EQ(8, json_object_get_int(field(d, "dev_major")));
+	EXPECT_EQ(1, json_object_get_int(field(d, "dev_minor")));
+	EXPECT_EQ(1234, json_object_get_int(field(d, "target_id")));
+	EXPECT_STREQ("removing /etc/kwarden/kwarden.conf (kwarden config) denied: by bash (pid 4242, uid 0, exe bash)",
+		     kw_rec_str(rec, "message"));
+	json_object_put(rec);
+
+	/* without a resolved path, the record's name stands */
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	EXPECT_STREQ("kwarden.conf", kw_rec_str(field(rec, "detail"), "target"));
+	json_object_put(rec);
+}
+
+/* Every op has a message, bounded and on one line, whatever the strings */
+TEST(tamper_every_op)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec;
+	unsigned int op;
+
+	for (op = KW_OP_signal; op < KW_OP_MAX; op++) {
+		fill_tamper(&e, op);
+		memset(e.path, 'p', sizeof(e.path));
+		memset(e.exe, 'x', sizeof(e.exe));
+		e.path[5] = '\n';
+		e.arg = 0xffffffff;
+		e.target_class = 0xffffffff;
+		ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s)) TH_LOG("op %u", op);
+		rec = kw_alert_json(&a);
+		ASSERT_NE(NULL, rec) TH_LOG("op %u", op);
+		EXPECT_STREQ(kw_tamper_op_name(op),
+			     kw_rec_str(field(rec, "detail"), "what"));
+		EXPECT_EQ(NULL, strchr(kw_rec_str(rec, "message"), '\n'));
+		EXPECT_NE(0, kw_rec_str(rec, "message")[0]);
+		json_object_put(rec);
+	}
+	fill_tamper(&e, KW_OP_MAX);
+	EXPECT_NE(0, kw_bpf_alert(&e, 0, &a, &s));
+}
+
+/* Safe mode: the guard reports what it would have denied */
+TEST(tamper_observe_only)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec;
+
+	fill_tamper(&e, KW_OP_create);
+	e.action = KW_ACTION_logged;
+	snprintf(e.path, sizeof(e.path), "extra");
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	EXPECT_STREQ("logged", kw_rec_str(rec, "action"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message"),
+			       "allowed (safe mode: observe only)"));
+	json_object_put(rec);
+}
+
+/* Records of older BPF programs end before op; their tail reads as zero */
+TEST(bpf_record_sizes)
+{
+	struct kw_bpf_event e, big;
+	char raw[sizeof(struct kw_bpf_event) + 8];
+
+	memset(raw, 0x5a, sizeof(raw));
+	EXPECT_NE(0, kw_bpf_event_copy(&e, raw, KW_BPF_EVENT_V1_LEN - 1));
+	ASSERT_EQ(0, kw_bpf_event_copy(&e, raw, KW_BPF_EVENT_V1_LEN));
+	EXPECT_EQ(0U, e.op);
+	EXPECT_EQ(0U, e.target_id);
+	EXPECT_EQ(0, e.exe[0]);
+	EXPECT_EQ(0x5a, (unsigned char)e.path[KW_PATH_LEN - 1]);
+	ASSERT_EQ(0, kw_bpf_event_copy(&big, raw, sizeof(raw)));
+	EXPECT_EQ(0x5a5a5a5aU, big.op);
+}
+
 TEST(taint_letters)
 {
 	char buf[32];
@@ -340,6 +497,34 @@ TEST(kmod_table_slot_alert)
 	EXPECT_STREQ("sys_call_table[45]", kw_rec_str(d, "where"));
 	EXPECT_STREQ("101000c000000000", kw_rec_str(d, "new"));
 	EXPECT_STREQ("syscall table modified at sys_call_table[45] (core_rodata), module kw_rootkit_data, now points to evil_recvfrom",
+		     kw_rec_str(rec, "message"));
+	json_object_put(rec);
+}
+
+TEST(kmod_hook_alert)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET,
+		.kseq = 9, .kind = KW_KIND_ftrace_hook,
+		.region = "ftrace_ops", .addr = 0xffffffff81234564ULL,
+		.symbol = "__x64_sys_getdents64", .offset = 4, .len = 5,
+		.old = { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, .old_len = 5,
+		.new = { 0xe8, 0x10, 0x20, 0x30, 0x40 }, .new_len = 5,
+		.target = 0xffffffffc0001000ULL, .target_sym = "evil_handler",
+		.module = "rootkit", .hook_flags = "ipmodify regs",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, NULL, &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("err", kw_rec_str(rec, "severity"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("ipmodify regs", kw_rec_str(d, "hook_flags"));
+	EXPECT_STREQ("evil_handler", kw_rec_str(d, "target_symbol"));
+	EXPECT_STREQ("ftrace hook at __x64_sys_getdents64+0x4 (ftrace_ops), module rootkit: handler evil_handler (ipmodify regs)",
 		     kw_rec_str(rec, "message"));
 	json_object_put(rec);
 }

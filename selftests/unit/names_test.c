@@ -149,6 +149,46 @@ TEST(via_names)
 	EXPECT_STREQ("unknown", kw_via_name(99));
 }
 
+#define KW_EXPECT_OP(n) { #n, KW_OP_##n },
+static const struct { const char *name; unsigned int op; } ops[] = {
+	KW_TAMPER_OPS(KW_EXPECT_OP)
+};
+#undef KW_EXPECT_OP
+
+TEST(tamper_ops_round_trip)
+{
+	size_t i;
+
+	ASSERT_EQ((size_t)KW_OP_MAX - 1, ARRAY_SIZE(ops));
+	EXPECT_STREQ("none", kw_tamper_op_name(KW_OP_none));
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		EXPECT_EQ(i + 1, ops[i].op);
+		EXPECT_STREQ(ops[i].name, kw_tamper_op_name(ops[i].op));
+		EXPECT_EQ((int)ops[i].op, kw_tamper_op_from_name(ops[i].name));
+		EXPECT_TRUE(snake_case(ops[i].name));
+	}
+	EXPECT_NULL(kw_tamper_op_name(KW_OP_MAX));
+	EXPECT_EQ(-1, kw_tamper_op_from_name("kill"));
+}
+
+TEST(guard_classes_and_signals)
+{
+	unsigned int i;
+
+	for (i = 0; i < KW_GUARD_CLASS_MAX; i++) {
+		EXPECT_NE(NULL, kw_guard_class_name(i));
+		EXPECT_TRUE(snake_case(kw_guard_class_name(i)));
+	}
+	EXPECT_STREQ("pins", kw_guard_class_name(KW_GUARD_PINS | KW_GUARD_DIR |
+						 KW_GUARD_ENTRY));
+	EXPECT_NULL(kw_guard_class_name(KW_GUARD_CLASS_MAX));
+	EXPECT_STREQ("SIGKILL", kw_signal_name(9));
+	EXPECT_STREQ("SIGTERM", kw_signal_name(15));
+	EXPECT_STREQ("SIGSTOP", kw_signal_name(19));
+	EXPECT_NULL(kw_signal_name(0));
+	EXPECT_NULL(kw_signal_name(64));
+}
+
 /* docs/alerts.md names every kind, in backticks, as the code spells it */
 TEST(docs_list_every_kind)
 {

@@ -70,9 +70,9 @@ TEST(bad_commands)
 {
 	bad(_metadata, "{\"version\":1}", "missing 'cmd'");
 	bad(_metadata, "{\"version\":1,\"cmd\":\"reboot\"}",
-	    "unknown cmd 'reboot' (status, alerts, scan)");
+	    "unknown cmd 'reboot' (status, alerts, scan, unlock, lock)");
 	bad(_metadata, "{\"version\":1,\"cmd\":\"STATUS\"}",
-	    "unknown cmd 'STATUS' (status, alerts, scan)");
+	    "unknown cmd 'STATUS' (status, alerts, scan, unlock, lock)");
 	bad(_metadata, "{\"version\":1,\"cmd\":7}", "'cmd' must be a string");
 	bad(_metadata, "{\"version\":1,\"cmd\":[\"status\"]}",
 	    "'cmd' must be a string");
@@ -182,6 +182,85 @@ TEST(request_json_round_trip)
 	in.cmd = KW_CMD_STATUS;
 	o = kw_request_json(&in);
 	EXPECT_STREQ("{\"version\":1,\"cmd\":\"status\"}",
+		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+#define KEY64	"00112233445566778899aabbccddeeff" \
+		"00112233445566778899AABBCCDDEEFF"
+
+TEST(unlock_and_lock)
+{
+	struct kw_request r;
+	char err[256];
+
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"unlock\",\"key\":\"" KEY64 "\"}",
+			 &r, err)) TH_LOG("%s", err);
+	EXPECT_EQ(KW_CMD_UNLOCK, (int)r.cmd);
+	EXPECT_EQ(KW_UNLOCK_DEFAULT_S, (int)r.unlock_s);
+	EXPECT_EQ(0x00, r.key[0]);
+	EXPECT_EQ(0xff, r.key[15]);
+	EXPECT_EQ(0xff, r.key[31]);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"unlock\",\"for\":86400,\"key\":\"" KEY64 "\"}",
+			 &r, err)) TH_LOG("%s", err);
+	EXPECT_EQ(86400, (int)r.unlock_s);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"lock\"}", &r, err));
+	EXPECT_EQ(KW_CMD_LOCK, (int)r.cmd);
+}
+
+TEST(bad_unlocks)
+{
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\"}",
+	    "'unlock' needs a 'key'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"for\":60}",
+	    "'unlock' needs a 'key'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"0011\"}",
+	    "'key' must be 64 hex digits");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"" KEY64 "0\"}",
+	    "'key' must be 64 hex digits");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"g0112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF\"}",
+	    "'key' must be 64 hex digits");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"0011223344556677\\u00008899aabbccddeeff00112233445566778899AABBCCDDEEF\"}",
+	    "'key' must be 64 hex digits");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":7}",
+	    "'key' must be a string");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"" KEY64 "\",\"for\":0}",
+	    "'for' must be 1 to 86400 seconds");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"" KEY64 "\",\"for\":86401}",
+	    "'for' must be 1 to 86400 seconds");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"" KEY64 "\",\"for\":\"60\"}",
+	    "'for' must be an integer");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"" KEY64 "\",\"for\":1.5}",
+	    "'for' must be an integer");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"lock\",\"key\":\"" KEY64 "\"}",
+	    "'key' is not valid for 'lock'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"status\",\"for\":5}",
+	    "'for' is not valid for 'status'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"unlock\",\"key\":\"" KEY64 "\",\"follow\":true}",
+	    "'follow' is not valid for 'unlock'");
+}
+
+TEST(unlock_json_round_trip)
+{
+	struct kw_request in = { .cmd = KW_CMD_UNLOCK, .unlock_s = 120 }, out;
+	json_object *o;
+	const char *s;
+	char err[256];
+	int i;
+
+	kw_filter_init(&in.filter);
+	for (i = 0; i < KW_KEY_LEN; i++)
+		in.key[i] = (uint8_t)(i * 7);
+	o = kw_request_json(&in);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	ASSERT_EQ(0, req(s, &out, err)) TH_LOG("%s", err);
+	EXPECT_EQ(KW_CMD_UNLOCK, (int)out.cmd);
+	EXPECT_EQ(120, (int)out.unlock_s);
+	EXPECT_EQ(0, memcmp(in.key, out.key, KW_KEY_LEN));
+	json_object_put(o);
+	in.cmd = KW_CMD_LOCK;
+	o = kw_request_json(&in);
+	EXPECT_STREQ("{\"version\":1,\"cmd\":\"lock\"}",
 		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }

@@ -32,6 +32,7 @@ void ctl_close(struct conn *c);
 /* show.c */
 void show_status(json_object *st);
 void show_scan(json_object *scan);
+void show_guard_change(bool unlock, json_object *guard);
 void show_alert_header(void);
 void show_alert(json_object *rec);
 

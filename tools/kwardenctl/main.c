@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alert.h"
+#include "key.h"
 #include "kwardenctl.h"
 #include "names.h"
 #include "proto.h"
@@ -34,6 +35,12 @@ static void print_usage(FILE *f)
 		"                         T is RFC 3339 (2026-11-26T10:00:00Z) or an\n"
 		"                         age such as 30s, 15m, 2h, 7d\n"
 		"  scan                   run one full kwarden.ko integrity scan now\n"
+		"  unlock [--for S] [--key-file F]\n"
+		"                         stand the self-protection aside for S seconds\n"
+		"                         (default %d, at most %d) so that kwardend can be\n"
+		"                         stopped and kwarden.ko unloaded; F is the unlock\n"
+		"                         key (default %s)\n"
+		"  lock                   restore the self-protection now\n"
 		"  help                   this help\n"
 		"\n"
 		"Options:\n"
@@ -45,7 +52,8 @@ static void print_usage(FILE *f)
 		"  0   success (status: kwardend is running)\n"
 		"  1   error talking to kwardend, or kwardend refused the request\n"
 		"  3   status: kwardend is not running (LSB)\n"
-		"  64  usage error: unknown command, option or bad argument\n");
+		"  64  usage error: unknown command, option or bad argument\n",
+		KW_UNLOCK_DEFAULT_S, KW_UNLOCK_MAX_S, KW_KEY_PATH);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -143,6 +151,54 @@ static int parse_plain_args(int argc, char **argv, struct ctl *ctl)
 	return 0;
 }
 
+static int parse_unlock_args(int argc, char **argv, struct ctl *ctl,
+			     struct kw_request *req)
+{
+	static const struct option longopts[] = {
+		{ "for", required_argument, NULL, 'f' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{}
+	};
+	const char *key_file = KW_KEY_PATH;
+	unsigned long n;
+	char *end;
+	int c, err;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+f:k:j", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || !n || n > KW_UNLOCK_MAX_S ||
+			    *optarg == '-')
+				return usage_error("--for: '%s' is not 1 to 86400 seconds",
+						   optarg);
+			req->unlock_s = (unsigned int)n;
+			break;
+		case 'k':
+			key_file = optarg;
+			break;
+		case 'j':
+			ctl->json = true;
+			break;
+		default:
+			return usage_error("%s", "bad option for 'unlock'");
+		}
+	}
+	if (optind < argc)
+		return usage_error("unlock: unexpected argument '%s'",
+				   argv[optind]);
+	err = kw_key_read(key_file, req->key, NULL);
+	if (err) {
+		fprintf(stderr, "kwardenctl: unlock key %s: %s\n", key_file,
+			err == -EINVAL ? "not 64 hex digits" : strerror(-err));
+		return EXIT_TALK;
+	}
+	return 0;
+}
+
 static bool not_running(int err)
 {
 	return err == -ENOENT || err == -ECONNREFUSED;
@@ -202,16 +258,37 @@ static void print_json(json_object *o)
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-/* status and scan: one request, one object back */
-static int run_simple(const struct ctl *ctl, enum kw_cmd cmd)
+static const char *body_name(enum kw_cmd cmd)
 {
-	struct kw_request req = { .cmd = cmd };
+	return cmd == KW_CMD_UNLOCK || cmd == KW_CMD_LOCK ? "guard"
+							  : kw_cmd_name(cmd);
+}
+
+static void show_body(enum kw_cmd cmd, json_object *body)
+{
+	switch (cmd) {
+	case KW_CMD_STATUS:
+		show_status(body);
+		break;
+	case KW_CMD_SCAN:
+		show_scan(body);
+		break;
+	default:
+		show_guard_change(cmd == KW_CMD_UNLOCK, body);
+		break;
+	}
+}
+
+/* status, scan, unlock, lock: one request, one object back */
+static int run_simple(const struct ctl *ctl, struct kw_request *req)
+{
+	enum kw_cmd cmd = req->cmd;
 	json_object *reply, *body;
 	struct conn c;
 	int err, r;
 
-	kw_filter_init(&req.filter);
-	err = open_and_send(ctl, &c, &req);
+	err = open_and_send(ctl, &c, req);
+	memset(req->key, 0, sizeof(req->key));
 	if (err) {
 		if (cmd == KW_CMD_STATUS && not_running(err) && ctl->json)
 			puts("{\"running\":false}");
@@ -222,10 +299,10 @@ static int run_simple(const struct ctl *ctl, enum kw_cmd cmd)
 			   STATUS_TIMEOUT_MS, &reply);
 	ctl_close(&c);
 	if (r != KW_REPLY_OK || !json_object_object_get_ex(reply,
-			kw_cmd_name(cmd), &body)) {
+			body_name(cmd), &body)) {
 		if (r == KW_REPLY_OK || r == KW_REPLY_RECORD)
 			fprintf(stderr, "kwardenctl: reply without '%s'\n",
-				kw_cmd_name(cmd));
+				body_name(cmd));
 		json_object_put(reply);
 		return EXIT_TALK;
 	}
@@ -233,10 +310,8 @@ static int run_simple(const struct ctl *ctl, enum kw_cmd cmd)
 		json_object_object_add(body, "running", json_object_new_boolean(1));
 	if (ctl->json)
 		print_json(body);
-	else if (cmd == KW_CMD_STATUS)
-		show_status(body);
 	else
-		show_scan(body);
+		show_body(cmd, body);
 	json_object_put(reply);
 	return 0;
 }
@@ -320,12 +395,20 @@ int main(int argc, char **argv)
 		err = parse_alerts_args(argc, argv, &ctl, &req);
 		return err ? err : run_alerts(&ctl, &req);
 	}
-	if (!strcmp(cmd, "status") || !strcmp(cmd, "scan")) {
+	if (!strcmp(cmd, "status") || !strcmp(cmd, "scan") ||
+	    !strcmp(cmd, "lock")) {
 		err = parse_plain_args(argc, argv, &ctl);
 		if (err)
 			return err;
-		return run_simple(&ctl, !strcmp(cmd, "status") ? KW_CMD_STATUS
-							       : KW_CMD_SCAN);
+		req.cmd = !strcmp(cmd, "status") ? KW_CMD_STATUS :
+			  !strcmp(cmd, "scan") ? KW_CMD_SCAN : KW_CMD_LOCK;
+		return run_simple(&ctl, &req);
+	}
+	if (!strcmp(cmd, "unlock")) {
+		req.cmd = KW_CMD_UNLOCK;
+		req.unlock_s = KW_UNLOCK_DEFAULT_S;
+		err = parse_unlock_args(argc, argv, &ctl, &req);
+		return err ? err : run_simple(&ctl, &req);
 	}
 	return usage_error("unknown command '%s'", cmd);
 }

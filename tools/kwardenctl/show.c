@@ -113,11 +113,67 @@ static void show_bpf(json_object *b)
 	       num(b, "drops"));
 }
 
+static bool flag(json_object *o, const char *key)
+{
+	return json_object_get_boolean(kw_rec_obj(o, key));
+}
+
+static void show_guard(json_object *g)
+{
+	if (!g)
+		return;
+	if (!flag(g, "loaded")) {
+		printf("      guard: NOT LOADED (no self-protection)\n");
+		return;
+	}
+	if (strcmp(str(g, "bpf_lsm", "?"), "active")) {
+		printf("      guard: NOT ENFORCING: the BPF LSM is %s (active LSMs: %s)\n",
+		       str(g, "bpf_lsm", "?"), str(g, "lsm", "?"));
+		return;
+	}
+	if (!strcmp(str(g, "mode", ""), "observe")) {
+		printf("      guard: OBSERVING ONLY (safe mode): tampering is reported, not denied\n");
+		return;
+	}
+	if (flag(g, "locked"))
+		printf("      guard: %s, locked, protecting pid %" PRIu64 ", %"
+		       PRIu64 " inodes, %" PRIu64 " mounts, %" PRIu64
+		       " BPF objects\n",
+		       flag(g, "enforcing") ? "enforcing" : "NOT ENFORCING",
+		       num(g, "protected_pid"), num(g, "inodes"),
+		       num(g, "mounts"), num(g, "bpf_objects"));
+	else
+		printf("      guard: UNLOCKED until %s (%" PRIu64
+		       " s left): nothing is protected\n",
+		       str(g, "unlocked_until", "?"),
+		       num(g, "unlock_remaining_s"));
+	if (!flag(g, "key_ok"))
+		printf("             unlock key: %s\n",
+		       str(g, "key_error", "unusable"));
+}
+
 void show_status(json_object *st)
 {
 	show_daemon(kw_rec_obj(st, "daemon"));
 	show_kmod(kw_rec_obj(st, "kmod"));
 	show_bpf(kw_rec_obj(st, "bpf"));
+	show_guard(kw_rec_obj(st, "guard"));
+}
+
+void show_guard_change(bool unlock, json_object *g)
+{
+	if (!flag(g, "loaded")) {
+		printf("self-protection is not active: nothing to %s\n",
+		       unlock ? "unlock" : "lock");
+		return;
+	}
+	if (flag(g, "locked"))
+		printf("kwarden is locked: self-protection is on\n");
+	else
+		printf("kwarden is unlocked until %s (%" PRIu64
+		       " s): kwardend may be stopped and kwarden.ko unloaded\n",
+		       str(g, "unlocked_until", "?"),
+		       num(g, "unlock_remaining_s"));
 }
 
 void show_scan(json_object *scan)

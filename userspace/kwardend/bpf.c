@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BPF side of kwardend: load the skeleton, attach and pin its programs so
- * that they outlive the daemon, and consume the `events` ring buffer.
+ * BPF side of kwardend: load the skeletons (module-load attribution, and
+ * the guard), attach and pin their programs so that they outlive the
+ * daemon, and consume the `events` ring buffer both objects share.
  *
  * Maps are pinned too, so events raised while no daemon ran wait in the
- * ring buffer (or are counted in `drops`) for the next one.
+ * ring buffer (or are counted in `drops`) for the next one, and the
+ * guard's state survives a restart.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/epoll.h>
 #include <sys/vfs.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kwardend.h"
 #include "compiler.h"
@@ -24,16 +27,17 @@
 #include "names.h"
 #include "timefmt.h"
 #include "kwarden.skel.h"
+#include "guard.skel.h"
 
-#define PIN_ROOT	"/sys/fs/bpf"
-#define PIN_DIR		PIN_ROOT "/kwarden"
+#define MAX_LINKS	32
 
 struct kwd_bpf {
 	struct kwarden_bpf *skel;
+	struct guard_bpf *guard;	/* NULL: the guard did not load */
 	struct ring_buffer *rb;
 	struct kwd_watch watch;
 	bool pinned;
-	struct bpf_link *links[8];
+	struct bpf_link *links[MAX_LINKS];
 	unsigned int nlinks;
 	uint64_t events;	/* records consumed */
 	uint64_t bad;		/* records of a size or kind we don't know */
@@ -88,14 +92,24 @@ static void pin_name(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", PIN_DIR, name);
 }
 
-static void set_map_pins(struct kwarden_bpf *skel, bool unpin_old)
+/* The maps the guard object takes over from the kwarden object */
+static bool is_shared(const struct bpf_map *map)
+{
+	return !strcmp(bpf_map__name(map), "events") ||
+	       !strcmp(bpf_map__name(map), "drops");
+}
+
+static void set_map_pins(struct bpf_object *obj, bool unpin_old,
+			 bool skip_shared)
 {
 	struct bpf_map *map;
 	char path[PATH_MAX];
 
-	bpf_object__for_each_map(map, skel->obj) {
+	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__is_internal(map))
 			continue;	/* .bss: per program set */
+		if (skip_shared && is_shared(map))
+			continue;
 		pin_name(path, sizeof(path), bpf_map__name(map));
 		if (unpin_old)
 			unlink(path);
@@ -111,7 +125,7 @@ static struct kwarden_bpf *open_load(bool pin, bool unpin_old)
 	if (!skel)
 		return NULL;
 	if (pin)
-		set_map_pins(skel, unpin_old);
+		set_map_pins(skel->obj, unpin_old, false);
 	err = kwarden_bpf__load(skel);
 	if (err) {
 		kwarden_bpf__destroy(skel);
@@ -121,18 +135,57 @@ static struct kwarden_bpf *open_load(bool pin, bool unpin_old)
 	return skel;
 }
 
+/* The guard writes to the kwarden object's ring buffer and drop counter */
+static struct guard_bpf *open_load_guard(struct kwarden_bpf *kw, bool pin,
+					 bool unpin_old)
+{
+	struct guard_bpf *skel = guard_bpf__open();
+	int err;
+
+	if (!skel)
+		return NULL;
+	if (pin)
+		set_map_pins(skel->obj, unpin_old, true);
+	err = bpf_map__reuse_fd(skel->maps.events,
+				bpf_map__fd(kw->maps.events));
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.drops,
+					bpf_map__fd(kw->maps.drops));
+	if (!err)
+		err = guard_bpf__load(skel);
+	if (err) {
+		guard_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
+static void load_guard(struct kwd_bpf *b)
+{
+	b->guard = open_load_guard(b->skel, b->pinned, false);
+	if (!b->guard && b->pinned) {
+		kwd_log(LOG_WARNING, "pinned guard maps in %s unusable (%s): recreating them",
+			PIN_DIR, strerror(errno));
+		b->guard = open_load_guard(b->skel, true, true);
+	}
+	if (!b->guard)
+		kwd_log(LOG_ERR, "loading the BPF guard failed: %s: no self-protection",
+			strerror(errno));
+}
+
 /*
  * Attach each program, then let its link replace the one a previous
  * kwardend pinned: no window without the hook, and if attaching fails the
  * old link stays (it writes to the same pinned ring buffer).
  */
-static int attach_all(struct kwd_bpf *b)
+static void attach_obj(struct kwd_bpf *b, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	struct bpf_link *link;
 	char path[PATH_MAX];
 
-	bpf_object__for_each_program(prog, b->skel->obj) {
+	bpf_object__for_each_program(prog, obj) {
 		link = bpf_program__attach(prog);
 		if (!link) {
 			kwd_log(LOG_ERR, "attach %s: %s", bpf_program__name(prog),
@@ -151,6 +204,13 @@ static int attach_all(struct kwd_bpf *b)
 		else
 			bpf_link__destroy(link);	/* pinned, or gone */
 	}
+}
+
+static int attach_all(struct kwd_bpf *b)
+{
+	attach_obj(b, b->skel->obj);
+	if (b->guard)
+		attach_obj(b, b->guard->obj);
 	return b->nlinks ? 0 : -ENOENT;
 }
 
@@ -187,11 +247,15 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct kwd *d = ctx;
 	struct kw_bpf_strs strs;
+	struct kw_bpf_event e;
 	struct kw_alert a;
+	char target[2 * KW_PATH_LEN];
 
 	the_bpf.events++;
-	if (size < sizeof(struct kw_bpf_event) ||
-	    kw_bpf_alert(data, realtime_offset(), &a, &strs)) {
+	if (kw_bpf_event_copy(&e, data, size) ||
+	    kw_bpf_alert_target(&e, realtime_offset(),
+				kwd_guard_target(d, &e, target, sizeof(target)),
+				&a, &strs)) {
 		the_bpf.bad++;
 		kwd_log(LOG_ERR, "BPF record of %zu bytes not understood", size);
 		return 0;
@@ -276,6 +340,10 @@ int kwd_bpf_start(struct kwd *d)
 			strerror(errno));
 		return err;
 	}
+	load_guard(b);
+	d->bpf = b;
+	if (b->guard)
+		kwd_guard_configure(d);
 	err = attach_all(b);
 	if (!err)
 		err = start_ringbuf(d, b);
@@ -285,7 +353,8 @@ int kwd_bpf_start(struct kwd *d)
 		d->bpf = NULL;
 		return err;
 	}
-	d->bpf = b;
+	if (b->guard)
+		kwd_guard_arm(d);
 	/* drops counted while no kwardend ran are reported now */
 	b->drops_seen = d->resume_drops;
 	ring_buffer__consume(b->rb);
@@ -307,6 +376,8 @@ void kwd_bpf_stop(struct kwd *d)
 	for (i = 0; i < b->nlinks; i++)
 		bpf_link__destroy(b->links[i]);
 	b->nlinks = 0;
+	guard_bpf__destroy(b->guard);
+	b->guard = NULL;
 	kwarden_bpf__destroy(b->skel);
 	b->skel = NULL;
 	d->bpf = NULL;
@@ -329,6 +400,10 @@ json_object *kwd_bpf_status(struct kwd *d)
 	bpf_object__for_each_program(prog, b->skel->obj)
 		json_object_array_add(progs,
 			json_object_new_string(bpf_program__section_name(prog)));
+	if (b->guard)
+		bpf_object__for_each_program(prog, b->guard->obj)
+			json_object_array_add(progs,
+				json_object_new_string(bpf_program__section_name(prog)));
 	json_object_object_add(o, "programs", progs);
 	json_object_object_add(o, "attached", json_object_new_int(b->nlinks));
 	json_object_object_add(o, "ringbuf_bytes",
@@ -337,4 +412,78 @@ json_object *kwd_bpf_status(struct kwd *d)
 	json_object_object_add(o, "bad_records", json_object_new_uint64(b->bad));
 	json_object_object_add(o, "drops", json_object_new_uint64(read_drops(b)));
 	return o;
+}
+
+bool kwd_bpf_guard_loaded(struct kwd *d)
+{
+	return d->bpf && d->bpf->guard;
+}
+
+bool kwd_bpf_pinned(struct kwd *d)
+{
+	return d->bpf && d->bpf->pinned;
+}
+
+int kwd_bpf_map_fd(struct kwd *d, const char *name)
+{
+	struct bpf_map *map;
+
+	if (!kwd_bpf_guard_loaded(d))
+		return -ENOENT;
+	map = bpf_object__find_map_by_name(d->bpf->guard->obj, name);
+	return map ? bpf_map__fd(map) : -ENOENT;
+}
+
+static int obj_id(int fd, uint32_t *id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	/* id is the first member of prog, map and link info alike */
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -1;
+	*id = info.id;
+	return 0;
+}
+
+static int add_id(struct kw_guard_id *ids, int n, int max, uint32_t type,
+		  int fd)
+{
+	uint32_t id;
+
+	if (n < max && !obj_id(fd, &id)) {
+		ids[n].type = type;
+		ids[n].id = id;
+		n++;
+	}
+	return n;
+}
+
+static int obj_ids(struct bpf_object *obj, struct kw_guard_id *ids, int n,
+		   int max)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	bpf_object__for_each_program(prog, obj)
+		n = add_id(ids, n, max, KW_OBJ_PROG, bpf_program__fd(prog));
+	bpf_object__for_each_map(map, obj)
+		n = add_id(ids, n, max, KW_OBJ_MAP, bpf_map__fd(map));
+	return n;
+}
+
+int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max)
+{
+	struct kwd_bpf *b = d->bpf;
+	unsigned int i;
+	int n = 0;
+
+	if (!b)
+		return 0;
+	n = obj_ids(b->skel->obj, ids, n, max);
+	if (b->guard)
+		n = obj_ids(b->guard->obj, ids, n, max);
+	for (i = 0; i < b->nlinks; i++)
+		n = add_id(ids, n, max, KW_OBJ_LINK, bpf_link__fd(b->links[i]));
+	return n;
 }

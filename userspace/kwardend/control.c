@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ struct client {
 	bool dead, eof, closing, end_sent;
 	enum client_state state;
 	uint32_t mask;			/* epoll events asked for */
+	int pid;			/* SO_PEERCRED */
+	unsigned int uid;
 	struct kw_request req;
 	struct kw_cursor cur;
 	uint64_t count;
@@ -242,6 +245,53 @@ static void ask_kmod(struct kwd *d, struct client *c, int cmd,
 				       : strerror(-err));
 }
 
+/* Who asked, for the alerts of unlock and lock */
+static void peer_info(const struct client *c, struct kwd_peer *p)
+{
+	char path[64];
+	ssize_t n;
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = c->pid;
+	p->uid = c->uid;
+	snprintf(path, sizeof(path), "/proc/%d/comm", c->pid);
+	f = fopen(path, "re");
+	if (f && fgets(p->comm, sizeof(p->comm), f))
+		p->comm[strcspn(p->comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/exe", c->pid);
+	n = readlink(path, p->exe, sizeof(p->exe) - 1);
+	p->exe[n > 0 ? n : 0] = '\0';
+}
+
+static void guard_request(struct kwd *d, struct client *c)
+{
+	struct kwd_peer peer;
+	json_object *o;
+	int err;
+
+	peer_info(c, &peer);
+	if (c->req.cmd == KW_CMD_UNLOCK)
+		err = kwd_guard_unlock(d, c->req.key, c->req.unlock_s, &peer);
+	else
+		err = kwd_guard_lock(d, &peer);
+	memset(c->req.key, 0, sizeof(c->req.key));
+	if (err == -EACCES) {
+		reply_error(c, "unlock refused: wrong key");
+		return;
+	}
+	if (err && err != -ENOENT) {
+		reply_error(c, strerror(-err));
+		return;
+	}
+	/* -ENOENT: no guard, nothing to unlock; the status says so */
+	o = kw_reply_ok();
+	json_object_object_add(o, "guard", kwd_guard_status(d));
+	reply(c, o);
+}
+
 static void handle(struct kwd *d, struct client *c, const char *line,
 		   size_t len)
 {
@@ -263,6 +313,10 @@ static void handle(struct kwd *d, struct client *c, const char *line,
 			ask_kmod(d, c, KWARDEN_CMD_SCAN, on_kmod_scan);
 		else
 			reply_error(c, "kwarden.ko is not loaded: no integrity scan in BPF-only mode");
+		break;
+	case KW_CMD_UNLOCK:
+	case KW_CMD_LOCK:
+		guard_request(d, c);
 		break;
 	case KW_CMD_ALERTS:
 		kw_cursor_init(&c->cur, d->cfg.journal_path,
@@ -367,13 +421,12 @@ void kwd_ctl_publish(struct kwd *d)
 }
 
 /* Only root may talk to us; the socket mode says so too */
-static bool peer_is_root(int fd)
+static bool peer_is_root(int fd, struct ucred *cred)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
+	socklen_t len = sizeof(*cred);
 
-	return !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) &&
-	       cred.uid == 0;
+	return !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) &&
+	       cred->uid == 0;
 }
 
 static void refuse(int fd, const char *why)
@@ -389,12 +442,13 @@ static void refuse(int fd, const char *why)
 
 static void on_listen(struct kwd *d, struct kwd_watch *w, uint32_t events)
 {
+	struct ucred cred;
 	struct client *c;
 	int fd;
 
 	while ((fd = accept4(w->fd, NULL, NULL,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		if (!peer_is_root(fd)) {
+		if (!peer_is_root(fd, &cred)) {
 			refuse(fd, "permission denied: kwardend answers root only");
 			continue;
 		}
@@ -409,6 +463,8 @@ static void on_listen(struct kwd *d, struct kwd_watch *w, uint32_t events)
 		}
 		c->w.fd = fd;
 		c->w.cb = on_client;
+		c->pid = cred.pid;
+		c->uid = cred.uid;
 		c->mask = EPOLLIN | EPOLLRDHUP;
 		if (kwd_watch_add(d, &c->w, c->mask)) {
 			close(fd);

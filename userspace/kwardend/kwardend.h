@@ -13,8 +13,12 @@
 #include "compiler.h"
 #include "config.h"
 #include "journal.h"
+#include "kwarden.h"
 
 #define KWARDEN_VERSION	"0.1.0"
+
+#define PIN_ROOT	"/sys/fs/bpf"
+#define PIN_DIR		PIN_ROOT "/kwarden"
 
 struct kwd;
 
@@ -27,9 +31,19 @@ struct kwd_watch {
 struct kwd_bpf;
 struct kwd_genl;
 struct kwd_ctl;
+struct kwd_guard;
+
+/* A control socket client, as SO_PEERCRED and /proc name it */
+struct kwd_peer {
+	int pid;
+	unsigned int uid;
+	char comm[KW_COMM_LEN + 1];
+	char exe[KW_EXE_LEN + 1];
+};
 
 struct kwd {
 	struct kw_config cfg;
+	const char *config_path;
 	int epfd;
 	bool stop;
 	uint64_t started_ns;
@@ -42,6 +56,7 @@ struct kwd {
 	struct kwd_bpf *bpf;		/* NULL: BPF not loaded */
 	struct kwd_genl *genl;
 	struct kwd_ctl *ctl;
+	struct kwd_guard *guard;
 };
 
 /* loop.c */
@@ -62,12 +77,30 @@ int kwd_raise(struct kwd *d, struct kw_alert *a);
 int kwd_journal_open(struct kwd *d);
 void kwd_journal_resume(struct kwd *d);
 void kwd_degraded(struct kwd *d, const char *msg);
+void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
 
 /* bpf.c */
 int kwd_bpf_start(struct kwd *d);
 void kwd_bpf_stop(struct kwd *d);
 void kwd_bpf_tick(struct kwd *d);
 json_object *kwd_bpf_status(struct kwd *d);
+bool kwd_bpf_guard_loaded(struct kwd *d);
+bool kwd_bpf_pinned(struct kwd *d);
+int kwd_bpf_map_fd(struct kwd *d, const char *name);	/* guard maps */
+int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
+
+/* guard.c: self-protection, see bpf/guard.bpf.c */
+void kwd_guard_claim(struct kwd *d);		/* first thing at start */
+void kwd_guard_configure(struct kwd *d);	/* guard loaded, not attached */
+void kwd_guard_arm(struct kwd *d);		/* attached and pinned */
+void kwd_guard_tick(struct kwd *d);
+void kwd_guard_report(struct kwd *d);		/* degraded alerts, once */
+json_object *kwd_guard_status(struct kwd *d);
+int kwd_guard_unlock(struct kwd *d, const uint8_t *key, unsigned int secs,
+		     const struct kwd_peer *peer);
+int kwd_guard_lock(struct kwd *d, const struct kwd_peer *peer);
+const char *kwd_guard_target(struct kwd *d, const struct kw_bpf_event *e,
+			     char *buf, size_t len);
 
 /* genl.c */
 typedef void kwd_kmod_done_fn(struct kwd *d, void *ctx, json_object *st,

@@ -161,7 +161,8 @@ static void report_coverage(struct kwd *d, const struct options *o)
 	else if (!kwd_genl_present(d))
 		kwd_degraded(d, "kwarden.ko is not loaded: BPF-only mode, no kernel integrity checks");
 	else if (!d->bpf)
-		kwd_degraded(d, "BPF programs not loaded: no module-load attribution");
+		kwd_degraded(d, "BPF programs not loaded: no module-load attribution, no self-protection");
+	kwd_guard_report(d);
 }
 
 static int start(struct kwd *d, const struct options *o)
@@ -175,6 +176,7 @@ static int start(struct kwd *d, const struct options *o)
 		kwd_log(LOG_ERR, "event loop: %s", strerror(-err));
 		return err;
 	}
+	kwd_guard_claim(d);	/* a locked guard lets only kwardend write */
 	kwd_journal_open(d);
 	kwd_journal_resume(d);
 	if (!o->no_bpf)
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
 	err = parse_options(argc, argv, &o);
 	if (err)
 		return err;
+	d.config_path = o.config;
 	err = load_config(&d, &o);
 	if (o.check_config) {
 		if (!err)

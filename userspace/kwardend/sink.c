@@ -65,6 +65,12 @@ int kwd_raise(struct kwd *d, struct kw_alert *a)
 /* kwarden_degraded: what we can no longer see, said loudly */
 void kwd_degraded(struct kwd *d, const char *msg)
 {
+	kwd_degraded_detail(d, msg, NULL);
+}
+
+/* The same, with more facts in the detail (taken over) */
+void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra)
+{
 	struct kw_alert a = {
 		.kind = KW_KIND_kwarden_degraded, .action = KW_ACTION_logged,
 		.severity = kw_kind_severity(KW_KIND_kwarden_degraded),
@@ -77,6 +83,11 @@ void kwd_degraded(struct kwd *d, const char *msg)
 	json_object_object_add(detail, "kmod",
 			       json_object_new_boolean(kwd_genl_present(d)));
 	json_object_object_add(detail, "bpf", json_object_new_boolean(!!d->bpf));
+	if (extra) {
+		json_object_object_foreach(extra, key, val)
+			json_object_object_add(detail, key, json_object_get(val));
+		json_object_put(extra);
+	}
 	a.time_ns = kw_now_ns();
 	a.detail = detail;
 	kwd_raise(d, &a);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The `status` answer: daemon, kwarden.ko and BPF, each with its counters,
- * so that every channel's drops are visible.
+ * The `status` answer: daemon, kwarden.ko, BPF and the guard, each with
+ * its counters, so that every channel's drops are visible.
  */
 #include <unistd.h>
 #include "kwardend.h"
@@ -83,5 +83,6 @@ json_object *kwd_status(struct kwd *d, json_object *kmod,
 	json_object_object_add(o, "daemon", daemon_json(d));
 	json_object_object_add(o, "kmod", kmod_json(d, kmod, kmod_error));
 	json_object_object_add(o, "bpf", kwd_bpf_status(d));
+	json_object_object_add(o, "guard", kwd_guard_status(d));
 	return o;
 }

@@ -1,14 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * module_load and module_load_denied alerts from BPF ring buffer records.
- * Every string of the record is bounded and sanitized here: the BPF side
- * copies comm and paths that users choose.
+ * module_load, module_load_denied and tamper_attempt alerts from BPF ring
+ * buffer records. Every string of the record is bounded and sanitized
+ * here: the BPF side copies comm and paths that users choose.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "bpf_alert.h"
 #include "names.h"
+#include "tamper_alert.h"
+
+_Static_assert(offsetof(struct kw_bpf_event, op) == KW_BPF_EVENT_V1_LEN,
+	       "records of older programs end where op starts");
+
+int kw_bpf_event_copy(struct kw_bpf_event *e, const void *data, size_t size)
+{
+	if (size < KW_BPF_EVENT_V1_LEN)
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	memcpy(e, data, size < sizeof(*e) ? size : sizeof(*e));
+	return 0;
+}
 
 /* Letters of include/linux/panic.h's taint bits, by bit number */
 static const char taint_chars[] = "PFSRMBUDAWCIOELKXTN";
@@ -81,27 +95,45 @@ static void message(const struct kw_bpf_event *e, struct kw_bpf_strs *s)
 		 s->taints[0] ? ", taints " : "", s->taints);
 }
 
-int kw_bpf_alert(const struct kw_bpf_event *e, int64_t realtime_off,
-		 struct kw_alert *a, struct kw_bpf_strs *s)
+int kw_bpf_alert_target(const struct kw_bpf_event *e, int64_t realtime_off,
+			const char *target, struct kw_alert *a,
+			struct kw_bpf_strs *s)
 {
+	bool tamper = e->kind == KW_KIND_tamper_attempt;
+
 	if (e->kind != KW_KIND_module_load &&
-	    e->kind != KW_KIND_module_load_denied)
+	    e->kind != KW_KIND_module_load_denied && !tamper)
 		return -EINVAL;
-	if (e->action >= KW_ACTION_MAX)
+	if (e->action >= KW_ACTION_MAX || (tamper && e->op >= KW_OP_MAX))
 		return -EINVAL;
 	field(s->comm, sizeof(s->comm), e->comm, sizeof(e->comm));
 	field(s->name, sizeof(s->name), e->name, sizeof(e->name));
 	field(s->path, sizeof(s->path), e->path, sizeof(e->path));
+	field(s->exe, sizeof(s->exe), e->exe, sizeof(e->exe));
+	snprintf(s->target, sizeof(s->target), "%s", target ?: s->path);
+	kw_one_line(s->target);
 	kw_taint_letters(e->taints, s->taints, sizeof(s->taints));
-	message(e, s);
 	memset(a, 0, sizeof(*a));
+	if (tamper) {
+		a->detail = kw_tamper_describe(e, s);
+		a->module = e->op == KW_OP_module_unload && s->name[0] ?
+			    s->name : NULL;
+	} else {
+		message(e, s);
+		a->detail = detail_json(e, s);
+		a->module = s->name[0] ? s->name : NULL;
+	}
 	a->time_ns = (uint64_t)((int64_t)e->time_ns + realtime_off);
 	a->kind = e->kind;
 	a->severity = kw_kind_severity(e->kind);
 	a->action = e->action;
-	a->module = s->name[0] ? s->name : NULL;
 	a->source = KW_SOURCE_BPF;
 	a->message = s->msg;
-	a->detail = detail_json(e, s);
 	return 0;
+}
+
+int kw_bpf_alert(const struct kw_bpf_event *e, int64_t realtime_off,
+		 struct kw_alert *a, struct kw_bpf_strs *s)
+{
+	return kw_bpf_alert_target(e, realtime_off, NULL, a, s);
 }

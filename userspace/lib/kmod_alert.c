@@ -78,6 +78,9 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 	if (k->views[0])
 		json_object_object_add(o, "views",
 				       json_object_new_string(k->views));
+	if (k->hook_flags[0])
+		json_object_object_add(o, "hook_flags",
+				       json_object_new_string(k->hook_flags));
 	if (where[0])
 		json_object_object_add(o, "where", json_object_new_string(where));
 	if (k->has & KW_KA_LEN)
@@ -112,7 +115,15 @@ static void append(char *buf, size_t *n, const char *fmt, ...)
 		*n = *n + (size_t)r < len ? *n + (size_t)r : len - 1;
 }
 
-/* "kernel text modified at foo+0x4 (core_text): 5 bytes differ, ..." */
+static bool is_hook(const struct kw_kmod_alert *k)
+{
+	return k->kind == KW_KIND_ftrace_hook || k->kind == KW_KIND_kprobe_hook;
+}
+
+/*
+ * "kernel text modified at foo+0x4 (core_text): 5 bytes differ, ...",
+ * "ftrace hook at foo+0x4 (ftrace_ops), module m: handler h (ipmodify)"
+ */
 static void message(struct kw_kmod_alert *k, const char *where)
 {
 	const char *c;
@@ -126,14 +137,18 @@ static void message(struct kw_kmod_alert *k, const char *where)
 		append(k->msg, &n, " (%s)", k->region);
 	if (k->module[0])
 		append(k->msg, &n, ", module %s", k->module);
-	if (k->has & KW_KA_LEN)
+	if ((k->has & KW_KA_LEN) && !is_hook(k))
 		append(k->msg, &n, ": %u bytes differ", k->len);
 	if (k->views[0])
 		append(k->msg, &n, ": %s", k->views);
-	if (k->target_sym[0])
+	if (k->target_sym[0] && is_hook(k))
+		append(k->msg, &n, ": handler %s", k->target_sym);
+	else if (k->target_sym[0])
 		append(k->msg, &n, ", %s %s",
 		       k->has & KW_KA_SLOT ? "now points to" : "branches to",
 		       k->target_sym);
+	if (k->hook_flags[0])
+		append(k->msg, &n, " (%s)", k->hook_flags);
 }
 
 int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
@@ -149,6 +164,7 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 		k->action = KW_ACTION_logged;
 	kw_one_line(k->module);
 	kw_one_line(k->views);
+	kw_one_line(k->hook_flags);
 	kw_one_line(k->region);
 	kw_one_line(k->symbol);
 	kw_one_line(k->target_sym);

@@ -42,6 +42,7 @@ struct kw_kmod_alert {
 	char target_sym[KW_SYM_LEN];
 	unsigned int slot;	/* in the table named by symbol */
 	char views[96];		/* module_hidden: views that disagree */
+	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
 	char msg[512];		/* filled by kw_kmod_alert() */
 };
 

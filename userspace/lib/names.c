@@ -38,6 +38,38 @@ static const char *const severities[] = {
 	[KW_SEV_DEBUG]	 = "debug",
 };
 
+/* In enum kw_tamper_op order: KW_OP_none, then the list */
+#define KW_TAMPER_OP_NAME(name) #name,
+static const char *const tamper_ops[KW_OP_MAX] = {
+	"none",
+	KW_TAMPER_OPS(KW_TAMPER_OP_NAME)
+};
+#undef KW_TAMPER_OP_NAME
+
+static const char *const guard_classes[KW_GUARD_CLASS_MAX] = {
+	[KW_GUARD_NONE]		= "none",
+	[KW_GUARD_CONFIG]	= "config",
+	[KW_GUARD_JOURNAL]	= "journal",
+	[KW_GUARD_RUNTIME]	= "runtime",
+	[KW_GUARD_PINS]		= "pins",
+	[KW_GUARD_DAEMON]	= "daemon",
+	[KW_GUARD_TRACING]	= "tracing",
+	[KW_GUARD_MOUNT]	= "mount",
+};
+
+/* x86 numbering, the only architecture kwarden's BPF side supports */
+static const char *const signals[] = {
+	[1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [4] = "SIGILL",
+	[5] = "SIGTRAP", [6] = "SIGABRT", [7] = "SIGBUS", [8] = "SIGFPE",
+	[9] = "SIGKILL", [10] = "SIGUSR1", [11] = "SIGSEGV", [12] = "SIGUSR2",
+	[13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM",
+	[16] = "SIGSTKFLT", [17] = "SIGCHLD", [18] = "SIGCONT",
+	[19] = "SIGSTOP", [20] = "SIGTSTP", [21] = "SIGTTIN", [22] = "SIGTTOU",
+	[23] = "SIGURG", [24] = "SIGXCPU", [25] = "SIGXFSZ",
+	[26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGIO",
+	[30] = "SIGPWR", [31] = "SIGSYS",
+};
+
 static const char *const vias[] = {
 	[KW_VIA_UNKNOWN]	= "unknown",
 	[KW_VIA_FINIT_MODULE]	= "finit_module",
@@ -146,4 +178,25 @@ unsigned int kw_ocsf_category(unsigned int class_uid)
 unsigned int kw_ocsf_severity_id(unsigned int sev)
 {
 	return sev < ARRAY_SIZE(ocsf_severity) ? ocsf_severity[sev] : 0;
+}
+
+const char *kw_tamper_op_name(unsigned int op)
+{
+	return op < KW_OP_MAX ? tamper_ops[op] : NULL;
+}
+
+int kw_tamper_op_from_name(const char *name)
+{
+	return lookup(tamper_ops, KW_OP_MAX, name);
+}
+
+const char *kw_guard_class_name(unsigned int cls)
+{
+	cls = KW_GUARD_CLASS(cls);
+	return cls < KW_GUARD_CLASS_MAX ? guard_classes[cls] : NULL;
+}
+
+const char *kw_signal_name(unsigned int sig)
+{
+	return sig < ARRAY_SIZE(signals) ? signals[sig] : NULL;
 }

@@ -22,6 +22,12 @@ int kw_action_from_name(const char *name);
 
 const char *kw_via_name(unsigned int via);
 
+/* tamper_attempt: detail.what, detail.target_class, signal names */
+const char *kw_tamper_op_name(unsigned int op);
+int kw_tamper_op_from_name(const char *name);
+const char *kw_guard_class_name(unsigned int cls);
+const char *kw_signal_name(unsigned int sig);	/* NULL if unknown */
+
 /* OCSF: class_name, category_uid and severity_id of our classes */
 const char *kw_ocsf_class_name(unsigned int class_uid);
 unsigned int kw_ocsf_category(unsigned int class_uid);

@@ -18,6 +18,8 @@ static const char *const cmd_names[KW_CMD_MAX] = {
 	[KW_CMD_STATUS]	= "status",
 	[KW_CMD_ALERTS]	= "alerts",
 	[KW_CMD_SCAN]	= "scan",
+	[KW_CMD_UNLOCK]	= "unlock",
+	[KW_CMD_LOCK]	= "lock",
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd)
@@ -117,7 +119,8 @@ static int parse_cmd(json_object *o, struct kw_request *req, char *err,
 			return 0;
 		}
 	}
-	return fail(err, errlen, "unknown cmd '%.64s' (status, alerts, scan)",
+	return fail(err, errlen,
+		    "unknown cmd '%.64s' (status, alerts, scan, unlock, lock)",
 		    name);
 }
 
@@ -177,33 +180,72 @@ static int parse_filter(const char *key, json_object *v,
 	return parse_module(s, req, err, errlen);
 }
 
-static bool is_filter_key(const char *key)
+/* unlock: the key (hex) and how long, in seconds */
+static int parse_unlock(const char *key, json_object *v,
+			struct kw_request *req, char *err, size_t errlen)
 {
-	static const char *const names[] = {
-		"since", "kind", "module", "follow",
-	};
-	size_t i;
+	int64_t n;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(key, names[i]))
-			return true;
-	return false;
+	if (!strcmp(key, "for")) {
+		if (!json_object_is_type(v, json_type_int))
+			return fail(err, errlen, "'for' must be an integer");
+		n = json_object_get_int64(v);
+		if (n < 1 || n > KW_UNLOCK_MAX_S)
+			return fail(err, errlen, "'for' must be 1 to %d seconds",
+				    KW_UNLOCK_MAX_S);
+		req->unlock_s = (unsigned int)n;
+		return 0;
+	}
+	if (want_string(v, key, err, errlen))
+		return -EINVAL;
+	if (kw_key_from_hex(json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v), req->key))
+		return fail(err, errlen, "'key' must be %d hex digits",
+			    KW_KEY_HEX_LEN);
+	return 0;
 }
+
+/* The command each optional member belongs to */
+static const struct {
+	const char *key;
+	enum kw_cmd cmd;
+} members[] = {
+	{ "since", KW_CMD_ALERTS },
+	{ "kind", KW_CMD_ALERTS },
+	{ "module", KW_CMD_ALERTS },
+	{ "follow", KW_CMD_ALERTS },
+	{ "key", KW_CMD_UNLOCK },
+	{ "for", KW_CMD_UNLOCK },
+};
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
 			 size_t errlen)
 {
+	bool have_key = false;
+	size_t i;
+	int ret;
+
 	json_object_object_foreach(o, key, v) {
 		if (!strcmp(key, "version") || !strcmp(key, "cmd"))
 			continue;
-		if (!is_filter_key(key))
+		for (i = 0; i < ARRAY_SIZE(members); i++)
+			if (!strcmp(key, members[i].key))
+				break;
+		if (i == ARRAY_SIZE(members))
 			return fail(err, errlen, "unknown field '%.64s'", key);
-		if (req->cmd != KW_CMD_ALERTS)
+		if (req->cmd != members[i].cmd)
 			return fail(err, errlen, "'%s' is not valid for '%s'",
 				    key, cmd_names[req->cmd]);
-		if (parse_filter(key, v, req, err, errlen))
+		if (members[i].cmd == KW_CMD_UNLOCK)
+			ret = parse_unlock(key, v, req, err, errlen);
+		else
+			ret = parse_filter(key, v, req, err, errlen);
+		if (ret)
 			return -EINVAL;
+		have_key = have_key || !strcmp(key, "key");
 	}
+	if (req->cmd == KW_CMD_UNLOCK && !have_key)
+		return fail(err, errlen, "'unlock' needs a 'key'");
 	return 0;
 }
 
@@ -215,6 +257,7 @@ int kw_request_parse(const char *line, size_t len, struct kw_request *req,
 
 	memset(req, 0, sizeof(*req));
 	kw_filter_init(&req->filter);
+	req->unlock_s = KW_UNLOCK_DEFAULT_S;
 	if (len > KW_REQUEST_MAX)
 		return fail(err, errlen, "request longer than %d bytes",
 			    KW_REQUEST_MAX);
@@ -236,12 +279,20 @@ json_object *kw_request_json(const struct kw_request *req)
 {
 	json_object *o = json_object_new_object();
 	const struct kw_filter *f = &req->filter;
-	char when[KW_TIME_LEN];
+	char when[KW_TIME_LEN], hex[KW_KEY_HEX_LEN + 1];
 
 	json_object_object_add(o, "version",
 			       json_object_new_int(KW_PROTO_VERSION));
 	json_object_object_add(o, "cmd",
 			       json_object_new_string(kw_cmd_name(req->cmd)));
+	if (req->cmd == KW_CMD_UNLOCK) {
+		kw_key_to_hex(req->key, hex);
+		json_object_object_add(o, "key", json_object_new_string(hex));
+		json_object_object_add(o, "for",
+				       json_object_new_int((int)req->unlock_s));
+		memset(hex, 0, sizeof(hex));
+		return o;
+	}
 	if (req->cmd != KW_CMD_ALERTS)
 		return o;
 	if (f->since_ns && kw_time_format(f->since_ns, when, sizeof(when)) > 0)

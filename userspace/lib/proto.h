@@ -8,9 +8,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/un.h>
 #include <json-c/json.h>
 #include "journal.h"
+#include "key.h"
 
 #define KW_PROTO_VERSION	1
 #define KW_REQUEST_MAX		4096	/* bytes in one request line */
@@ -19,13 +21,20 @@ enum kw_cmd {
 	KW_CMD_STATUS,
 	KW_CMD_ALERTS,
 	KW_CMD_SCAN,
+	KW_CMD_UNLOCK,
+	KW_CMD_LOCK,
 	KW_CMD_MAX,
 };
+
+#define KW_UNLOCK_DEFAULT_S	300
+#define KW_UNLOCK_MAX_S		86400
 
 struct kw_request {
 	enum kw_cmd cmd;
 	struct kw_filter filter;	/* alerts */
 	bool follow;			/* alerts */
+	uint8_t key[KW_KEY_LEN];	/* unlock */
+	unsigned int unlock_s;		/* unlock: seconds */
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd);
