@@ -67,6 +67,7 @@ struct kw_alert {
 	char symbol[KW_SYM_LEN];
 	char target_sym[KW_SYM_LEN];
 	char views[96];		/* module_hidden: which views disagree */
+	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
 	u8 old[KW_BYTES_LEN];
 	u8 new[KW_BYTES_LEN];
 };
@@ -126,6 +127,10 @@ void kw_proc_check(void);
 /* cpu.c */
 void kw_cpu_init(void);
 void kw_cpu_check(void);
+
+/* hooks.c */
+void kw_hooks_init(void);
+void kw_hooks_check(void);
 
 /* modhide.c */
 void kw_modhide_init(void);

@@ -55,6 +55,7 @@ static int __init kwarden_init(void)
 		goto out_regions;
 	kw_modhide_init();
 	kw_cpu_init();
+	kw_hooks_init();
 	kw_proc_check();	/* the baseline of what /proc readers get */
 	err = kw_modwatch_init();
 	if (err)

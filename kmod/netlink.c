@@ -50,6 +50,9 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 		return -EMSGSIZE;
 	if (a->views[0] && nla_put_string(skb, KWARDEN_A_VIEWS, a->views))
 		return -EMSGSIZE;
+	if (a->hook_flags[0] &&
+	    nla_put_string(skb, KWARDEN_A_HOOK_FLAGS, a->hook_flags))
+		return -EMSGSIZE;
 	return 0;
 }
 

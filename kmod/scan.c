@@ -223,6 +223,7 @@ static void kw_scan_pass(void)
 	}
 	kw_modhide_check();
 	kw_cpu_check();
+	kw_hooks_check();
 	kw_stats.scans++;
 	kw_stats.last_scan_ns = ktime_get_ns() - t0;
 	kw_stats.total_scan_ns += kw_stats.last_scan_ns;

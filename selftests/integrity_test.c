@@ -146,6 +146,8 @@ FIXTURE_TEARDOWN(integrity)
 	unload("kw_rootkit_cpu");
 	unload("kw_rootkit_procfs");
 	unload("kw_rootkit_pte");
+	unload("kw_rootkit_ftrace");
+	unload("kw_rootkit_kprobe");
 }
 
 /*
@@ -307,6 +309,100 @@ TEST_F(integrity, alert_again_when_it_changes_again)
 	rec = kw_wait_alerts("--kind kernel_text_modified", self->seq0, 2, &n);
 	EXPECT_EQ(2, n);
 	json_object_put(rec);
+}
+
+/*
+ * A hook through ftrace or a kprobe: one alert that names the function
+ * hooked (@symbol), the handler and its module, and how it hooks (@flags).
+ */
+static void hook(struct __test_metadata *_metadata, uint64_t seq0,
+		 const char *ko, const char *params, const char *kind,
+		 const char *symbol, const char *handler, const char *flags)
+{
+	const char *module = strrchr(ko, '/') + 1;
+	char name[64];
+	json_object *rec, *d;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(module, "."),
+		 module);
+	rec = attack(_metadata, seq0, ko, params, kind, name, symbol);
+	unload(name);
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_STREQ(strcmp(kind, "ftrace_hook") ? "kprobes" : "ftrace_ops",
+		     kw_rec_str(d, "region"));
+	EXPECT_STREQ(handler, kw_rec_str(d, "target_symbol"));
+	EXPECT_STREQ(flags, kw_rec_str(d, "hook_flags") ?: "");
+	json_object_put(rec);
+}
+
+TEST_F(integrity, ftrace_hook_ipmodify)
+{
+	hook(_metadata, self->seq0, MODS "kw_rootkit_ftrace.ko", "",
+	     "ftrace_hook", "__x64_sys_getdents64", "kw_ftrace_handler",
+	     "ipmodify regs");
+}
+
+TEST_F(integrity, ftrace_hook_plain)
+{
+	hook(_metadata, self->seq0, MODS "kw_rootkit_ftrace.ko", "mode=plain",
+	     "ftrace_hook", "__x64_sys_getdents64", "kw_ftrace_handler", "");
+}
+
+/*
+ * The site now calls into the module's text, which ftrace_site.c does not
+ * accept either: a kernel_text_modified comes too.
+ */
+TEST_F(integrity, ftrace_hook_direct)
+{
+	hook(_metadata, self->seq0, MODS "kw_rootkit_ftrace.ko", "mode=direct",
+	     "ftrace_hook", "__x64_sys_getdents64", "kw_direct_tramp",
+	     "direct regs");
+}
+
+/* The kernel's fprobe_handler runs the module's entry handler */
+TEST_F(integrity, ftrace_hook_fprobe)
+{
+	hook(_metadata, self->seq0, MODS "kw_rootkit_ftrace.ko", "mode=fprobe",
+	     "ftrace_hook", "__x64_sys_getdents64", "kw_fprobe_entry", "regs");
+}
+
+TEST_F(integrity, kprobe_hook_on_ftrace_site)
+{
+	hook(_metadata, self->seq0, MODS "kw_rootkit_kprobe.ko", "",
+	     "kprobe_hook", "__x64_sys_kill", "kw_pre", "");
+}
+
+TEST_F(integrity, kprobe_hook_int3)
+{
+	hook(_metadata, self->seq0, MODS "kw_rootkit_kprobe.ko", "offset=9",
+	     "kprobe_hook", "__x64_sys_kill", "kw_pre", "");
+}
+
+TEST_F(integrity, kretprobe_hook)
+{
+	hook(_metadata, self->seq0, MODS "kw_rootkit_kprobe.ko",
+	     "mode=kretprobe", "kprobe_hook", "__x64_sys_kill", "kw_return",
+	     "kretprobe");
+}
+
+/* Gone, then back: a second alert, and only one */
+TEST_F(integrity, hook_again_when_it_comes_back)
+{
+	json_object *rec;
+	int n;
+
+	ASSERT_EQ(0, load(MODS "kw_rootkit_kprobe.ko", ""));
+	rec = kw_wait_alerts("--kind kprobe_hook", self->seq0, 1, &n);
+	EXPECT_EQ(1, n);
+	json_object_put(rec);
+	unload("kw_rootkit_kprobe");
+	wait_scans(2);
+	ASSERT_EQ(0, load(MODS "kw_rootkit_kprobe.ko", ""));
+	rec = kw_wait_alerts("--kind kprobe_hook", self->seq0, 2, &n);
+	EXPECT_EQ(2, n);
+	json_object_put(rec);
+	unload("kw_rootkit_kprobe");
 }
 
 /*
