@@ -7,8 +7,8 @@
  * CLOCK_MONOTONIC:
  *
  *   kwbench run WORKLOAD ITERS [MODULE.ko]
- *	prints "run WORKLOAD ITERS NS" (NS: the whole loop)
- *	WORKLOAD: open_close stat execve fork_exit sched_yield pipe
+ *	prints "run WORKLOAD ITERS NS" (NS: the ITERS operations, on CPU 0)
+ *	WORKLOAD: open_close stat execve fork_exit sched_yield pipe getppid
  *	          module_load (finit_module + delete_module of MODULE.ko)
  *   kwbench mix SECONDS
  *	a syscall-heavy load (every workload but module_load, in turns)
@@ -19,6 +19,7 @@
  *   kwbench nop
  *	exits at once: the static binary that execve runs
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +36,7 @@
 #include <linux/bpf.h>
 
 #define OPEN_PATH	"/etc/kwvm.conf"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static char self_path[PATH_MAX];
 static const char *module_path;
@@ -89,15 +91,15 @@ static void wait_child(pid_t pid)
 
 static void do_execve(long n)
 {
-	char *argv[] = { "kwbench", "nop", NULL };
-	char *envp[] = { NULL };
+	static char *const exec_argv[] = { "kwbench", "nop", NULL };
+	static char *const exec_envp[] = { NULL };
 	long i;
 
 	for (i = 0; i < n; i++) {
 		pid_t pid = fork();
 
 		if (!pid) {
-			execve(self_path, argv, envp);
+			execve(self_path, exec_argv, exec_envp);
 			_exit(127);
 		}
 		wait_child(pid);
@@ -125,18 +127,30 @@ static void do_sched_yield(long n)
 		sched_yield();
 }
 
-/* One byte there and back between two processes, @n times. */
-static void do_pipe(long n)
+/* A system call that kwarden does not touch: the reference. */
+static void do_getppid(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+}
+
+static int pipe_there = -1, pipe_back = -1;
+static pid_t pipe_child;
+
+/* The echo process at the other end of the pipes. */
+static void pipe_setup(void)
 {
 	int there[2], back[2];
-	char c = 'x';
-	pid_t pid;
-	long i;
+	char c;
 
 	if (pipe(there) || pipe(back))
 		die("pipe");
-	pid = fork();
-	if (!pid) {
+	pipe_child = fork();
+	if (pipe_child < 0)
+		die("fork");
+	if (!pipe_child) {
 		close(there[1]);
 		close(back[0]);
 		while (read(there[0], &c, 1) == 1)
@@ -146,12 +160,27 @@ static void do_pipe(long n)
 	}
 	close(there[0]);
 	close(back[1]);
+	pipe_there = there[1];
+	pipe_back = back[0];
+}
+
+static void pipe_teardown(void)
+{
+	close(pipe_there);
+	close(pipe_back);
+	wait_child(pipe_child);
+}
+
+/* One byte there and back between two processes, @n times. */
+static void do_pipe(long n)
+{
+	char c = 'x';
+	long i;
+
 	for (i = 0; i < n; i++)
-		if (write(there[1], &c, 1) != 1 || read(back[0], &c, 1) != 1)
+		if (write(pipe_there, &c, 1) != 1 ||
+		    read(pipe_back, &c, 1) != 1)
 			die("pipe ping-pong");
-	close(there[1]);
-	close(back[0]);
-	wait_child(pid);
 }
 
 /* "dir/kw_dummy.ko" -> "kw_dummy" */
@@ -166,16 +195,21 @@ static void module_name(const char *path, char *name, size_t len)
 		*dot = '\0';
 }
 
-static void do_module_load(long n)
-{
-	char name[64];
-	long i;
+static char module_mod[64];
 
+static void module_setup(void)
+{
 	if (!module_path) {
 		errno = EINVAL;
 		die("module_load needs a module path");
 	}
-	module_name(module_path, name, sizeof(name));
+	module_name(module_path, module_mod, sizeof(module_mod));
+}
+
+static void do_module_load(long n)
+{
+	long i;
+
 	for (i = 0; i < n; i++) {
 		int fd = open(module_path, O_RDONLY | O_CLOEXEC);
 
@@ -184,7 +218,7 @@ static void do_module_load(long n)
 		if (syscall(SYS_finit_module, fd, "", 0))
 			die("finit_module");
 		close(fd);
-		if (syscall(SYS_delete_module, name, O_NONBLOCK))
+		if (syscall(SYS_delete_module, module_mod, O_NONBLOCK))
 			die("delete_module");
 	}
 }
@@ -192,42 +226,65 @@ static void do_module_load(long n)
 struct workload {
 	const char *name;
 	void (*fn)(long n);
+	void (*setup)(void);
+	void (*teardown)(void);
 };
 
 static const struct workload workloads[] = {
-	{ "open_close", do_open_close },
-	{ "stat", do_stat },
-	{ "execve", do_execve },
-	{ "fork_exit", do_fork_exit },
-	{ "sched_yield", do_sched_yield },
-	{ "pipe", do_pipe },
-	{ "module_load", do_module_load },
+	{ .name = "open_close", .fn = do_open_close },
+	{ .name = "stat", .fn = do_stat },
+	{ .name = "execve", .fn = do_execve },
+	{ .name = "fork_exit", .fn = do_fork_exit },
+	{ .name = "sched_yield", .fn = do_sched_yield },
+	{ .name = "pipe", .fn = do_pipe, .setup = pipe_setup,
+	  .teardown = pipe_teardown },
+	{ .name = "module_load", .fn = do_module_load, .setup = module_setup },
+	{ .name = "getppid", .fn = do_getppid },
 };
 
 static const struct workload *find_workload(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(workloads); i++)
 		if (!strcmp(workloads[i].name, name))
 			return &workloads[i];
 	return NULL;
 }
 
+/*
+ * Run on CPU 0, children too: a pipe's two ends on two vCPUs would cost
+ * cross-CPU wake-ups, which under TCG depend on QEMU's round robin.
+ */
+static void pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
 static int cmd_run(const char *name, long n)
 {
 	const struct workload *w = find_workload(name);
-	uint64_t t0;
+	uint64_t t;
 
 	if (!w || n <= 0) {
 		fprintf(stderr, "kwbench: unknown workload or count: %s %ld\n",
 			name, n);
 		return 64;
 	}
-	t0 = now_ns();
+	pin_cpu0();
+	if (w->setup)
+		w->setup();
+	t = now_ns();
 	w->fn(n);
-	printf("run %s %ld %llu\n", name, n,
-	       (unsigned long long)(now_ns() - t0));
+	t = now_ns() - t;
+	if (w->teardown)
+		w->teardown();
+	printf("run %s %ld %llu\n", name, n, (unsigned long long)t);
 	return 0;
 }
 
@@ -240,7 +297,9 @@ static int cmd_mix(long secs)
 		do_open_close(200);
 		do_stat(200);
 		do_sched_yield(200);
+		pipe_setup();
 		do_pipe(100);
+		pipe_teardown();
 		do_fork_exit(5);
 		do_execve(2);
 		ops += 200 + 200 + 200 + 100 + 5 + 2;
@@ -297,7 +356,8 @@ static int cmd_bpf(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: kwbench run WORKLOAD ITERS [MODULE.ko] | mix SECONDS | bpf | nop\n");
+	fputs("kwbench run WORKLOAD ITERS [MODULE.ko] | mix SECONDS | bpf | nop\n",
+	      stderr);
 	return 64;
 }
 

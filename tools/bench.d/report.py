@@ -14,10 +14,12 @@
 import argparse
 import json
 import math
+import random
 import sys
 
 SYSCALLS = ["open_close", "stat", "execve", "fork_exit", "sched_yield",
             "pipe", "module_load"]
+REFERENCE = "getppid"    # a system call kwarden does not touch: a control
 MIB = 1024 * 1024
 USER_HZ = 100           # x86: /proc/PID/stat counts in 1/100 s
 NS = 1e9
@@ -53,6 +55,16 @@ def percentile(xs, p):
     return xs[max(0, math.ceil(p / 100 * len(xs)) - 1)]
 
 
+def bootstrap_ci(num, den, n=2000, seed=1):
+    """90 % interval of median(num) / median(den), rounds resampled."""
+    if len(num) < 3 or len(den) < 3:
+        return None
+    rng = random.Random(seed)
+    rs = sorted(median(rng.choices(num, k=len(num))) /
+                median(rng.choices(den, k=len(den))) for _ in range(n))
+    return [round(rs[int(0.05 * n)], 4), round(rs[int(0.95 * n) - 1], 4)]
+
+
 def ratio(a, b):
     return a / b if a is not None and b else None
 
@@ -67,7 +79,7 @@ class Run:
     def __init__(self, path):
         self.status = {}        # label -> [status objects]
         self.times = {}         # label -> us
-        self.pstat = {}         # label -> ticks
+        self.pstat = {}         # label -> kwardend's ns on a CPU
         self.bpf = {}           # label -> {name: (cnt, ns)}
         self.runs = {}          # config -> workload -> [ns per op]
         self.raw = []           # (bytes, sum_ns, xxh_ns)
@@ -119,9 +131,14 @@ class Run:
         self.times[label] = int(us)
 
     def on_pstat(self, rest):
+        # "LABEL UTIME STIME [RUN_NS]": ticks from /proc/PID/stat, and ns
+        # on a CPU from /proc/PID/schedstat when the kernel has it
         parts = rest.split()
-        if len(parts) == 3:
-            self.pstat[parts[0]] = int(parts[1]) + int(parts[2])
+        if len(parts) == 4:
+            self.pstat[parts[0]] = int(parts[3])
+        elif len(parts) == 3:
+            self.pstat[parts[0]] = (int(parts[1]) + int(parts[2])) * \
+                (NS / USER_HZ)
 
     def on_bpf(self, rest):
         parts = rest.split()
@@ -132,8 +149,10 @@ class Run:
     def on_workload(self, config, rest):
         # "ROUND run WORKLOAD ITERS NS"
         parts = rest.split()
-        if len(parts) == 5 and parts[1] == "run":
-            iters, ns = int(parts[3]), int(parts[4])
+        if len(parts) != 5 or parts[1] != "run":
+            return
+        iters, ns = int(parts[3]), int(parts[4])
+        if iters and ns:
             w = self.runs.setdefault(config, {})
             w.setdefault(parts[2], []).append(ns / iters)
 
@@ -177,14 +196,21 @@ class Run:
         sts = self.status.get(label) or []
         if not sts:
             return None
-        return sts[i].get("kmod") or None
+        return kmod_of(sts[i])
 
     def kmod_all(self, *labels):
         out = []
         for label in labels:
-            out += [s.get("kmod") for s in self.status.get(label, [])
-                    if s.get("kmod")]
+            out += [k for k in map(kmod_of, self.status.get(label, [])) if k]
         return out
+
+
+def kmod_of(obj):
+    """The kmod part of a status, or the object "kwardenctl scan" gives."""
+    for key in ("kmod", "scan"):
+        if isinstance(obj.get(key), dict):
+            return obj[key]
+    return obj if "last_scan_ns" in obj else None
 
 
 def scan_total_ns(k):
@@ -202,51 +228,66 @@ def scanned_bytes(k):
 
 
 def syscall_figures(run, res):
-    med = {c: {w: median(run.runs.get(c, {}).get(w, []))
-               for w in SYSCALLS} for c in ("none", "default", "full")}
+    def runs(c, w):
+        return run.runs.get(c, {}).get(w, [])
+
+    allw = SYSCALLS + [REFERENCE]
+    med = {c: {w: median(runs(c, w)) for w in allw}
+           for c in ("none", "default", "full")}
     res["per_op_ns"] = {c: {w: rnd(v, 1) for w, v in m.items()}
                         for c, m in med.items()}
     res["ratios"] = {w: rnd(ratio(med["default"][w], med["none"][w]))
                      for w in SYSCALLS}
     res["ratios_full"] = {w: rnd(ratio(med["full"][w], med["none"][w]))
                           for w in SYSCALLS}
-    spread = {}
-    for w in SYSCALLS:
-        pairs = [d / n for d, n in zip(run.runs.get("default", {}).get(w, []),
-                                       run.runs.get("none", {}).get(w, []))]
+    for c, suffix in (("default", ""), ("full", "_full")):
+        res["syscall_entry_ratio" + suffix] = rnd(
+            ratio(med[c][REFERENCE], med["none"][REFERENCE]))
+    spread, ci, ci_full = {}, {}, {}
+    for w in allw:
+        pairs = [d / n for d, n in zip(runs("default", w), runs("none", w))]
         spread[w] = [rnd(min(pairs)), rnd(max(pairs))] if pairs else None
+        ci[w] = bootstrap_ci(runs("default", w), runs("none", w))
+        ci_full[w] = bootstrap_ci(runs("full", w), runs("none", w))
     res["ratio_spread"] = spread
+    res["ratios_ci90"] = ci
+    res["ratios_full_ci90"] = ci_full
     res["rounds"] = min((len(v) for c in run.runs.values()
                          for v in c.values()), default=0)
 
 
 def scan_figures(run, res):
-    passes = [k["last_scan_ns"] for k in
-              run.kmod_all("idle0", "idle_sample", "idle1", "pass_default")
+    forced = [k["last_scan_ns"] for k in run.kmod_all("scan")
               if k.get("last_scan_ns")]
+    idle = [k["last_scan_ns"] for k in
+            run.kmod_all("idle0", "idle_sample", "idle1")
+            if k.get("last_scan_ns")]
     passes_full = [k["last_scan_ns"] for k in run.kmod_all("pass_full")
                    if k.get("last_scan_ns")]
     k = run.kmod("mem") or run.kmod("start") or {}
     nbytes = scanned_bytes(k)
-    pass_ns = median(passes)
+    pass_ns = median(forced + idle)
     res["full_pass_ms"] = rnd(pass_ns / 1e6 if pass_ns else None, 3)
+    res["full_pass_ms_idle"] = rnd(median(idle) / 1e6 if idle else None, 3)
     res["full_pass_ms_full"] = rnd(median(passes_full) / 1e6
                                    if passes_full else None, 3)
-    res["full_pass_samples"] = len(passes)
+    res["full_pass_samples"] = len(forced) + len(idle)
     res["scan_bytes"] = nbytes
-    scan_bps = ratio(nbytes, pass_ns / NS if pass_ns else None)
     raw_bytes = run.raw[0][0] if run.raw else None
-    sum_ns = median([r[1] for r in run.raw])
-    xxh_ns = median([r[2] for r in run.raw])
-    raw_bps = ratio(raw_bytes, sum_ns / NS if sum_ns else None)
-    xxh_bps = ratio(raw_bytes, xxh_ns / NS if xxh_ns else None)
     res["raw_read_bytes"] = raw_bytes
     res["raw_read_samples"] = len(run.raw)
-    res["scan_bytes_per_s"] = rnd(scan_bps, 0)
-    res["raw_read_bytes_per_s"] = rnd(raw_bps, 0)
-    res["xxh64_bytes_per_s"] = rnd(xxh_bps, 0)
-    res["scan_vs_raw_read"] = rnd(ratio(scan_bps, raw_bps))
-    res["scan_vs_xxh64"] = rnd(ratio(scan_bps, xxh_bps))
+    # each forced pass is paired with the raw read right after it
+    speed = lambda b, ns: b / (ns / NS) if b and ns else None
+    pairs = list(zip(forced, run.raw))
+    res["scan_bytes_per_s"] = rnd(speed(nbytes, median(forced)), 0)
+    res["raw_read_bytes_per_s"] = rnd(
+        speed(raw_bytes, median([r[1] for r in run.raw])), 0)
+    res["xxh64_bytes_per_s"] = rnd(
+        speed(raw_bytes, median([r[2] for r in run.raw])), 0)
+    res["scan_vs_raw_read"] = rnd(median(
+        [ratio(speed(nbytes, s), speed(r[0], r[1])) for s, r in pairs]))
+    res["scan_vs_xxh64"] = rnd(median(
+        [ratio(speed(nbytes, s), speed(r[0], r[2])) for s, r in pairs]))
 
 
 def detect_figures(run, res):
@@ -293,7 +334,7 @@ def cpu_window(run, a, b, sample_label):
             method = "scans x median(last_scan_ns)"
     daemon_ns = None
     if a in run.pstat and b in run.pstat:
-        daemon_ns = (run.pstat[b] - run.pstat[a]) * (NS / USER_HZ)
+        daemon_ns = run.pstat[b] - run.pstat[a]
     bpf = bpf_delta(run, a, b)
     bpf_ns = sum(ns for _, ns in bpf.values()) if run.bpf.get(b) else None
     parts = [x for x in (scan_ns, daemon_ns, bpf_ns) if x is not None]
@@ -318,7 +359,9 @@ def cpu_figures(run, res):
     if run.mix:
         res["cpu"]["load_ops_per_s"] = rnd(run.mix[0] / (run.mix[1] / NS), 0)
     bpf = {}
-    for name, (cnt, ns) in sorted(bpf_delta(run, "bpf0", "bpf1").items()):
+    # every call since bpf_stats went on: the idle and load windows and
+    # the module loads
+    for name, (cnt, ns) in sorted(bpf_delta(run, "idle0", "bpf1").items()):
         bpf[name] = {"calls": cnt,
                      "ns_per_call": rnd(ns / cnt, 0) if cnt else None}
     res["bpf"] = bpf
@@ -348,6 +391,11 @@ def judge(res):
         v = lookup(res, key)
         met = None if v is None else (v <= goal if op == "<=" else v >= goal)
         goals[key] = {"value": v, "goal": f"{op} {goal}", "met": met}
+        if key.startswith("ratios."):
+            ci = res["ratios_ci90"].get(key.split(".", 1)[1])
+            goals[key]["ci90"] = ci
+            # the goal lies inside the interval: the noise decides
+            goals[key]["within_noise"] = bool(ci and ci[0] <= goal <= ci[1])
         if met is not True:
             missed.append(key)
     res["goals"] = goals
@@ -367,6 +415,8 @@ def goal_word(res, key):
     if not g:
         return ""
     word = {True: "ok", False: "MISSED", None: "NOT MEASURED"}[g["met"]]
+    if g.get("within_noise"):
+        word += " (within noise)"
     op, goal = g["goal"].split()
     goal = float(goal)
     text = f"{op} {goal / MIB:g} MiB" if goal >= MIB else f"{op} {goal:g}"
@@ -388,19 +438,28 @@ def print_table(res):
     p("configs: none (kwarden out), default ("
       f"{res['config']['default'] or 'no parameters'}), full ("
       f"{res['config']['full']})")
-    p("TCG VM: absolute times are emulated; only the ratios mean anything.")
+    clock = res.get("vm", {}).get("clock", "")
+    p(f"TCG VM, guest clock: {clock}; absolute times are emulated, only the "
+      "ratios mean anything.")
     p()
-    p(f"{'workload':<13} {'none/op':>10} {'default':>8} {'full':>8}"
-      f"  {'pairs':>13}  goal (default)")
-    for w in SYSCALLS:
+    p(f"{'workload':<13} {'none/op':>10} {'default':>8} {'90% CI':>11} "
+      f"{'full':>8} {'90% CI':>11}  goal (default)")
+    for w in SYSCALLS + [REFERENCE]:
         none = res["per_op_ns"]["none"][w]
-        sp = res["ratio_spread"].get(w)
-        sp = f"{sp[0]:.2f}..{sp[1]:.2f}" if sp else "n/a"
-        p(f"{w:<13} {fmt(none and none / 1000, ' us'):>10} "
-          f"{fmt(res['ratios'][w]):>8} {fmt(res['ratios_full'][w]):>8}"
-          f"  {sp:>13}  {goal_word(res, 'ratios.' + w)}")
-    p("  (default, full: median over none's median; pairs: per-round "
-      "default/none, min..max)")
+        ci = res["ratios_ci90"].get(w)
+        ci = f"{ci[0]:.2f}..{ci[1]:.2f}" if ci else "n/a"
+        cf = res["ratios_full_ci90"].get(w)
+        cf = f"{cf[0]:.2f}..{cf[1]:.2f}" if cf else "n/a"
+        if w == REFERENCE:
+            r, rf = res["syscall_entry_ratio"], res["syscall_entry_ratio_full"]
+        else:
+            r, rf = res["ratios"][w], res["ratios_full"][w]
+        p(f"{w:<13} {fmt(none and none / 1000, ' us'):>10} {fmt(r):>8} "
+          f"{ci:>11} {fmt(rf):>8} {cf:>11}  {goal_word(res, 'ratios.' + w)}")
+    p("  default, full: kwarden's median time an operation over none's, with "
+      "a bootstrap")
+    p("  90 % interval over the rounds; getppid: a system call kwarden does "
+      "not touch")
     p()
     rows = [
         ("full pass (default)", fmt(res["full_pass_ms"], " ms"), ""),
@@ -430,9 +489,15 @@ def print_table(res):
     p(f"  kwarden.ko: baseline {human_bytes(res['kmod_baseline_bytes'])} + "
       f"golden copy {human_bytes(res['kmod_golden_bytes'])}; module image "
       f"{human_bytes(res['kmod_image_bytes'])}")
+    idle = []
     for name, b in res["bpf"].items():
+        if not b["calls"]:
+            idle.append(name)
+            continue
         p(f"  BPF {name}: {b['calls']} calls, {fmt(b['ns_per_call'], ' ns')}"
           " a call")
+    if idle:
+        p("  BPF, not called: " + ", ".join(idle))
     p()
     if res["missed"]:
         p("goals missed: " + ", ".join(res["missed"]))
