@@ -30,9 +30,9 @@ static struct mutex *kw_text_mutex;
 
 int kw_ftrace_site_init(void)
 {
-	kw_ftrace_range = (kw_range_fn)kw_lookup_name("ftrace_location_range");
-	kw_is_ftrace_tramp = (kw_addr_fn)kw_lookup_name("is_ftrace_trampoline");
-	kw_is_bpf_text = (kw_addr_fn)kw_lookup_name("is_bpf_text_address");
+	kw_ftrace_range = (kw_range_fn)kw_lookup_func("ftrace_location_range");
+	kw_is_ftrace_tramp = (kw_addr_fn)kw_lookup_func("is_ftrace_trampoline");
+	kw_is_bpf_text = (kw_addr_fn)kw_lookup_func("is_bpf_text_address");
 	kw_ftrace_caller = kw_lookup_name("ftrace_caller");
 	kw_ftrace_regs_caller = kw_lookup_name("ftrace_regs_caller");
 	kw_text_mutex = (struct mutex *)kw_lookup_name("text_mutex");

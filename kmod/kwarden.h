@@ -83,6 +83,7 @@ struct kw_stats {
 /* symbols.c */
 int kw_symbols_init(void);
 unsigned long kw_lookup_name(const char *name);
+unsigned long kw_lookup_func(const char *name);
 void kw_describe(unsigned long addr, char *sym, size_t len, u64 *offset,
 		 char *module, size_t mlen);
 

@@ -129,5 +129,5 @@ void kw_modhide_check(void)
 void kw_modhide_init(void)
 {
 	kw_modules = (struct list_head *)kw_lookup_name("modules");
-	kw_module_address = (void *)kw_lookup_name("__module_address");
+	kw_module_address = (void *)kw_lookup_func("__module_address");
 }

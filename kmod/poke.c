@@ -172,7 +172,7 @@ int kw_poke_init(void)
 	kw_text_end = kw_lookup_name("_etext");
 	kw_memcpy_fn = kw_lookup_name("text_poke_memcpy");
 	/* __module_text_address() wants preemption off: kprobe handlers are */
-	kw_module_text = (void *)kw_lookup_name("__module_text_address");
+	kw_module_text = (void *)kw_lookup_func("__module_text_address");
 	if (!kw_text_start || !kw_text_end)
 		return -ENOENT;
 	kw_pokes = vzalloc(kw_poke_bytes());

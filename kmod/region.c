@@ -200,8 +200,8 @@ int kw_regions_init(bool golden)
 	int err = 0;
 
 	kw_golden = golden;
-	kw_set_ro = (kw_set_memory_fn)kw_lookup_name("set_memory_ro");
-	kw_set_rw = (kw_set_memory_fn)kw_lookup_name("set_memory_rw");
+	kw_set_ro = (kw_set_memory_fn)kw_lookup_func("set_memory_ro");
+	kw_set_rw = (kw_set_memory_fn)kw_lookup_func("set_memory_rw");
 	if (!kw_set_rw)
 		kw_set_ro = NULL;	/* never make read-only what can't be freed */
 	mutex_lock(&kw_region_lock);
