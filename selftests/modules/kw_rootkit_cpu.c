@@ -25,10 +25,11 @@
 #include <asm/msr.h>
 #include <asm/special_insns.h>
 
+#include "kw_test.h"
+
 static char *what = "smap";
 module_param(what, charp, 0444);
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
 
 static DEFINE_PER_CPU(u64, kw_saved_msr);
 static gate_desc kw_saved_gate;
@@ -36,23 +37,6 @@ static gate_desc *kw_gate;
 
 static noinline void kw_hook(void)
 {
-}
-
-static unsigned long kw_find(const char *name)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	kw_lookup_fn lookup;
-	u32 insn;
-
-	if (register_kprobe(&kp))
-		return 0;
-	lookup = (kw_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	/* step back over ENDBR64: an indirect call must land on it */
-	if (!copy_from_kernel_nofault(&insn, (u8 *)lookup - 4, 4) &&
-	    insn == 0xfa1e0ff3)
-		lookup = (kw_lookup_fn)((u8 *)lookup - 4);
-	return lookup(name);
 }
 
 static void kw_cr4_smap(void *on)

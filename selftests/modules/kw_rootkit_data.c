@@ -14,6 +14,8 @@
 #include <linux/module.h>
 #include <linux/vmalloc.h>
 
+#include "kw_test.h"
+
 static char *target = "sys_call_table";
 module_param(target, charp, 0444);
 static unsigned int offset = 62 * sizeof(void *);
@@ -21,7 +23,6 @@ module_param(offset, uint, 0444);
 static char *what = "ptr";
 module_param(what, charp, 0444);
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
 
 static u8 *kw_site;
 static u8 kw_saved[sizeof(void *)];
@@ -30,23 +31,6 @@ static size_t kw_len;
 static noinline long kw_hook(void)
 {
 	return -EPERM;
-}
-
-static unsigned long kw_find(const char *name)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	kw_lookup_fn lookup;
-	u32 insn;
-
-	if (register_kprobe(&kp))
-		return 0;
-	lookup = (kw_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	/* step back over ENDBR64: an indirect call must land on it */
-	if (!copy_from_kernel_nofault(&insn, (u8 *)lookup - 4, 4) &&
-	    insn == 0xfa1e0ff3)
-		lookup = (kw_lookup_fn)((u8 *)lookup - 4);
-	return lookup(name);
 }
 
 static int kw_write(u8 *dst, const void *src, size_t len)

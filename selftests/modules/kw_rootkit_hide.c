@@ -16,33 +16,17 @@
 #include <linux/rculist.h>
 #include <linux/workqueue.h>
 
+#include "kw_test.h"
+
 static bool sysfs;
 module_param(sysfs, bool, 0444);
 static unsigned int unhide_ms;
 module_param(unhide_ms, uint, 0444);
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
 
 static struct list_head *kw_prev;
 static struct mutex *kw_mutex;
 static struct delayed_work kw_unhide_work;
-
-static unsigned long kw_find(const char *name)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	kw_lookup_fn lookup;
-	u32 insn;
-
-	if (register_kprobe(&kp))
-		return 0;
-	lookup = (kw_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	/* step back over ENDBR64: an indirect call must land on it */
-	if (!copy_from_kernel_nofault(&insn, (u8 *)lookup - 4, 4) &&
-	    insn == 0xfa1e0ff3)
-		lookup = (kw_lookup_fn)((u8 *)lookup - 4);
-	return lookup(name);
-}
 
 static void kw_unhide(struct work_struct *work)
 {

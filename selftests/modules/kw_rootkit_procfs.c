@@ -20,10 +20,11 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "kw_test.h"
+
 static char *mode = "fops";
 module_param(mode, charp, 0444);
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
 typedef int (*kw_iterate_fn)(struct file *file, struct dir_context *ctx);
 
 static struct inode *kw_inode;
@@ -40,23 +41,6 @@ static int kw_iterate(struct file *file, struct dir_context *ctx)
 static int kw_show(struct seq_file *m, void *v)
 {
 	return kw_orig_show(m, v);
-}
-
-static unsigned long kw_find(const char *name)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	kw_lookup_fn lookup;
-	u32 insn;
-
-	if (register_kprobe(&kp))
-		return 0;
-	lookup = (kw_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	/* step back over ENDBR64: an indirect call must land on it */
-	if (!copy_from_kernel_nofault(&insn, (u8 *)lookup - 4, 4) &&
-	    insn == 0xfa1e0ff3)
-		lookup = (kw_lookup_fn)((u8 *)lookup - 4);
-	return lookup(name);
 }
 
 static int kw_write_ptr(void *dst, void *val)

