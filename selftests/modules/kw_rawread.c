@@ -3,9 +3,9 @@
  * kw_rawread - TEST MODULE for "make bench", loaded only inside test VMs.
  *
  * Reads the bytes kwarden.ko verifies (core text _stext.._etext and rodata
- * __start_rodata..__end_rodata), page by page, twice: once with a plain
- * loop summing u64 words, once with xxh64 over each page (the hash kwarden
- * uses), and times each pass with ktime.  That is the speed a full
+ * __start_rodata..__end_rodata, found with kw_find() of kw_test.h) page by
+ * page, twice: once with a plain loop summing u64 words, once with xxh64
+ * over each page (the hash kwarden uses), and times each pass with ktime.  That is the speed a full
  * verification pass is compared with, in the same kernel and the same VM.
  *
  * A pass runs at load and then on every read of
@@ -17,7 +17,6 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
-#include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -26,7 +25,8 @@
 #include <linux/uaccess.h>
 #include <linux/xxhash.h>
 
-#define KW_ENDBR64	0xfa1e0ff3U	/* f3 0f 1e fa, little endian */
+#include "kw_test.h"
+
 #define KW_PAGE		4096UL
 #define KW_MAX_REGION	SZ_256M	/* refuse anything larger: bounded */
 
@@ -59,37 +59,15 @@ static DEFINE_MUTEX(kw_lock);
 static struct dentry *kw_dir;
 static u64 kw_sink;	/* keeps the compiler from dropping the reads */
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
-
-/* kallsyms_lookup_name() through a kprobe, stepping back over ENDBR64. */
-static kw_lookup_fn kw_find_lookup(void)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	unsigned long addr;
-	u32 insn;
-
-	if (register_kprobe(&kp))
-		return NULL;
-	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-	if (!copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
-	    insn == KW_ENDBR64)
-		addr -= 4;
-	return (kw_lookup_fn)addr;
-}
-
 static int kw_resolve(void)
 {
-	kw_lookup_fn lookup = kw_find_lookup();
 	unsigned int i;
 
-	if (!lookup)
-		return -ENOENT;
 	for (i = 0; i < ARRAY_SIZE(kw_ranges); i++) {
 		struct kw_range *r = &kw_ranges[i];
 
-		r->start = lookup(r->start_sym);
-		r->end = lookup(r->end_sym);
+		r->start = kw_find(r->start_sym);
+		r->end = kw_find(r->end_sym);
 		if (!r->start || r->end <= r->start ||
 		    r->end - r->start > KW_MAX_REGION)
 			return -ENOENT;

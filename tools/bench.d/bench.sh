@@ -40,6 +40,7 @@ SAMPLE_S=10
 RAW_N=3
 BPF_LOADS=20
 SETTLE_S=1
+JITTER=0
 # shellcheck disable=SC1091
 [ -r /opt/extra/bench.conf ] && . /opt/extra/bench.conf
 
@@ -312,11 +313,26 @@ scan_pairs()
 	rmmod kw_rawread || fail "rmmod kw_rawread"
 }
 
+# Sleep a random part of the scan period.  Under icount everything is
+# deterministic, so without this the periodic pass would land in the same
+# workload's run in every round.
+jitter()
+{
+	local ms interval
+
+	[ "$JITTER" = 1 ] || return 0
+	interval=$(cat /sys/module/kwarden/parameters/interval_ms 2> /dev/null)
+	# shellcheck disable=SC3028 # busybox ash has it
+	ms=$((RANDOM % ${interval:-500}))
+	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+}
+
 run_workloads()
 {
 	local w n line
 
 	for w in $WORKLOADS; do
+		jitter
 		eval "n=\$N_$w"
 		line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko") ||
 			fail "workload $w in config $1"
