@@ -107,6 +107,7 @@ void kw_region_totals(struct kw_totals *t);
 const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
+size_t kw_page_len(const struct kw_region *r, unsigned int i);
 
 /* mode.c */
 int kw_mode_init(void);

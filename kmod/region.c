@@ -28,7 +28,8 @@ u64 kw_page_hash(const void *page, size_t len)
 	return xxh64(page, len, 0);
 }
 
-static size_t kw_page_len(const struct kw_region *r, unsigned int i)
+/* Bytes of page @i of @r: a full page, or less at the end of the region */
+size_t kw_page_len(const struct kw_region *r, unsigned int i)
 {
 	unsigned long start = r->start + i * KW_PAGE_SIZE;
 

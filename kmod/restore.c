@@ -104,7 +104,7 @@ bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind)
 int kw_restore_page(struct kw_region *r, unsigned int pg)
 {
 	unsigned long start = r->start + pg * KW_PAGE_SIZE;
-	size_t len = min(KW_PAGE_SIZE, r->end - start), i = 0, run;
+	size_t len = kw_page_len(r, pg), i = 0, run;
 	const u8 *cur = (const u8 *)start;
 	const u8 *old = r->golden + pg * KW_PAGE_SIZE;
 	int err;

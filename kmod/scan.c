@@ -157,7 +157,7 @@ static void kw_check_page(struct kw_region *r, unsigned int pg,
 			  struct kw_page_check *c)
 {
 	unsigned long start = r->start + pg * KW_PAGE_SIZE;
-	size_t len = min(KW_PAGE_SIZE, r->end - start);
+	size_t len = kw_page_len(r, pg);
 	const u8 *cur = (const u8 *)start;
 	const u8 *old = r->golden + pg * KW_PAGE_SIZE;
 	size_t i = 0;
@@ -177,7 +177,7 @@ static void kw_check_page(struct kw_region *r, unsigned int pg,
 static void kw_scan_page(struct kw_region *r, unsigned int pg)
 {
 	unsigned long start = r->start + pg * KW_PAGE_SIZE;
-	size_t len = min(KW_PAGE_SIZE, r->end - start);
+	size_t len = kw_page_len(r, pg);
 	u64 h = kw_page_hash((void *)start, len);
 	struct kw_page_check c;
 
