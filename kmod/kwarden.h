@@ -50,8 +50,16 @@ struct kw_region {
 	u8 *golden;		/* copy of the baseline bytes, or NULL */
 };
 
+/* Which optional parts of struct kw_alert are filled */
+#define KW_AF_MODLOAD	(1U << 0)	/* sig_ok, taints, via, verdict, rule */
+#define KW_AF_HASH	(1U << 1)
+#define KW_AF_FILE_HASH	(1U << 2)
+#define KW_AF_TASK	(1U << 3)	/* pid, uid, comm */
+#define KW_AF_FAULT	(1U << 4)	/* fault, taints_old, taints, count */
+
 /* An alert as the kmod keeps and sends it. */
 struct kw_alert {
+	u32 has;		/* KW_AF_* */
 	u64 seq;
 	u64 time_ns;
 	u32 kind;
@@ -70,6 +78,21 @@ struct kw_alert {
 	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
 	u8 old[KW_BYTES_LEN];
 	u8 new[KW_BYTES_LEN];
+	/* module loads and faults */
+	u8 hash[KW_HASH_LEN];
+	u8 file_hash[KW_HASH_LEN];
+	char path[KW_PATH_LEN];
+	char rule[KW_RULE_LEN];
+	char comm[KW_COMM_LEN];
+	u32 sig_ok;
+	u32 taints;
+	u32 taints_old;
+	u32 via;
+	u32 verdict;
+	u32 pid;
+	u32 uid;
+	u32 fault;
+	u32 count;
 };
 
 struct kw_stats {
@@ -182,5 +205,7 @@ int kw_alert_copy_from(u64 seq, struct kw_alert *out);
 int kw_netlink_init(void);
 void kw_netlink_exit(void);
 int kw_netlink_send_alert(const struct kw_alert *a);
+struct sk_buff;
+int kw_nl_put_module_parts(struct sk_buff *skb, const struct kw_alert *a);
 
 #endif /* _KWARDEN_H */

@@ -21,6 +21,55 @@ static const struct genl_multicast_group kw_nl_groups[] = {
 
 static struct genl_family kw_nl_family;
 
+static int kw_nl_put_task(struct sk_buff *skb, const struct kw_alert *a)
+{
+	if (nla_put_u32(skb, KWARDEN_A_PID, a->pid) ||
+	    nla_put_u32(skb, KWARDEN_A_UID, a->uid) ||
+	    nla_put_string(skb, KWARDEN_A_COMM, a->comm))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kw_nl_put_modload(struct sk_buff *skb, const struct kw_alert *a)
+{
+	if (nla_put_u32(skb, KWARDEN_A_SIG_OK, a->sig_ok) ||
+	    nla_put_u32(skb, KWARDEN_A_TAINTS, a->taints) ||
+	    nla_put_u32(skb, KWARDEN_A_VIA, a->via) ||
+	    nla_put_u32(skb, KWARDEN_A_VERDICT, a->verdict) ||
+	    (a->path[0] && nla_put_string(skb, KWARDEN_A_PATH, a->path)) ||
+	    (a->rule[0] && nla_put_string(skb, KWARDEN_A_RULE, a->rule)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kw_nl_put_fault(struct sk_buff *skb, const struct kw_alert *a)
+{
+	if (nla_put_u32(skb, KWARDEN_A_FAULT, a->fault) ||
+	    nla_put_u32(skb, KWARDEN_A_TAINTS_OLD, a->taints_old) ||
+	    nla_put_u32(skb, KWARDEN_A_TAINTS, a->taints) ||
+	    nla_put_u32(skb, KWARDEN_A_COUNT, a->count))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The optional parts of an alert (KW_AF_*); also used by the MODULE dump */
+int kw_nl_put_module_parts(struct sk_buff *skb, const struct kw_alert *a)
+{
+	if ((a->has & KW_AF_HASH) &&
+	    nla_put(skb, KWARDEN_A_HASH, KW_HASH_LEN, a->hash))
+		return -EMSGSIZE;
+	if ((a->has & KW_AF_FILE_HASH) &&
+	    nla_put(skb, KWARDEN_A_FILE_HASH, KW_HASH_LEN, a->file_hash))
+		return -EMSGSIZE;
+	if ((a->has & KW_AF_TASK) && kw_nl_put_task(skb, a))
+		return -EMSGSIZE;
+	if ((a->has & KW_AF_MODLOAD) && kw_nl_put_modload(skb, a))
+		return -EMSGSIZE;
+	if ((a->has & KW_AF_FAULT) && kw_nl_put_fault(skb, a))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 {
 	if (nla_put_u64_64bit(skb, KWARDEN_A_SEQ, a->seq, KWARDEN_A_UNSPEC) ||
@@ -53,7 +102,7 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 	if (a->hook_flags[0] &&
 	    nla_put_string(skb, KWARDEN_A_HOOK_FLAGS, a->hook_flags))
 		return -EMSGSIZE;
-	return 0;
+	return kw_nl_put_module_parts(skb, a);
 }
 
 /* Called with the alert lock held, from process context. */

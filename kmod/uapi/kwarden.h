@@ -101,6 +101,8 @@ enum kw_load_via {
 #define KW_PATH_LEN		256
 #define KW_COMM_LEN		16
 #define KW_EXE_LEN		64
+#define KW_HASH_LEN		32	/* sha256 */
+#define KW_RULE_LEN		96	/* what decided a verdict, as text */
 
 /* ---- generic netlink family, served by kwarden.ko ---- */
 
@@ -113,6 +115,8 @@ enum kwarden_cmd {
 	KWARDEN_CMD_STATUS,	/* doit: reply carries KWARDEN_A_ST_* */
 	KWARDEN_CMD_SCAN,	/* doit: run one full scan now, reply status */
 	KWARDEN_CMD_ALERT,	/* multicast, and dump of the backlog */
+	KWARDEN_CMD_POLICY,	/* doit: replace the module-load policy */
+	KWARDEN_CMD_MODULE,	/* dump: one message per module known */
 	__KWARDEN_CMD_MAX,
 };
 #define KWARDEN_CMD_MAX (__KWARDEN_CMD_MAX - 1)
@@ -158,9 +162,92 @@ enum kwarden_attr {
 	KWARDEN_A_ST_SCAN_NS_TOTAL,  /* u64: time spent in passes since load */
 	/* request */
 	KWARDEN_A_FROM_SEQ,	/* u64: dump alerts with SEQ >= this */
+	/* module_load, module_load_denied, module_fault; MODULE dump */
+	KWARDEN_A_HASH,		/* binary KW_HASH_LEN: image given to load_module */
+	KWARDEN_A_FILE_HASH,	/* binary KW_HASH_LEN: file finit_module read */
+	KWARDEN_A_PATH,		/* string: that file, when known */
+	KWARDEN_A_SIG_OK,	/* u32: module signature verified */
+	KWARDEN_A_TAINTS,	/* u32: module taints; kernel taints for faults */
+	KWARDEN_A_TAINTS_OLD,	/* u32: module_fault: kernel taints before */
+	KWARDEN_A_VIA,		/* u32: enum kw_load_via */
+	KWARDEN_A_VERDICT,	/* u32: enum kw_verdict */
+	KWARDEN_A_RULE,		/* string: what decided the verdict */
+	KWARDEN_A_PID,		/* u32: tgid of the acting task */
+	KWARDEN_A_UID,		/* u32 */
+	KWARDEN_A_COMM,		/* string */
+	KWARDEN_A_FAULT,	/* u32: enum kw_fault */
+	KWARDEN_A_COUNT,	/* u32: faults of the module so far */
+	/* MODULE dump */
+	KWARDEN_A_MOD_SIZE,	/* u64: bytes of all its memory */
+	KWARDEN_A_MOD_REFCNT,	/* u32 */
+	KWARDEN_A_MOD_EXIT,	/* u32: 1 if it has an exit function */
+	KWARDEN_A_MOD_STATE,	/* u32: MODULE_STATE_* */
+	/* POLICY request */
+	KWARDEN_A_POL_MODE,	/* u32: enum kw_pol_mode */
+	KWARDEN_A_POL_DEFAULT,	/* u32: KW_RULE_ALLOW or KW_RULE_DENY */
+	KWARDEN_A_POL_GEN,	/* u64: policy version */
+	KWARDEN_A_POL_RULE,	/* nested KWARDEN_R_*, repeated, in order */
+	/* status, continued */
+	KWARDEN_A_ST_POL_MODE,	/* u32: enum kw_pol_mode */
+	KWARDEN_A_ST_POL_RULES,	/* u32 */
+	KWARDEN_A_ST_POL_GEN,	/* u64 */
+	KWARDEN_A_ST_LOADS,	/* u64: module loads decided */
+	KWARDEN_A_ST_DENIED,	/* u64: of those, denied */
+	KWARDEN_A_ST_WOULD_DENY,/* u64: of those, denied in audit only */
+	KWARDEN_A_ST_FAULTS,	/* u64: module faults seen */
 	__KWARDEN_A_MAX,
 };
 #define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)
+
+/* One rule of the module-load policy: KWARDEN_A_POL_RULE */
+enum kwarden_rule_attr {
+	KWARDEN_R_UNSPEC,
+	KWARDEN_R_ACTION,	/* u32: enum kw_rule_action */
+	KWARDEN_R_NAME,		/* string: glob on the module name */
+	KWARDEN_R_HASH,		/* binary KW_HASH_LEN: sha256 of the image */
+	KWARDEN_R_FILE_HASH,	/* binary KW_HASH_LEN: sha256 of the file */
+	KWARDEN_R_SIG,		/* u32: KW_RULE_SIG_* */
+	KWARDEN_R_TAINTS,	/* u32: matches a module with any of these */
+	KWARDEN_R_PATH,		/* string: glob on the file name */
+	KWARDEN_R_ID,		/* u32: line in the policy file */
+	KWARDEN_R_REASON,	/* string */
+	__KWARDEN_R_MAX,
+};
+#define KWARDEN_R_MAX (__KWARDEN_R_MAX - 1)
+#define KW_MAX_RULES		4096
+
+#define KW_RULE_SIG_ANY		0
+#define KW_RULE_SIG_SIGNED	1
+#define KW_RULE_SIG_UNSIGNED	2
+
+enum kw_pol_mode {
+	KW_POL_OFF,		/* report loads only */
+	KW_POL_AUDIT,		/* report what enforce would deny */
+	KW_POL_ENFORCE,		/* deny */
+};
+
+/* BLOCK rules deny in every mode; safe mode turns any denial into audit */
+enum kw_rule_action {
+	KW_RULE_ALLOW,
+	KW_RULE_DENY,
+	KW_RULE_BLOCK,		/* disabled or quarantined: always denied */
+};
+
+/* What the module gate decided: detail.verdict */
+enum kw_verdict {
+	KW_VERDICT_NONE,	/* not decided: loaded before kwarden */
+	KW_VERDICT_ALLOWED,
+	KW_VERDICT_WOULD_DENY,	/* audit mode, or safe mode */
+	KW_VERDICT_DENIED,
+};
+
+/* module_fault: detail.fault */
+enum kw_fault {
+	KW_FAULT_NONE,
+	KW_FAULT_WARNING,
+	KW_FAULT_BUG,
+	KW_FAULT_OOPS,
+};
 
 enum kw_state {
 	KW_STATE_ACTIVE,

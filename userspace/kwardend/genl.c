@@ -90,6 +90,31 @@ static struct nla_policy policy[KWARDEN_A_MAX + 1] = {
 	[KWARDEN_A_ST_POKE_OVERFLOWS] = { .type = NLA_U64 },
 	[KWARDEN_A_ST_SCAN_NS_TOTAL] = { .type = NLA_U64 },
 	[KWARDEN_A_FROM_SEQ]	= { .type = NLA_U64 },
+	[KWARDEN_A_HASH]	= { .type = NLA_UNSPEC, .minlen = KW_HASH_LEN },
+	[KWARDEN_A_FILE_HASH]	= { .type = NLA_UNSPEC, .minlen = KW_HASH_LEN },
+	[KWARDEN_A_PATH]	= { .type = NLA_STRING },
+	[KWARDEN_A_SIG_OK]	= { .type = NLA_U32 },
+	[KWARDEN_A_TAINTS]	= { .type = NLA_U32 },
+	[KWARDEN_A_TAINTS_OLD]	= { .type = NLA_U32 },
+	[KWARDEN_A_VIA]		= { .type = NLA_U32 },
+	[KWARDEN_A_VERDICT]	= { .type = NLA_U32 },
+	[KWARDEN_A_RULE]	= { .type = NLA_STRING },
+	[KWARDEN_A_PID]		= { .type = NLA_U32 },
+	[KWARDEN_A_UID]		= { .type = NLA_U32 },
+	[KWARDEN_A_COMM]	= { .type = NLA_STRING },
+	[KWARDEN_A_FAULT]	= { .type = NLA_U32 },
+	[KWARDEN_A_COUNT]	= { .type = NLA_U32 },
+	[KWARDEN_A_MOD_SIZE]	= { .type = NLA_U64 },
+	[KWARDEN_A_MOD_REFCNT]	= { .type = NLA_U32 },
+	[KWARDEN_A_MOD_EXIT]	= { .type = NLA_U32 },
+	[KWARDEN_A_MOD_STATE]	= { .type = NLA_U32 },
+	[KWARDEN_A_ST_POL_MODE]	= { .type = NLA_U32 },
+	[KWARDEN_A_ST_POL_RULES] = { .type = NLA_U32 },
+	[KWARDEN_A_ST_POL_GEN]	= { .type = NLA_U64 },
+	[KWARDEN_A_ST_LOADS]	= { .type = NLA_U64 },
+	[KWARDEN_A_ST_DENIED]	= { .type = NLA_U64 },
+	[KWARDEN_A_ST_WOULD_DENY] = { .type = NLA_U64 },
+	[KWARDEN_A_ST_FAULTS]	= { .type = NLA_U64 },
 };
 
 /* KWARDEN_A_ST_* as status fields; hex for addresses */
@@ -114,6 +139,12 @@ static const struct {
 	{ KWARDEN_A_ST_TEXT_END,	"text_end",		HEX },
 	{ KWARDEN_A_ST_POKE_OVERFLOWS,	"poke_overflows",	U64 },
 	{ KWARDEN_A_ST_SCAN_NS_TOTAL,	"scan_ns_total",	U64 },
+	{ KWARDEN_A_ST_POL_RULES,	"policy_rules",		U32 },
+	{ KWARDEN_A_ST_POL_GEN,		"policy_generation",	U64 },
+	{ KWARDEN_A_ST_LOADS,		"module_loads",		U64 },
+	{ KWARDEN_A_ST_DENIED,		"module_loads_denied",	U64 },
+	{ KWARDEN_A_ST_WOULD_DENY,	"module_loads_would_deny", U64 },
+	{ KWARDEN_A_ST_FAULTS,		"module_faults",	U64 },
 };
 
 static const char *kmod_state(uint32_t state)
@@ -138,6 +169,10 @@ static json_object *status_json(struct nlattr **tb)
 	if (tb[KWARDEN_A_ST_STATE])
 		json_object_object_add(o, "state", json_object_new_string(
 			kmod_state(nla_get_u32(tb[KWARDEN_A_ST_STATE]))));
+	if (tb[KWARDEN_A_ST_POL_MODE] &&
+	    kw_pol_mode_name(nla_get_u32(tb[KWARDEN_A_ST_POL_MODE])))
+		json_object_object_add(o, "policy_mode", json_object_new_string(
+			kw_pol_mode_name(nla_get_u32(tb[KWARDEN_A_ST_POL_MODE]))));
 	for (i = 0; i < ARRAY_SIZE(status_fields); i++) {
 		struct nlattr *a = tb[status_fields[i].attr];
 		json_object *v;
@@ -170,6 +205,46 @@ static void copy_bytes(unsigned char *dst, unsigned int *n, struct nlattr *a)
 		return;
 	*n = (unsigned int)nla_len(a);
 	memcpy(dst, nla_data(a), *n);
+}
+
+static unsigned int get_u32(struct nlattr *a)
+{
+	return a ? nla_get_u32(a) : 0;
+}
+
+static void copy_hash(unsigned char *dst, unsigned int *has,
+		      unsigned int bit, struct nlattr *a)
+{
+	if (!a)
+		return;
+	memcpy(dst, nla_data(a), KW_HASH_LEN);
+	*has |= bit;
+}
+
+/* Module load and fault attributes, of an alert or of a MODULE dump */
+void kwd_genl_read_module_parts(struct nlattr **tb, struct kw_kmod_alert *k)
+{
+	copy_hash(k->hash, &k->has, KW_KA_HASH, tb[KWARDEN_A_HASH]);
+	copy_hash(k->file_hash, &k->has, KW_KA_FILE_HASH,
+		  tb[KWARDEN_A_FILE_HASH]);
+	if (tb[KWARDEN_A_VERDICT])
+		k->has |= KW_KA_MODLOAD;
+	if (tb[KWARDEN_A_PID])
+		k->has |= KW_KA_TASK;
+	if (tb[KWARDEN_A_FAULT])
+		k->has |= KW_KA_FAULT;
+	k->sig_ok = get_u32(tb[KWARDEN_A_SIG_OK]);
+	k->taints = get_u32(tb[KWARDEN_A_TAINTS]);
+	k->taints_old = get_u32(tb[KWARDEN_A_TAINTS_OLD]);
+	k->via = get_u32(tb[KWARDEN_A_VIA]);
+	k->verdict = get_u32(tb[KWARDEN_A_VERDICT]);
+	k->pid = get_u32(tb[KWARDEN_A_PID]);
+	k->uid = get_u32(tb[KWARDEN_A_UID]);
+	k->fault = get_u32(tb[KWARDEN_A_FAULT]);
+	k->count = get_u32(tb[KWARDEN_A_COUNT]);
+	copy_str(k->path, sizeof(k->path), tb[KWARDEN_A_PATH]);
+	copy_str(k->rule, sizeof(k->rule), tb[KWARDEN_A_RULE]);
+	copy_str(k->comm, sizeof(k->comm), tb[KWARDEN_A_COMM]);
 }
 
 static void read_alert(struct nlattr **tb, struct kw_kmod_alert *k)
@@ -217,6 +292,7 @@ static void read_alert(struct nlattr **tb, struct kw_kmod_alert *k)
 		 tb[KWARDEN_A_HOOK_FLAGS]);
 	copy_bytes(k->old, &k->old_len, tb[KWARDEN_A_OLD]);
 	copy_bytes(k->new, &k->new_len, tb[KWARDEN_A_NEW]);
+	kwd_genl_read_module_parts(tb, k);
 }
 
 static void start_dump(struct kwd *d);

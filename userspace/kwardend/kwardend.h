@@ -113,6 +113,9 @@ int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
 		     void *ctx);
 void kwd_genl_cancel(struct kwd *d, void *ctx);
 json_object *kwd_genl_counters(struct kwd *d);
+struct nlattr;
+struct kw_kmod_alert;
+void kwd_genl_read_module_parts(struct nlattr **tb, struct kw_kmod_alert *k);
 
 /* control.c */
 int kwd_ctl_start(struct kwd *d);

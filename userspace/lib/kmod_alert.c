@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kmod_alert.h"
+#include "bpf_alert.h"
 #include "compiler.h"
 #include "names.h"
 #include "timefmt.h"
@@ -57,6 +58,68 @@ void kw_where(const struct kw_kmod_alert *k, char *buf, size_t len)
 		snprintf(buf, len, "%s", k->region);
 }
 
+static void add_str(json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, json_object_new_string(v));
+}
+
+static void add_u32(json_object *o, const char *key, unsigned int v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+static void add_hash(json_object *o, const char *key, const unsigned char *h)
+{
+	char buf[2 * KW_HASH_LEN + 1];
+
+	hex(h, KW_HASH_LEN, buf);
+	add_str(o, key, buf);
+}
+
+static void add_taints(json_object *o, const char *key, unsigned int taints)
+{
+	char letters[32], name[32];
+
+	add_u32(o, key, taints);
+	kw_taint_letters(taints, letters, sizeof(letters));
+	snprintf(name, sizeof(name), "%s_flags",
+		 strcmp(key, "taints") ? key : "taint");
+	add_str(o, name, letters);
+}
+
+/* Module loads and faults: the keys of the BPF module_load, and more */
+void kw_module_parts_json(json_object *o, const struct kw_kmod_alert *k)
+{
+	if (k->has & (KW_KA_MODLOAD | KW_KA_HASH | KW_KA_FAULT) && k->module[0])
+		add_str(o, "name", k->module);
+	if (k->has & KW_KA_MODLOAD) {
+		json_object_object_add(o, "path", k->path[0] ?
+				       json_object_new_string(k->path) : NULL);
+		add_str(o, "via", kw_via_name(k->via));
+		add_taints(o, "taints", k->taints);
+		json_object_object_add(o, "sig_ok",
+				       json_object_new_boolean(!!k->sig_ok));
+		add_str(o, "verdict", kw_verdict_name(k->verdict) ?: "none");
+		if (k->rule[0])
+			add_str(o, "rule", k->rule);
+	}
+	if (k->has & KW_KA_HASH)
+		add_hash(o, "sha256", k->hash);
+	if (k->has & KW_KA_FILE_HASH)
+		add_hash(o, "file_sha256", k->file_hash);
+	if (k->has & KW_KA_FAULT) {
+		add_str(o, "fault", kw_fault_name(k->fault) ?: "none");
+		add_taints(o, "taints", k->taints);
+		add_taints(o, "taints_old", k->taints_old);
+		add_u32(o, "count", k->count);
+	}
+	if (k->has & KW_KA_TASK) {
+		add_u32(o, "pid", k->pid);
+		add_u32(o, "uid", k->uid);
+		add_str(o, "comm", k->comm);
+	}
+}
+
 static json_object *detail_json(const struct kw_kmod_alert *k,
 				const char *where, const char *boot_id)
 {
@@ -92,6 +155,7 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 	if (k->target_sym[0])
 		json_object_object_add(o, "target_symbol",
 				       json_object_new_string(k->target_sym));
+	kw_module_parts_json(o, k);
 	json_object_object_add(o, "kseq", json_object_new_uint64(k->kseq));
 	if (boot_id)
 		json_object_object_add(o, "boot_id",
@@ -124,10 +188,56 @@ static bool is_hook(const struct kw_kmod_alert *k)
  * "kernel text modified at foo+0x4 (core_text): 5 bytes differ, ...",
  * "ftrace hook at foo+0x4 (ftrace_ops), module m: handler h (ipmodify)"
  */
+/* "module m loaded from /p via finit_module by insmod (pid 1, uid 0): ..." */
+static void load_message(struct kw_kmod_alert *k)
+{
+	const char *verdict = kw_verdict_name(k->verdict) ?: "none";
+	char letters[32];
+	size_t n = 0;
+
+	kw_taint_letters(k->taints, letters, sizeof(letters));
+	append(k->msg, &n, "module %s %s", k->module,
+	       k->kind == KW_KIND_module_load_denied ? "load denied" :
+	       "loaded");
+	if (k->path[0])
+		append(k->msg, &n, " from %s", k->path);
+	append(k->msg, &n, " via %s", kw_via_name(k->via));
+	if (k->has & KW_KA_TASK)
+		append(k->msg, &n, " by %s (pid %u, uid %u)", k->comm, k->pid,
+		       k->uid);
+	append(k->msg, &n, ", %s", k->sig_ok ? "signed" :
+	       "signature not verified");
+	if (letters[0])
+		append(k->msg, &n, ", taints %s", letters);
+	if (k->verdict != KW_VERDICT_NONE)
+		append(k->msg, &n, ", %s", verdict);
+	if (k->rule[0])
+		append(k->msg, &n, " (%s)", k->rule);
+}
+
+/* "module_fault: warning in module m at foo+0x10, fault 3 of m" */
+static void fault_message(struct kw_kmod_alert *k, const char *where)
+{
+	size_t n = 0;
+
+	append(k->msg, &n, "module fault: %s", kw_fault_name(k->fault) ?: "?");
+	if (k->module[0])
+		append(k->msg, &n, " in module %s", k->module);
+	if (where[0])
+		append(k->msg, &n, " at %s", where);
+	if (k->count)
+		append(k->msg, &n, ", fault %u of this module", k->count);
+}
+
 static void message(struct kw_kmod_alert *k, const char *where)
 {
 	const char *c;
 	size_t n = 0;
+
+	if (k->has & KW_KA_MODLOAD)
+		return load_message(k);
+	if (k->has & KW_KA_FAULT)
+		return fault_message(k, where);
 
 	for (c = kw_kind_name(k->kind); *c; c++)
 		append(k->msg, &n, "%c", *c == '_' ? ' ' : *c);
@@ -168,6 +278,9 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 	kw_one_line(k->region);
 	kw_one_line(k->symbol);
 	kw_one_line(k->target_sym);
+	kw_one_line(k->path);
+	kw_one_line(k->rule);
+	kw_one_line(k->comm);
 	kw_where(k, where, sizeof(where));
 	message(k, where);
 	memset(a, 0, sizeof(*a));

@@ -23,6 +23,11 @@ enum {
 	KW_KA_ACTION	= 1 << 5,
 	KW_KA_TIME	= 1 << 6,
 	KW_KA_SLOT	= 1 << 7,
+	KW_KA_MODLOAD	= 1 << 8,	/* sig_ok, taints, via, verdict */
+	KW_KA_HASH	= 1 << 9,
+	KW_KA_FILE_HASH	= 1 << 10,
+	KW_KA_TASK	= 1 << 11,	/* pid, uid, comm */
+	KW_KA_FAULT	= 1 << 12,	/* fault, taints_old, count */
 };
 
 struct kw_kmod_alert {
@@ -43,12 +48,22 @@ struct kw_kmod_alert {
 	unsigned int slot;	/* in the table named by symbol */
 	char views[96];		/* module_hidden: views that disagree */
 	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
+	/* module loads and faults */
+	unsigned char hash[KW_HASH_LEN], file_hash[KW_HASH_LEN];
+	char path[KW_PATH_LEN];
+	char rule[KW_RULE_LEN];
+	char comm[KW_COMM_LEN];
+	unsigned int sig_ok, taints, taints_old, via, verdict;
+	unsigned int pid, uid, fault, count;
 	char msg[512];		/* filled by kw_kmod_alert() */
 };
 
 /* Fills a (pointing into k); boot_id may be NULL. 0 or -EINVAL */
 int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 		  struct kw_alert *a);
+
+/* Module load and fault keys of detail (name, sha256, verdict...) */
+void kw_module_parts_json(json_object *o, const struct kw_kmod_alert *k);
 
 /* "table[slot]", "sym+0xoff", or the address when there is no symbol */
 void kw_where(const struct kw_kmod_alert *k, char *buf, size_t len);

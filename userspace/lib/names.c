@@ -160,6 +160,67 @@ const char *kw_via_name(unsigned int via)
 	return via < ARRAY_SIZE(vias) ? vias[via] : vias[KW_VIA_UNKNOWN];
 }
 
+static const char *const pol_modes[] = {
+	[KW_POL_OFF] = "off",
+	[KW_POL_AUDIT] = "audit",
+	[KW_POL_ENFORCE] = "enforce",
+};
+
+static const char *const rule_actions[] = {
+	[KW_RULE_ALLOW] = "allow",
+	[KW_RULE_DENY] = "deny",
+	[KW_RULE_BLOCK] = "block",
+};
+
+static const char *const verdicts[] = {
+	[KW_VERDICT_NONE] = "none",
+	[KW_VERDICT_ALLOWED] = "allowed",
+	[KW_VERDICT_WOULD_DENY] = "would_deny",
+	[KW_VERDICT_DENIED] = "denied",
+};
+
+static const char *const faults[] = {
+	[KW_FAULT_NONE] = "none",
+	[KW_FAULT_WARNING] = "warning",
+	[KW_FAULT_BUG] = "bug",
+	[KW_FAULT_OOPS] = "oops",
+};
+
+static const char *pick(const char *const *names, size_t n, unsigned int v)
+{
+	return v < n ? names[v] : NULL;
+}
+
+const char *kw_pol_mode_name(unsigned int mode)
+{
+	return pick(pol_modes, ARRAY_SIZE(pol_modes), mode);
+}
+
+int kw_pol_mode_from_name(const char *name)
+{
+	return lookup(pol_modes, ARRAY_SIZE(pol_modes), name);
+}
+
+const char *kw_rule_action_name(unsigned int action)
+{
+	return pick(rule_actions, ARRAY_SIZE(rule_actions), action);
+}
+
+int kw_rule_action_from_name(const char *name)
+{
+	return lookup(rule_actions, ARRAY_SIZE(rule_actions), name);
+}
+
+const char *kw_verdict_name(unsigned int verdict)
+{
+	return pick(verdicts, ARRAY_SIZE(verdicts), verdict);
+}
+
+const char *kw_fault_name(unsigned int fault)
+{
+	return pick(faults, ARRAY_SIZE(faults), fault);
+}
+
 const char *kw_ocsf_class_name(unsigned int class_uid)
 {
 	size_t i;

@@ -22,6 +22,14 @@ int kw_action_from_name(const char *name);
 
 const char *kw_via_name(unsigned int via);
 
+/* Module-load policy and faults; NULL or -1 when unknown */
+const char *kw_pol_mode_name(unsigned int mode);
+int kw_pol_mode_from_name(const char *name);
+const char *kw_rule_action_name(unsigned int action);
+int kw_rule_action_from_name(const char *name);
+const char *kw_verdict_name(unsigned int verdict);
+const char *kw_fault_name(unsigned int fault);
+
 /* tamper_attempt: detail.what, detail.target_class, signal names */
 const char *kw_tamper_op_name(unsigned int op);
 int kw_tamper_op_from_name(const char *name);
