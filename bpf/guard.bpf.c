@@ -311,6 +311,29 @@ int BPF_PROG(kw_guard_ptrace, struct task_struct *child, unsigned int mode)
 	return deny_task(KW_OP_ptrace, mode, child);
 }
 
+/*
+ * kwardend's death, whatever the cause: OOM, cgroup.kill, a crash, a kernel
+ * signal the guard cannot refuse. The record waits in the ring buffer for
+ * the next kwardend. A stop while an admin has unlocked the guard is not
+ * reported.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(kw_guard_exit, struct task_struct *p)
+{
+	struct kw_bpf_event *e;
+
+	if (BPF_CORE_READ(p, pid) != BPF_CORE_READ(p, tgid) ||
+	    !is_kwardend_task(p) || unlocked())
+		return 0;
+	e = tamper_new(KW_OP_daemon_exit, BPF_CORE_READ(p, exit_code), 0);
+	if (e) {
+		e->target_pid = BPF_CORE_READ(p, tgid);
+		BPF_CORE_READ_STR_INTO(&e->path, p, comm);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
 /* ---- kwarden.ko ---- */
 
 /*

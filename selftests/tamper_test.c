@@ -614,6 +614,43 @@ TEST_F(tamper, still_reports_module_loads)
 }
 
 /*
+ * cgroup.kill sends SIGKILL from the kernel, past every LSM hook, as the
+ * OOM killer does: it cannot be refused, so it must leave evidence. The
+ * record waits in the pinned ring buffer until the next kwardend.
+ */
+TEST_F_TIMEOUT(tamper, cgroup_kill_leaves_evidence, 120)
+{
+	json_object *rec, *d;
+	char cmd[160];
+	int n;
+
+	if (run("mkdir -p /tmp/kwcg && mount -t cgroup2 none /tmp/kwcg && "
+		"mkdir /tmp/kwcg/kwd"))
+		SKIP(return, "no cgroup2 here");
+	snprintf(cmd, sizeof(cmd), "echo %d > /tmp/kwcg/kwd/cgroup.procs",
+		 self->kwardend);
+	ASSERT_EQ(0, run(cmd));
+	ASSERT_EQ(0, run("echo 1 > /tmp/kwcg/kwd/cgroup.kill"));
+	ASSERT_EQ(0, kw_wait_running(false));
+	ASSERT_EQ(0, kw_start_kwardend());
+	run("rmdir /tmp/kwcg/kwd; umount /tmp/kwcg");
+	rec = kw_wait_alerts(TAMPER, self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec);
+	EXPECT_EQ(1, n);
+	d = kw_get(rec, "detail");
+	TH_LOG("%s", kw_rec_str(rec, "message"));
+	EXPECT_STREQ("daemon_exit", kw_rec_str(d, "what"));
+	EXPECT_STREQ("logged", kw_rec_str(rec, "action"));
+	EXPECT_STREQ("SIGKILL", kw_rec_str(d, "signal"));
+	EXPECT_EQ(self->kwardend,
+		  json_object_get_int(kw_get(d, "target_pid")));
+	json_object_put(rec);
+	self->kwardend = kw_kwardend_pid();
+	EXPECT_TRUE(guard_flag("locked"));
+	EXPECT_TRUE(guard_flag("enforcing"));
+}
+
+/*
  * The admin's way: unlock with the key, stop kwardend, start it again
  * (it locks on start), unlock and lock by hand; denied again after each.
  */

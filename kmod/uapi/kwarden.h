@@ -312,7 +312,8 @@ struct kw_bpf_event {
 	KW_TAMPER_OP(umount)						\
 	KW_TAMPER_OP(tracing_off)	/* ftrace_enabled, kprobes */	\
 	KW_TAMPER_OP(claim)		/* prctl claim, wrong key */	\
-	KW_TAMPER_OP(unlock)		/* kwardenctl unlock, wrong key */
+	KW_TAMPER_OP(unlock)		/* kwardenctl unlock, wrong key */	\
+	KW_TAMPER_OP(daemon_exit)	/* kwardend died, arg: exit_code */
 
 #define KW_TAMPER_OP_ENUM(name) KW_OP_##name,
 enum kw_tamper_op {

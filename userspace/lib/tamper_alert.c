@@ -37,13 +37,26 @@ static const char *tracing_name(unsigned int which)
 					   : "kernel.ftrace_enabled";
 }
 
+/* "killed by SIGKILL", "exited with status 1" */
+static void exit_phrase(unsigned int code, char *buf, size_t len)
+{
+	char sig[16];
+
+	if (code & 0x7f) {
+		signal_name(code & 0x7f, sig, sizeof(sig));
+		snprintf(buf, len, "killed by %s", sig);
+	} else {
+		snprintf(buf, len, "exited with status %u", (code >> 8) & 0xff);
+	}
+}
+
 /* What was tried, as a phrase: "signal SIGKILL to kwardend (pid 42)" */
 static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
 		 char *buf, size_t len)
 {
 	const char *cls = kw_guard_class_name(e->target_class) ?: "?";
 	unsigned long long id = (unsigned long long)e->target_id;
-	char sig[16];
+	char sig[32];
 
 	switch (e->op) {
 	case KW_OP_signal:
@@ -103,6 +116,11 @@ static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
 	case KW_OP_unlock:
 		snprintf(buf, len, "unlocking kwarden with a wrong key");
 		break;
+	case KW_OP_daemon_exit:
+		exit_phrase(e->arg, sig, sizeof(sig));
+		snprintf(buf, len, "%s (pid %u) %s while the guard was locked",
+			 s->target, e->target_pid, sig);
+		break;
 	default:
 		if (e->op < KW_OP_MAX && file_verbs[e->op])
 			snprintf(buf, len, "%s %s (kwarden %s)", file_verbs[e->op],
@@ -157,6 +175,13 @@ static void add_arg(json_object *o, const struct kw_bpf_event *e)
 	case KW_OP_tracing_off:
 		add_str(o, "switch", tracing_name(e->arg));
 		break;
+	case KW_OP_daemon_exit:
+		add_int(o, "exit_code", e->arg);
+		if (e->arg & 0x7f) {
+			signal_name(e->arg & 0x7f, sig, sizeof(sig));
+			add_str(o, "signal", sig);
+		}
+		break;
 	default:
 		break;
 	}
@@ -169,11 +194,14 @@ struct json_object *kw_tamper_describe(const struct kw_bpf_event *e,
 	char phrase[768];
 
 	what(e, s, phrase, sizeof(phrase));
-	snprintf(s->msg, sizeof(s->msg),
-		 "%s %s: by %s (pid %u, uid %u%s%s)", phrase,
-		 e->action == KW_ACTION_denied ? "denied" :
-		 "allowed (safe mode: observe only)", s->comm,
-		 e->pid, e->uid, s->exe[0] ? ", exe " : "", s->exe);
+	if (e->op == KW_OP_daemon_exit)
+		snprintf(s->msg, sizeof(s->msg), "%s", phrase);
+	else
+		snprintf(s->msg, sizeof(s->msg),
+			 "%s %s: by %s (pid %u, uid %u%s%s)", phrase,
+			 e->action == KW_ACTION_denied ? "denied" :
+			 "allowed (safe mode: observe only)", s->comm,
+			 e->pid, e->uid, s->exe[0] ? ", exe " : "", s->exe);
 	kw_one_line(s->msg);
 	add_str(o, "what", kw_tamper_op_name(e->op));
 	if (e->op == KW_OP_tracing_off)
