@@ -339,10 +339,13 @@ int BPF_PROG(kw_guard_exit, struct task_struct *p)
 /*
  * delete_module() checks CAP_SYS_MODULE before it even looks at the name
  * or the O_TRUNC (force) flag, so this covers rmmod and rmmod -f. The
- * name is read here, before the kernel copies it: a task that changes it
- * from another thread in between wins that race (docs/threat-model.md).
- * An unreadable name is denied rather than guessed.
+ * name is read here, before the kernel copies it, so a task could change
+ * it from another thread in between. Hence a forced unload is refused
+ * whatever the name (it ignores references and is never safe), and
+ * kwarden.ko holds a reference on itself while locked (kmod/pin.c), which
+ * a plain unload cannot pass. An unreadable name is denied, not guessed.
  */
+#define O_TRUNC_FORCE	01000
 SEC("lsm/capable")
 int BPF_PROG(kw_guard_capable, const struct cred *cred,
 	     struct user_namespace *ns, int cap, unsigned int opts)
@@ -374,9 +377,10 @@ int BPF_PROG(kw_guard_capable, const struct cred *cred,
 	if (exempt())
 		return kw_verdict(0);
 	n = bpf_probe_read_user_str(name, sizeof(name), (void *)uname);
-	if (n > 0 && (n != 8 || name[0] != 'k' || name[1] != 'w' ||
-		      name[2] != 'a' || name[3] != 'r' || name[4] != 'd' ||
-		      name[5] != 'e' || name[6] != 'n'))
+	if (!(flags & O_TRUNC_FORCE) && n > 0 &&
+	    (n != 8 || name[0] != 'k' || name[1] != 'w' || name[2] != 'a' ||
+	     name[3] != 'r' || name[4] != 'd' || name[5] != 'e' ||
+	     name[6] != 'n'))
 		return kw_verdict(0);
 	deny = enforce();
 	e = tamper_new(KW_OP_module_unload, (__u32)flags, deny);

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
@@ -22,6 +23,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include "unit/harness.h"
@@ -33,6 +35,8 @@
 #define JOURNAL		"/var/lib/kwarden/alerts.jsonl"
 #define DUMMY_KO	"/opt/kwarden/selftests/modules/kw_dummy.ko"
 #define TAMPER		"--kind tamper_attempt"
+#define PIN_PARAM	"/sys/module/kwarden/parameters/pinned"
+#define CGROUP_SETUP	"mkdir -p /tmp/kwcg && mount -t cgroup2 none /tmp/kwcg && mkdir /tmp/kwcg/kwd"
 
 static json_object *guard_status(void)
 {
@@ -311,6 +315,127 @@ TEST_F(tamper, rmmod)
 TEST_F(tamper, rmmod_force)
 {
 	rmmod_denied(_metadata, self, "rmmod -f kwarden 2>/dev/null", true);
+}
+
+/* rmmod -f ignores references: refused for every module, not only ours */
+TEST_F(tamper, rmmod_force_other_module)
+{
+	json_object *rec;
+
+	if (access(DUMMY_KO, R_OK))
+		SKIP(return, DUMMY_KO " is not staged");
+	kw_unload("kw_dummy");
+	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
+	self->seq0 = kw_journal_seq();
+	EXPECT_NE(0, run("rmmod -f kw_dummy 2>/dev/null"));
+	EXPECT_TRUE(module_loaded("kw_dummy"));
+	rec = ONE_TAMPER("module_unload", "rmmod");
+	EXPECT_TRUE(json_object_get_boolean(kw_get(kw_get(rec, "detail"),
+						   "force")));
+	expect_target(_metadata, rec, "kw_dummy", NULL);
+	kw_unload("kw_dummy");
+}
+
+static char pin_state(void)
+{
+	char buf[4] = "";
+	FILE *p = fopen(PIN_PARAM, "r");
+
+	if (!p)
+		return '?';
+	if (!fgets(buf, sizeof(buf), p))
+		buf[0] = '?';
+	fclose(p);
+	return buf[0];
+}
+
+struct name_flipper {
+	char name[16];
+	int stop;
+};
+
+static void *flip_name(void *arg)
+{
+	struct name_flipper *f = arg;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
+		memcpy(f->name, "kw_dumm", 8);
+		memcpy(f->name, "kwarden", 8);
+	}
+	return NULL;
+}
+
+/*
+ * The race the guard alone loses: the name changes between the guard's
+ * read and the kernel's. kwarden.ko's reference on itself holds: every
+ * unload fails, with EPERM (guard) or EWOULDBLOCK (reference).
+ */
+TEST_F_TIMEOUT(tamper, rmmod_name_race, 180)
+{
+	struct name_flipper f = { .name = "kwarden" };
+	int i, denied = 0, busy = 0, other = 0;
+	pthread_t t;
+
+	if (!module_loaded("kwarden"))
+		SKIP(return, "kwarden.ko is not loaded");
+	ASSERT_EQ('Y', pin_state()) TH_LOG("kwarden.ko is not pinned while locked");
+	ASSERT_EQ(0, pthread_create(&t, NULL, flip_name, &f));
+	for (i = 0; i < 300; i++) {
+		errno = 0;
+		if (!syscall(__NR_delete_module, f.name, O_NONBLOCK))
+			break;
+		if (errno == EPERM)
+			denied++;
+		else if (errno == EWOULDBLOCK)
+			busy++;
+		else
+			other++;
+	}
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	TH_LOG("300 unloads: %d denied by the guard, %d held by the reference, %d other (ENOENT)",
+	       denied, busy, other);
+	EXPECT_EQ(300, i);
+	EXPECT_TRUE(module_loaded("kwarden"));
+	EXPECT_LT(0, denied);
+	EXPECT_EQ(self->kwardend, kw_kwardend_pid());
+}
+
+/*
+ * The reference alone, with the guard out of the way: an admin unlocks
+ * (kwardend unpins), pins by hand, and rmmod still cannot unload; lock
+ * pins again.
+ */
+TEST_F_TIMEOUT(tamper, pin_holds_without_guard, 120)
+{
+	if (!module_loaded("kwarden"))
+		SKIP(return, "kwarden.ko is not loaded");
+	EXPECT_EQ('Y', pin_state());
+	ASSERT_EQ(0, run("kwardenctl unlock --for 60 >/dev/null"));
+	EXPECT_EQ('N', pin_state());
+	EXPECT_EQ(0, run("echo 1 > " PIN_PARAM));
+	EXPECT_NE(0, run("rmmod kwarden 2>/dev/null"));
+	EXPECT_TRUE(module_loaded("kwarden"));
+	ASSERT_EQ(0, run("kwardenctl lock >/dev/null"));
+	EXPECT_EQ('Y', pin_state());
+	EXPECT_EQ(self->kwardend, kw_kwardend_pid());
+}
+
+/* The switch itself is guarded */
+TEST_F(tamper, unpin_kmod)
+{
+	int fd;
+
+	if (!module_loaded("kwarden"))
+		SKIP(return, "kwarden.ko is not loaded");
+	errno = 0;
+	fd = open(PIN_PARAM, O_WRONLY);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EPERM, errno);
+	if (fd >= 0)
+		close(fd);
+	expect_target(_metadata, ONE_TAMPER("open_write", NULL), PIN_PARAM,
+		      "kmod");
 }
 
 /* ---- BPF objects and pins ---- */
@@ -624,8 +749,7 @@ TEST_F_TIMEOUT(tamper, cgroup_kill_leaves_evidence, 120)
 	char cmd[160];
 	int n;
 
-	if (run("mkdir -p /tmp/kwcg && mount -t cgroup2 none /tmp/kwcg && "
-		"mkdir /tmp/kwcg/kwd"))
+	if (run(CGROUP_SETUP))
 		SKIP(return, "no cgroup2 here");
 	snprintf(cmd, sizeof(cmd), "echo %d > /tmp/kwcg/kwd/cgroup.procs",
 		 self->kwardend);

@@ -333,6 +333,7 @@ enum kw_guard_class {
 	KW_GUARD_DAEMON,	/* kwardend's own executable */
 	KW_GUARD_TRACING,	/* ftrace_enabled, kprobes/enabled */
 	KW_GUARD_MOUNT,		/* a mount above the pins' bpffs */
+	KW_GUARD_KMOD,		/* kwarden.ko's parameter files */
 	KW_GUARD_CLASS_MAX,
 };
 #define KW_GUARD_DIR		0x100	/* a directory: its entries too */

@@ -7,6 +7,7 @@
  * called, and says so).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -251,6 +252,19 @@ static void raise_state(struct kwd *d, unsigned int kind, const char *msg,
 	kwd_raise(d, &a);
 }
 
+/* kwarden.ko holds itself in memory while locked (kmod/pin.c) */
+static void pin_kmod(bool on)
+{
+	int fd = open(KW_PIN_PARAM, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, on ? "1" : "0", 1) != 1)
+		kwd_log(LOG_WARNING, "cannot %s kwarden.ko: %s",
+			on ? "pin" : "unpin", strerror(errno));
+	close(fd);
+}
+
 static int write_unlock(struct kwd *d, uint64_t until)
 {
 	int fd = kwd_bpf_map_fd(d, "guard_unlock");
@@ -258,7 +272,10 @@ static int write_unlock(struct kwd *d, uint64_t until)
 
 	if (fd < 0)
 		return fd;
-	return bpf_map_update_elem(fd, &zero, &until, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(fd, &zero, &until, BPF_ANY))
+		return -errno;
+	pin_kmod(!until);
+	return 0;
 }
 
 /* reason: "request", "expired", "kwardend started" */
@@ -359,6 +376,7 @@ void kwd_guard_tick(struct kwd *d)
 		return;
 	if (g->unlocked_until && boot_ns() >= g->unlocked_until) {
 		g->unlocked_until = 0;
+		pin_kmod(true);
 		raise_locked(d, "expired", NULL);
 	}
 	kwd_guard_protect_files(d);

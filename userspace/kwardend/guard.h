@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include "kwardend.h"
 
+/* kwarden.ko's self-reference switch (kmod/pin.c) */
+#define KW_PIN_PARAM	"/sys/module/kwarden/parameters/pinned"
+
 /* Registers what is protected now; again on every tick (journal rotation) */
 void kwd_guard_protect_files(struct kwd *d);
 void kwd_guard_protect_mounts(struct kwd *d);

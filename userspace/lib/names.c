@@ -55,6 +55,7 @@ static const char *const guard_classes[KW_GUARD_CLASS_MAX] = {
 	[KW_GUARD_DAEMON]	= "daemon",
 	[KW_GUARD_TRACING]	= "tracing",
 	[KW_GUARD_MOUNT]	= "mount",
+	[KW_GUARD_KMOD]		= "kmod",
 };
 
 /* x86 numbering, the only architecture kwarden's BPF side supports */
