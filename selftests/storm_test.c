@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nothing lost: kwardend is killed and restarted in the middle of an
+ * alert storm, inside a test VM, as root.
+ *
+ * A child process hammers the guard (opens of kwardend's config for
+ * write, each denied with one tamper_attempt in the BPF ring buffer)
+ * while the test kills
+ * kwardend with cgroup.kill (a SIGKILL no LSM hook sees) and starts it
+ * again. Then every event the kernel made is accounted for: the child's
+ * denials equal the journal's records plus what events_lost alerts
+ * report, and every kwarden.ko alert sequence number of this boot is in
+ * the journal or inside a reported gap.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include "unit/harness.h"
+#include "kw_vmtest.h"
+
+#define CONF		"/etc/kwarden/kwarden.conf"
+#define JOURNAL		"/var/lib/kwarden/alerts.jsonl"
+#define CG		"/tmp/kwstorm"
+#define STORM_COMM	"kw_storm"
+#define STORM_OPENS	3000
+
+/* What the journal holds after seq0 */
+struct tally {
+	long storm;		/* tamper_attempt by the storm child */
+	long daemon_exit;
+	long bpf_lost;		/* events_lost, bpf_ringbuf */
+	long kmod_lost;		/* events_lost, kmod_backlog */
+	uint64_t kmod_max;	/* highest kseq seen in this boot */
+	long kmod_records;	/* kmod records of this boot */
+};
+
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *detail_str(json_object *rec, const char *key)
+{
+	return kw_rec_str(kw_get(rec, "detail"), key) ?: "";
+}
+
+static void count(json_object *rec, uint64_t seq0, struct tally *t)
+{
+	const char *kind = kw_rec_str(rec, "kind") ?: "";
+	const char *src = kw_rec_str(rec, "source") ?: "";
+	json_object *d = kw_get(rec, "detail");
+
+	if (!strcmp(src, "kmod") && strcmp(kind, "events_lost")) {
+		t->kmod_records++;
+		if (kw_rec_u64(d, "kseq") > t->kmod_max)
+			t->kmod_max = kw_rec_u64(d, "kseq");
+	}
+	if (!strcmp(kind, "events_lost") && !strcmp(src, "kmod"))
+		t->kmod_lost += (long)kw_rec_u64(d, "lost");
+	if (kw_rec_u64(rec, "seq") <= seq0)
+		return;
+	if (!strcmp(kind, "tamper_attempt") &&
+	    !strcmp(detail_str(rec, "comm"), STORM_COMM))
+		t->storm++;
+	else if (!strcmp(kind, "tamper_attempt") &&
+		 !strcmp(detail_str(rec, "what"), "daemon_exit"))
+		t->daemon_exit++;
+	else if (!strcmp(kind, "events_lost") && !strcmp(src, "bpf"))
+		t->bpf_lost += (long)kw_rec_u64(d, "lost");
+}
+
+static int tally(uint64_t seq0, struct tally *t)
+{
+	FILE *f = fopen(JOURNAL, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	json_object *rec;
+
+	memset(t, 0, sizeof(*t));
+	if (!f)
+		return -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		rec = kw_parse_line(line, (size_t)n - (line[n - 1] == '\n'));
+		if (rec)
+			count(rec, seq0, t);
+		json_object_put(rec);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* The storm: opens for write, each denied */
+static void storm(int out)
+{
+	long denied = 0, i;
+	int fd;
+
+	prctl(PR_SET_NAME, STORM_COMM);
+	for (i = 0; i < STORM_OPENS; i++) {
+		fd = open(CONF, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EPERM)
+			denied++;
+	}
+	if (write(out, &denied, sizeof(denied)) != sizeof(denied))
+		_exit(1);
+	_exit(0);
+}
+
+static int kill_kwardend(pid_t pid)
+{
+	char cmd[96];
+
+	if (run("mkdir -p " CG " && mount -t cgroup2 none " CG
+		" && mkdir -p " CG "/k"))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "echo %d > " CG "/k/cgroup.procs", pid);
+	if (run(cmd) || run("echo 1 > " CG "/k/cgroup.kill"))
+		return -1;
+	return kw_wait_running(false);
+}
+
+/* Polls until the storm's records stop growing for a second */
+static void settle(uint64_t seq0, struct tally *t)
+{
+	long last = -1;
+	int i;
+
+	for (i = 0; i < 120; i++) {
+		tally(seq0, t);
+		if (t->storm + t->bpf_lost == last)
+			return;
+		last = t->storm + t->bpf_lost;
+		sleep(1);
+	}
+}
+
+FIXTURE(storm) {
+	uint64_t seq0;
+	pid_t kwardend;
+};
+
+FIXTURE_SETUP(storm)
+{
+	if (system("kwardenctl status >/dev/null 2>&1"))
+		SKIP(return, "kwardend is not running");
+	if (access(CONF, F_OK))
+		ASSERT_EQ(0, run("kwardenctl unlock --for 30 >/dev/null && echo '# kwarden' > " CONF
+				 " && kwardenctl lock >/dev/null"));
+	self->kwardend = kw_kwardend_pid();
+	ASSERT_LT(0, self->kwardend);
+	self->seq0 = kw_journal_seq();
+}
+
+FIXTURE_TEARDOWN(storm)
+{
+	run("rmdir " CG "/k 2>/dev/null; umount " CG " 2>/dev/null");
+}
+
+TEST_F_TIMEOUT(storm, kill_and_restart_loses_nothing, 400)
+{
+	long denied = 0;
+	struct tally t;
+	json_object *st;
+	uint64_t kalerts;
+	int p[2], status;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(p));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		close(p[0]);
+		storm(p[1]);
+	}
+	close(p[1]);
+	usleep(300 * 1000);
+	ASSERT_EQ(0, kill_kwardend(self->kwardend));
+	sleep(1);
+	ASSERT_EQ(0, kw_start_kwardend());
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	ASSERT_EQ((ssize_t)sizeof(denied), read(p[0], &denied, sizeof(denied)));
+	close(p[0]);
+	settle(self->seq0, &t);
+
+	TH_LOG("storm: %ld denied opens; journal: %ld tamper_attempt, %ld daemon_exit, %ld reported lost",
+	       denied, t.storm, t.daemon_exit, t.bpf_lost);
+	EXPECT_EQ(STORM_OPENS, denied);
+	EXPECT_LT(0, t.storm);
+	/* the daemon's own death is one more BPF event, maybe lost too */
+	EXPECT_GE(1, t.daemon_exit);
+	EXPECT_EQ(denied + 1, t.storm + t.daemon_exit + t.bpf_lost)
+		TH_LOG("every event is journaled or counted lost");
+
+	/* kwarden.ko: every kseq of this boot journaled or in a gap */
+	st = kw_status();
+	kalerts = kw_rec_u64(kw_get(st, "kmod"), "alerts");
+	json_object_put(st);
+	TH_LOG("kwarden.ko: %llu alerts raised, %ld journaled, %ld lost (highest kseq %llu)",
+	       (unsigned long long)kalerts, t.kmod_records, t.kmod_lost,
+	       (unsigned long long)t.kmod_max);
+	EXPECT_EQ((long)kalerts, t.kmod_records + t.kmod_lost);
+}
+
+TEST_HARNESS_MAIN
