@@ -13,6 +13,7 @@
 /* Exit codes, see `kwardenctl help` */
 #define EXIT_TALK		1	/* kwardend unreachable or said no */
 #define EXIT_NOT_RUNNING	3	/* status: LSB "program is not running" */
+#define EXIT_NOPERM		4	/* LSB "user had insufficient privilege" */
 #define EXIT_USAGE		64	/* EX_USAGE */
 
 struct conn {

@@ -52,8 +52,20 @@ static void print_usage(FILE *f)
 		"  0   success (status: kwardend is running)\n"
 		"  1   error talking to kwardend, or kwardend refused the request\n"
 		"  3   status: kwardend is not running (LSB)\n"
+		"  4   permission denied: only root may (LSB)\n"
 		"  64  usage error: unknown command, option or bad argument\n",
 		KW_UNLOCK_DEFAULT_S, KW_UNLOCK_MAX_S, KW_KEY_PATH);
+}
+
+static bool not_running(int err)
+{
+	return err == -ENOENT || err == -ECONNREFUSED;
+}
+
+/* EXIT_NOPERM for a permission error, else EXIT_TALK */
+static int talk_error(int err)
+{
+	return err == -EACCES || err == -EPERM ? EXIT_NOPERM : EXIT_TALK;
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -194,14 +206,9 @@ static int parse_unlock_args(int argc, char **argv, struct ctl *ctl,
 	if (err) {
 		fprintf(stderr, "kwardenctl: unlock key %s: %s\n", key_file,
 			err == -EINVAL ? "not 64 hex digits" : strerror(-err));
-		return EXIT_TALK;
+		return talk_error(err);
 	}
 	return 0;
-}
-
-static bool not_running(int err)
-{
-	return err == -ENOENT || err == -ECONNREFUSED;
 }
 
 static int open_and_send(const struct ctl *ctl, struct conn *c,
@@ -293,7 +300,7 @@ static int run_simple(const struct ctl *ctl, struct kw_request *req)
 		if (cmd == KW_CMD_STATUS && not_running(err) && ctl->json)
 			puts("{\"running\":false}");
 		return cmd == KW_CMD_STATUS && not_running(err) ?
-			EXIT_NOT_RUNNING : EXIT_TALK;
+			EXIT_NOT_RUNNING : talk_error(err);
 	}
 	r = read_reply(&c, cmd == KW_CMD_SCAN ? SCAN_TIMEOUT_MS :
 			   STATUS_TIMEOUT_MS, &reply);
@@ -324,8 +331,9 @@ static int run_alerts(const struct ctl *ctl, const struct kw_request *req)
 	uint64_t n = 0;
 	int r;
 
-	if (open_and_send(ctl, &c, req))
-		return EXIT_TALK;
+	r = open_and_send(ctl, &c, req);
+	if (r)
+		return talk_error(r);
 	if (!ctl->json)
 		show_alert_header();
 	for (;;) {
