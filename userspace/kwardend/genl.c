@@ -607,6 +607,7 @@ static void connect_kmod(struct kwd *d)
 			KWARDEN_GENL_MCGRP);
 	kwd_log(LOG_INFO, "connected to kwarden.ko (genl family %d)",
 		g->family);
+	kwd_safe_mode_apply(d);
 	if (kwd_genl_request(d, KWARDEN_CMD_STATUS, on_connect_status, g))
 		start_dump(d);
 }

@@ -93,6 +93,7 @@ int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
 void kwd_guard_claim(struct kwd *d);		/* first thing at start */
 void kwd_guard_configure(struct kwd *d);	/* guard loaded, not attached */
 void kwd_guard_arm(struct kwd *d);		/* attached and pinned */
+void kwd_safe_mode_apply(struct kwd *d);	/* safe_mode = yes */
 void kwd_guard_tick(struct kwd *d);
 void kwd_guard_report(struct kwd *d);		/* degraded alerts, once */
 json_object *kwd_guard_status(struct kwd *d);

@@ -183,6 +183,8 @@ static int start(struct kwd *d, const struct options *o)
 		kwd_bpf_start(d);
 	if (!o->no_kmod && kwd_genl_start(d) == -ENOENT)
 		kwd_log(LOG_WARNING, "kwarden.ko is not loaded");
+	if (!kwd_genl_present(d))
+		kwd_safe_mode_apply(d);
 	err = kwd_ctl_start(d);
 	if (err)
 		kwd_log(LOG_ERR, "control socket %s: %s: kwardenctl cannot reach us",

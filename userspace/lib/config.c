@@ -49,6 +49,8 @@ static const struct key keys[] = {
 	{ "scan_interval_ms", KEY_UINT,
 	  offsetof(struct kw_config, scan_interval_ms), 0, 10, 3600000 },
 	{ "syslog", KEY_BOOL, offsetof(struct kw_config, syslog), 0, 0, 0 },
+	{ "safe_mode", KEY_BOOL, offsetof(struct kw_config, safe_mode),
+	  0, 0, 0 },
 };
 
 void kw_config_defaults(struct kw_config *cfg)

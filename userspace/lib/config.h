@@ -23,6 +23,7 @@ struct kw_config {
 	char socket_path[KW_SOCKET_PATH_MAX];
 	unsigned int scan_interval_ms;	/* informational for now */
 	bool syslog;
+	bool safe_mode;		/* observe only, as kwarden.safe_mode=1 */
 };
 
 /* Called once per problem with "file:line: message" */
