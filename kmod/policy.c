@@ -202,7 +202,6 @@ static int kw_gate(struct module *mod)
 	a->has = KW_AF_MODLOAD | KW_AF_TASK |
 		 (load.has & (KW_AF_HASH | KW_AF_FILE_HASH));
 	strscpy(a->module, mod->name, sizeof(a->module));
-	strscpy(a->region, "module_load", sizeof(a->region));
 	memcpy(a->hash, load.hash, KW_HASH_LEN);
 	memcpy(a->file_hash, load.file_hash, KW_HASH_LEN);
 	strscpy(a->path, load.path, sizeof(a->path));
