@@ -71,6 +71,12 @@ void kw_alert_raise(struct kw_alert *a)
 	slot->delivered = !kw_netlink_send_alert(a);
 	mutex_unlock(&kw_alert_lock);
 
+	if (a->has & KW_AF_MODLOAD) {
+		pr_info("kwarden: %s %s verdict %u (%s) [seq %llu]\n",
+			kw_kind_names[a->kind], a->module, a->verdict, a->rule,
+			a->seq);
+		return;
+	}
 	pr_warn("kwarden: %s at %s+%#llx (%#llx) old %*ph new %*ph target %pS [seq %llu]\n",
 		a->kind < KW_KIND_MAX ? kw_kind_names[a->kind] : "?",
 		a->symbol, a->offset, a->addr, 8, a->old, 8, a->new,

@@ -36,4 +36,39 @@ static inline void kw_mod_range(const struct module *mod, bool text,
 #endif
 }
 
+/* All the memory of a module, in bytes. */
+static inline u64 kw_mod_size(const struct module *mod)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	u64 size = 0;
+	int type;
+
+	for (type = 0; type < MOD_MEM_NUM_TYPES; type++)
+		size += mod->mem[type].size;
+	return size;
+#else
+	return mod->core_layout.size + mod->init_layout.size;
+#endif
+}
+
+/*
+ * The module gate (modgate.c) probes load_module(struct load_info *info,
+ * const char __user *uargs, int flags).  struct load_info is private to
+ * kernel/module/internal.h; these are its leading members, which have had
+ * this order since load_info appeared (3.x) and still do in 6.12:
+ * name, mod, hdr, len.  At entry hdr/len are the whole image as user space
+ * gave it (decompressed by the kernel for MODULE_INIT_COMPRESSED_FILE),
+ * signature included: module_sig_check() shortens len later.
+ * BUILD-TIME NOTE: re-read internal.h when adding a kernel series.
+ */
+struct kw_load_info_head {
+	const char *name;
+	struct module *mod;
+	const void *hdr;
+	unsigned long len;
+};
+
+#define KW_LOAD_SYMBOL		"load_module"
+#define KW_POST_READ_SYMBOL	"security_kernel_post_read_file"
+
 #endif /* _KWARDEN_COMPAT_H */

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <net/netlink.h>
 
 #include "uapi/kwarden.h"
 #include "compat.h"
@@ -161,6 +162,38 @@ void kw_hooks_check(void);
 void kw_modhide_init(void);
 void kw_modhide_check(void);
 
+/* What the probes saw of one module load (modgate.c) */
+struct kw_load {
+	u32 has;		/* KW_AF_HASH, KW_AF_FILE_HASH */
+	u32 via;		/* enum kw_load_via */
+	u8 hash[KW_HASH_LEN];
+	u8 file_hash[KW_HASH_LEN];
+	char path[KW_PATH_LEN];
+};
+
+/* modgate.c */
+int kw_modgate_init(void);
+void kw_modgate_exit(void);
+bool kw_modgate_take(struct kw_load *out);
+void kw_modgate_counters(u64 *evictions, u64 *unhashed);
+
+/* policy.c: the module-load policy and the gate at MODULE_STATE_COMING */
+struct sk_buff;
+struct genl_info;
+struct netlink_callback;
+extern const struct nla_policy kw_rule_nl_policy[KWARDEN_R_MAX + 1];
+int kw_policy_init(void);
+void kw_policy_exit(void);
+int kw_policy_set(struct genl_info *info);
+int kw_policy_put_status(struct sk_buff *skb);
+
+/* modinfo.c: what kwarden knows of every module, for the MODULE dump */
+int kw_modinfo_init(void);
+void kw_modinfo_exit(void);
+void kw_modinfo_add(const struct kw_alert *a);
+void kw_modinfo_del(const char *name);
+int kw_modinfo_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
 /* modwatch.c */
 int kw_modwatch_init(void);
 void kw_modwatch_exit(void);
@@ -205,7 +238,7 @@ int kw_alert_copy_from(u64 seq, struct kw_alert *out);
 int kw_netlink_init(void);
 void kw_netlink_exit(void);
 int kw_netlink_send_alert(const struct kw_alert *a);
-struct sk_buff;
 int kw_nl_put_module_parts(struct sk_buff *skb, const struct kw_alert *a);
+void *kw_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
 
 #endif /* _KWARDEN_H */

@@ -57,14 +57,26 @@ static int __init kwarden_init(void)
 	kw_cpu_init();
 	kw_hooks_init();
 	kw_proc_check();	/* the baseline of what /proc readers get */
-	err = kw_modwatch_init();
+	err = kw_modinfo_init();
 	if (err)
 		goto out_netlink;
+	kw_modgate_init();	/* without it: no hashes, the gate still decides */
+	err = kw_policy_init();
+	if (err)
+		goto out_modgate;
+	err = kw_modwatch_init();
+	if (err)
+		goto out_policy;
 	kw_scan_init();
 	kw_report_size();
 	kw_mode_announce();
 	return 0;
 
+out_policy:
+	kw_policy_exit();
+out_modgate:
+	kw_modgate_exit();
+	kw_modinfo_exit();
 out_netlink:
 	kw_netlink_exit();
 
@@ -81,7 +93,10 @@ static void __exit kwarden_exit(void)
 {
 	kw_scan_exit();
 	kw_modwatch_exit();
+	kw_policy_exit();
+	kw_modgate_exit();
 	kw_netlink_exit();
+	kw_modinfo_exit();
 	kw_regions_exit();
 	kw_poke_exit();
 	kw_alert_exit();

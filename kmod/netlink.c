@@ -11,8 +11,25 @@
 
 #include "kwarden.h"
 
+/* One rule of KWARDEN_CMD_POLICY: every field bounded here */
+const struct nla_policy kw_rule_nl_policy[KWARDEN_R_MAX + 1] = {
+	[KWARDEN_R_ACTION]	= NLA_POLICY_MAX(NLA_U32, KW_RULE_BLOCK),
+	[KWARDEN_R_NAME]	= { .type = NLA_NUL_STRING, .len = KW_NAME_LEN - 1 },
+	[KWARDEN_R_HASH]	= NLA_POLICY_EXACT_LEN(KW_HASH_LEN),
+	[KWARDEN_R_FILE_HASH]	= NLA_POLICY_EXACT_LEN(KW_HASH_LEN),
+	[KWARDEN_R_SIG]		= NLA_POLICY_MAX(NLA_U32, KW_RULE_SIG_UNSIGNED),
+	[KWARDEN_R_TAINTS]	= { .type = NLA_U32 },
+	[KWARDEN_R_PATH]	= { .type = NLA_NUL_STRING, .len = KW_PATH_LEN - 1 },
+	[KWARDEN_R_ID]		= { .type = NLA_U32 },
+	[KWARDEN_R_REASON]	= { .type = NLA_NUL_STRING, .len = 63 },
+};
+
 static const struct nla_policy kw_nl_policy[KWARDEN_A_MAX + 1] = {
 	[KWARDEN_A_FROM_SEQ] = { .type = NLA_U64 },
+	[KWARDEN_A_POL_MODE] = NLA_POLICY_MAX(NLA_U32, KW_POL_ENFORCE),
+	[KWARDEN_A_POL_DEFAULT] = NLA_POLICY_MAX(NLA_U32, KW_RULE_DENY),
+	[KWARDEN_A_POL_GEN] = { .type = NLA_U64 },
+	[KWARDEN_A_POL_RULE] = NLA_POLICY_NESTED(kw_rule_nl_policy),
 };
 
 static const struct genl_multicast_group kw_nl_groups[] = {
@@ -174,7 +191,7 @@ static int kw_nl_put_status(struct sk_buff *skb)
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_END, text_end,
 			      KWARDEN_A_UNSPEC))
 		return -EMSGSIZE;
-	return 0;
+	return kw_policy_put_status(skb);
 }
 
 static int kw_nl_reply_status(struct genl_info *info, u8 cmd)
@@ -203,6 +220,21 @@ static int kw_nl_scan(struct sk_buff *skb, struct genl_info *info)
 {
 	kw_scan_now();
 	return kw_nl_reply_status(info, KWARDEN_CMD_SCAN);
+}
+
+/* Replace the module-load policy; the reply is the new status */
+static int kw_nl_set_policy(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = kw_policy_set(info);
+
+	return err ? err : kw_nl_reply_status(info, KWARDEN_CMD_POLICY);
+}
+
+/* A message of a dump, for the dumpit callbacks of other files */
+void *kw_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &kw_nl_family, NLM_F_MULTI, cmd);
 }
 
 /* Dump the backlog; cb->args[0] holds the next sequence number wanted. */
@@ -247,6 +279,16 @@ static const struct genl_small_ops kw_nl_ops[] = {
 	{
 		.cmd = KWARDEN_CMD_ALERT,
 		.dumpit = kw_nl_dump_alerts,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KWARDEN_CMD_POLICY,
+		.doit = kw_nl_set_policy,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KWARDEN_CMD_MODULE,
+		.dumpit = kw_modinfo_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -281,6 +281,9 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 	kw_one_line(k->path);
 	kw_one_line(k->rule);
 	kw_one_line(k->comm);
+	/* the kmod sends addr/offset/len always: a load has no location */
+	if ((k->has & (KW_KA_MODLOAD | KW_KA_FAULT)) && !k->addr && !k->len)
+		k->has &= ~(KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN);
 	kw_where(k, where, sizeof(where));
 	message(k, where);
 	memset(a, 0, sizeof(*a));
