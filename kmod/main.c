@@ -61,6 +61,8 @@ static int __init kwarden_init(void)
 	if (err)
 		goto out_netlink;
 	kw_scan_init();
+	kw_selfcheck_init();
+	kw_crash_init();
 	kw_report_size();
 	kw_mode_announce();
 	return 0;
@@ -79,6 +81,8 @@ out_alert:
 
 static void __exit kwarden_exit(void)
 {
+	kw_crash_exit();
+	kw_selfcheck_exit();
 	kw_scan_exit();
 	kw_modwatch_exit();
 	kw_netlink_exit();

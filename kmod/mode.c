@@ -20,7 +20,7 @@ module_param(safe_mode, bool, 0444);
 MODULE_PARM_DESC(safe_mode, "Observe only: alert, never change anything (also kwarden.safe_mode=1)");
 
 /* Whether @opt ("kwarden.disable=1") is a word of the kernel command line */
-static bool kw_cmdline_has(const char *opt)
+bool kw_cmdline_has(const char *opt)
 {
 	char **cmdline = (char **)kw_lookup_name("saved_command_line");
 	const char *p;
