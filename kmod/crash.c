@@ -42,8 +42,13 @@ struct kw_crash {
 static struct kw_crash kw_oops;		/* the last oops, for the panic */
 static struct kw_crash kw_panic_rec;
 
-/* The module of @addr ("" for none) into c->module, its symbol into c->sym */
-static bool kw_crash_module_at(struct kw_crash *c, unsigned long addr)
+/*
+ * The module of @addr ("" for none) into c->module, its symbol into c->sym.
+ * Frames of kwarden itself count only when @self: our own notifier is on
+ * every crashing stack, but an oops at our own code is ours.
+ */
+static bool kw_crash_module_at(struct kw_crash *c, unsigned long addr,
+			       bool self)
 {
 	char *open, *close;
 
@@ -56,8 +61,7 @@ static bool kw_crash_module_at(struct kw_crash *c, unsigned long addr)
 		return false;
 	memcpy(c->module, open + 1, close - open - 1);
 	c->module[close - open - 1] = '\0';
-	/* our own notifier frames are on every crashing stack */
-	if (!strcmp(c->module, KBUILD_MODNAME)) {
+	if (!self && !strcmp(c->module, KBUILD_MODNAME)) {
 		c->module[0] = '\0';
 		return false;
 	}
@@ -71,7 +75,7 @@ static bool kw_crash_stack(struct kw_crash *c)
 
 	n = stack_trace_save(c->frames, KW_CRASH_FRAMES, 0);
 	for (i = 0; i < n; i++) {
-		if (kw_crash_module_at(c, c->frames[i])) {
+		if (kw_crash_module_at(c, c->frames[i], false)) {
 			c->how = "stack";
 			return true;
 		}
@@ -88,7 +92,7 @@ static int kw_crash_die(struct notifier_block *nb, unsigned long val,
 	if (val != DIE_OOPS || !args || !args->regs || user_mode(args->regs))
 		return NOTIFY_DONE;
 	c->module[0] = '\0';
-	if (kw_crash_module_at(c, instruction_pointer(args->regs)))
+	if (kw_crash_module_at(c, instruction_pointer(args->regs), true))
 		c->how = "ip";
 	else if (!kw_crash_stack(c))
 		return NOTIFY_DONE;
