@@ -291,4 +291,60 @@ TEST(response_policy)
 	EXPECT_EQ(KW_RESP_RESTORE, cfg.response[KW_KIND_idt_modified].action);
 }
 
+TEST(boot_health_keys)
+{
+	struct kw_config cfg;
+	struct errs e;
+
+	kw_config_defaults(&cfg);
+	EXPECT_EQ(60U, cfg.boot_healthy_after);
+	EXPECT_EQ(2U, cfg.quarantine_after);
+	EXPECT_STREQ("/var/lib/kwarden/boots", cfg.boot_dir);
+	EXPECT_STREQ("", cfg.boot_healthy_target);
+
+	ASSERT_EQ(0, parse(&cfg, &e,
+		"boot_healthy_after = 2m\n"
+		"boot_healthy_target = multi-user.target\n"
+		"quarantine_after = 3\n"
+		"boot_dir = /srv/boots\n"));
+	EXPECT_EQ(120U, cfg.boot_healthy_after);
+	EXPECT_STREQ("multi-user.target", cfg.boot_healthy_target);
+	EXPECT_EQ(3U, cfg.quarantine_after);
+	EXPECT_STREQ("/srv/boots", cfg.boot_dir);
+
+	ASSERT_EQ(0, parse(&cfg, &e, "boot_healthy_after = 45\n"));
+	EXPECT_EQ(45U, cfg.boot_healthy_after);
+	ASSERT_EQ(0, parse(&cfg, &e, "boot_healthy_after = 30s\n"));
+	EXPECT_EQ(30U, cfg.boot_healthy_after);
+}
+
+TEST(boot_health_bad_values)
+{
+	static const char *const bad[] = {
+		"boot_healthy_after = 0\n",
+		"boot_healthy_after = 2d\n",
+		"boot_healthy_after = 25h\n",
+		"boot_healthy_after = s\n",
+		"boot_healthy_target = ../../etc/x\n",
+		"boot_healthy_target = multi user.target\n",
+		"quarantine_after = 101\n",
+	};
+	struct kw_config cfg;
+	struct errs e;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(1, parse(&cfg, &e, bad[i]));
+		EXPECT_EQ(60U, cfg.boot_healthy_after);
+		EXPECT_STREQ("", cfg.boot_healthy_target);
+		EXPECT_EQ(2U, cfg.quarantine_after);
+	}
+	parse(&cfg, &e, bad[0]);
+	EXPECT_STREQ("test.conf:1: boot_healthy_after: 0 out of range [1s, 86400s]",
+		     e.msg[0]);
+	parse(&cfg, &e, bad[1]);
+	EXPECT_STREQ("test.conf:1: boot_healthy_after: '2d' is not a duration (seconds, or with s/m/h)",
+		     e.msg[0]);
+}
+
 TEST_HARNESS_MAIN

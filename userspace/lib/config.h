@@ -30,6 +30,11 @@ struct kw_config {
 	char modprobe_blocklist[PATH_MAX];
 	char forensics_dir[PATH_MAX];
 	struct kw_response_rule response[KW_KIND_MAX];	/* by kind */
+	/* boot health and crash-loop quarantine, see docs/resilience.md */
+	char boot_dir[PATH_MAX];
+	unsigned int boot_healthy_after;	/* seconds */
+	char boot_healthy_target[128];		/* systemd unit, or "" */
+	unsigned int quarantine_after;		/* unhealthy boots; 0: never */
 };
 
 /* Called once per problem with "file:line: message" */
