@@ -188,6 +188,13 @@ void kwd_response_note(struct kwd *d, json_object *rec);
 void kwd_response_tick(struct kwd *d);
 void kwd_response_start(struct kwd *d);
 
+/* boot.c: boot health and crash-loop quarantine */
+void kwd_boot_start(struct kwd *d);	/* before the policy is pushed */
+void kwd_boot_note_alert(struct kwd *d, const struct kw_alert *a);
+void kwd_boot_tick(struct kwd *d);
+json_object *kwd_boot_status(struct kwd *d);
+void kwd_boot_stop(struct kwd *d);
+
 /* status.c */
 json_object *kwd_status(struct kwd *d, json_object *kmod,
 			const char *kmod_error);

@@ -120,7 +120,7 @@ static void parse_line(struct kw_boot *b, char *line)
 		b->verdict_ns = ns;
 	} else if (!strcmp(line, "culprit")) {
 		if (name_ok(val, strlen(val)))
-			snprintf(b->culprit, sizeof(b->culprit), "%s", val);
+			memcpy(b->culprit, val, strlen(val) + 1);
 	} else if (!strcmp(line, "evidence")) {
 		snprintf(b->evidence, sizeof(b->evidence), "%s", val);
 		kw_one_line(b->evidence);
