@@ -56,12 +56,9 @@ int kwd_raise(struct kwd *d, struct kw_alert *a)
 		kwd_log(LOG_CRIT, "journal append failed: %s", strerror(-err));
 	}
 	d->alerts++;
-<<<<<<< HEAD
+	kwd_boot_note_alert(d, a);
 	kwd_modstat_note(d, rec);
 	kwd_response_note(d, rec);
-=======
-	kwd_boot_note_alert(d, a);
->>>>>>> 006e3e5 (kwardend: boot health (per-boot records, healthy after boot_healthy_after or a systemd target), judging of unhealthy boots with pstore crash evidence (boot_unhealthy), crash-loop quarantine after quarantine_after attributed boots (module_quarantined, blocklist + modprobe.d mirror), --boot-check and kwarden-early.service; kmod kwarden_degraded detail (check, reason); docs/alerts.md)
 	kwd_log_alert(rec, severity);
 	json_object_put(rec);
 	kwd_ctl_publish(d);
