@@ -3,8 +3,11 @@
  * Boot health and crash-loop quarantine (docs/resilience.md).
  *
  * Each boot gets a record in boot_dir (lib/bootlog.h): its start, the
- * modules seen loading, and "healthy" once it has been up for
- * boot_healthy_after seconds (or boot_healthy_target is active). At start,
+ * modules seen loading, and "healthy" once boot_healthy_after seconds
+ * have passed since the record was started (kwarden-early.service, just
+ * before modules-load), or boot_healthy_target is active. Counting from
+ * our own start, not from power-on, keeps a slow early boot from being
+ * called healthy before its modules were even loaded. At start,
  * every earlier boot not judged yet is judged: healthy if it said so,
  * otherwise unhealthy, and then pstore is asked which module crashed it
  * (kwarden.ko's panic line, else the kernel's RIP or call trace). An
@@ -59,15 +62,6 @@ struct kwd_boot {
 };
 
 static struct kwd_boot the_boot = { .fd = -1, .target_pid = -1 };
-
-static uint64_t boottime_s(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_BOOTTIME, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec;
-}
 
 static int mkdir_p(const char *path, mode_t mode)
 {
@@ -620,9 +614,10 @@ void kwd_boot_start(struct kwd *d)
 			      kw_now_ns());
 		}
 		decide(d, &bs);
-		if (start_record(d, bt))
-			kwd_log(LOG_ERR, "cannot record this boot in %s",
-				d->cfg.boot_dir);
+		err = start_record(d, bt);
+		if (err)
+			kwd_log(LOG_ERR, "cannot record this boot in %s: %s",
+				d->cfg.boot_dir, strerror(-err));
 	}
 	if (bs.n && strcmp(bs.b[bs.n - 1].id, d->boot_id)) {
 		snprintf(bt->prev_id, sizeof(bt->prev_id), "%s", bs.b[bs.n - 1].id);
@@ -692,8 +687,10 @@ void kwd_boot_tick(struct kwd *d)
 	if (bt->healthy || !bt->cur.id[0])
 		return;
 	bt->ticks++;
-	if (boottime_s() >= d->cfg.boot_healthy_after) {
-		snprintf(why, sizeof(why), "up for %u s", d->cfg.boot_healthy_after);
+	if (kw_now_ns() >= bt->cur.start_ns +
+	    (uint64_t)d->cfg.boot_healthy_after * NSEC_PER_SEC) {
+		snprintf(why, sizeof(why), "up for %u s since kwarden started",
+			 d->cfg.boot_healthy_after);
 		mark_healthy(d, why);
 	} else if (d->cfg.boot_healthy_target[0] && target_reached(d)) {
 		snprintf(why, sizeof(why), "%s reached", d->cfg.boot_healthy_target);
