@@ -234,4 +234,61 @@ TEST(oversized_file)
 	free(buf);
 }
 
+/* The response policy: default log, ACTION [after N], strict errors */
+TEST(response_policy)
+{
+	struct kw_config cfg;
+	struct errs e;
+	unsigned int k;
+
+	kw_config_defaults(&cfg);
+	for (k = 0; k < KW_KIND_MAX; k++)
+		EXPECT_EQ(KW_RESP_LOG, cfg.response[k].action);
+	EXPECT_FALSE(cfg.safe_mode);
+	EXPECT_STREQ("/var/lib/kwarden/blocked", cfg.blocklist_dir);
+	EXPECT_STREQ("/etc/modprobe.d/kwarden-blocked.conf",
+		     cfg.modprobe_blocklist);
+
+	ASSERT_EQ(0, parse(&cfg, &e,
+		"response.ftrace_hook = disable\n"
+		"response.module_fault = quarantine after 3\n"
+		"response.syscall_table_modified = restore\n"
+		"response.kprobe_hook=contain   # in use? contain\n"
+		"safe_mode = on\n"
+		"blocklist_dir = /srv/blocked\n"));
+	EXPECT_EQ(0, e.n);
+	EXPECT_EQ(KW_RESP_DISABLE, cfg.response[KW_KIND_ftrace_hook].action);
+	EXPECT_EQ(KW_RESP_QUARANTINE, cfg.response[KW_KIND_module_fault].action);
+	EXPECT_EQ(3U, cfg.response[KW_KIND_module_fault].after);
+	EXPECT_EQ(KW_RESP_RESTORE,
+		  cfg.response[KW_KIND_syscall_table_modified].action);
+	EXPECT_EQ(KW_RESP_CONTAIN, cfg.response[KW_KIND_kprobe_hook].action);
+	EXPECT_EQ(KW_RESP_LOG, cfg.response[KW_KIND_fops_hook].action);
+	EXPECT_TRUE(cfg.safe_mode);
+	EXPECT_STREQ("/srv/blocked", cfg.blocklist_dir);
+
+	ASSERT_EQ(8, parse(&cfg, &e,
+		"response.nonsense = disable\n"
+		"response.ftrace_hook = explode\n"
+		"response.module_disabled = disable\n"
+		"response.fops_hook = restore\n"
+		"response.module_fault = quarantine after 0\n"
+		"response.module_fault = quarantine after\n"
+		"response.kprobe_hook = disable later 3\n"
+		"response.idt_modified = restore\n"
+		"response.idt_modified = log\n"));
+	EXPECT_STREQ("test.conf:1: response.nonsense: unknown kind", e.msg[0]);
+	EXPECT_NE(NULL, strstr(e.msg[1], "'explode' is not one of log, restore"));
+	EXPECT_NE(NULL, strstr(e.msg[2], "names no module"));
+	EXPECT_NE(NULL, strstr(e.msg[3], "restore works for"));
+	EXPECT_NE(NULL, strstr(e.msg[4], "after '0' is not 1 to"));
+	EXPECT_NE(NULL, strstr(e.msg[5], "expected 'ACTION' or 'ACTION after N'"));
+	EXPECT_NE(NULL, strstr(e.msg[6], "expected 'ACTION' or 'ACTION after N'"));
+	EXPECT_STREQ("test.conf:9: response.idt_modified: already set on line 8",
+		     e.msg[7]);
+	/* bad lines leave the default */
+	EXPECT_EQ(KW_RESP_LOG, cfg.response[KW_KIND_ftrace_hook].action);
+	EXPECT_EQ(KW_RESP_RESTORE, cfg.response[KW_KIND_idt_modified].action);
+}
+
 TEST_HARNESS_MAIN

@@ -20,7 +20,8 @@ struct parser {
 	const char *name;
 	unsigned int line;
 	int errors;
-	unsigned int seen[8];	/* line where each key was set, 0: not yet */
+	unsigned int seen[16];	/* line where each key was set, 0: not yet */
+	unsigned int response_seen[KW_KIND_MAX];
 	kw_report_fn *report;
 	void *ctx;
 };
@@ -49,6 +50,10 @@ static const struct key keys[] = {
 	{ "scan_interval_ms", KEY_UINT,
 	  offsetof(struct kw_config, scan_interval_ms), 0, 10, 3600000 },
 	{ "syslog", KEY_BOOL, offsetof(struct kw_config, syslog), 0, 0, 0 },
+	{ "safe_mode", KEY_BOOL, offsetof(struct kw_config, safe_mode), 0, 0, 0 },
+	PATH_KEY(blocklist_dir),
+	PATH_KEY(modprobe_blocklist),
+	PATH_KEY(forensics_dir),
 };
 
 void kw_config_defaults(struct kw_config *cfg)
@@ -62,6 +67,13 @@ void kw_config_defaults(struct kw_config *cfg)
 		 "/run/kwarden/control.sock");
 	cfg->scan_interval_ms = 1000;
 	cfg->syslog = false;
+	snprintf(cfg->blocklist_dir, sizeof(cfg->blocklist_dir), "%s",
+		 "/var/lib/kwarden/blocked");
+	snprintf(cfg->modprobe_blocklist, sizeof(cfg->modprobe_blocklist),
+		 "%s", "/etc/modprobe.d/kwarden-blocked.conf");
+	snprintf(cfg->forensics_dir, sizeof(cfg->forensics_dir), "%s",
+		 "/var/lib/kwarden/forensics");
+	/* response[]: all zero, KW_RESP_LOG after 1 */
 }
 
 __printf(2, 3)
@@ -224,6 +236,29 @@ static const char *comment_start(const char *s, const char *e)
 	return e;
 }
 
+/* response.KIND = ACTION [after N]; see response.h */
+static void parse_response(struct parser *p, const char *kind,
+			   const char *vs, const char *ve)
+{
+	char value[KW_CONF_LINE_MAX], err[256];
+	struct kw_response_rule rule;
+	unsigned int k;
+
+	memcpy(value, vs, (size_t)(ve - vs));
+	value[ve - vs] = '\0';
+	if (kw_response_parse(kind, value, &rule, &k, err, sizeof(err))) {
+		bad(p, "%s", err);
+		return;
+	}
+	if (p->response_seen[k]) {
+		bad(p, "response.%s: already set on line %u", kind,
+		    p->response_seen[k]);
+		return;
+	}
+	p->response_seen[k] = p->line;
+	p->cfg->response[k] = rule;
+}
+
 static void parse_assignment(struct parser *p, const char *s, const char *e)
 {
 	const char *eq = memchr(s, '=', (size_t)(e - s)), *ks = s, *ke, *vs, *ve;
@@ -246,6 +281,10 @@ static void parse_assignment(struct parser *p, const char *s, const char *e)
 	}
 	memcpy(name, ks, (size_t)(ke - ks));
 	name[ke - ks] = '\0';
+	if (!strncmp(name, "response.", 9)) {
+		parse_response(p, name + 9, vs, ve);
+		return;
+	}
 	k = find_key(name, &idx);
 	if (!k) {
 		bad(p, "unknown key '%s'", name);
