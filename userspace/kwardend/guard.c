@@ -193,7 +193,7 @@ static bool cmdline_has(const char *word)
 }
 
 /* kwarden.safe_mode=1, or kwarden.ko loaded with safe_mode=1 */
-static bool in_safe_mode(void)
+bool kwd_safe_mode(void)
 {
 	FILE *f = fopen("/sys/module/kwarden/parameters/safe_mode", "re");
 	int c = f ? fgetc(f) : EOF;
@@ -216,7 +216,7 @@ void kwd_guard_configure(struct kwd *d)
 		return;
 	memcpy(conf.key, g->key, sizeof(conf.key));
 	conf.armed = 1;
-	g->observe = in_safe_mode();
+	g->observe = kwd_safe_mode();
 	conf.observe = g->observe;
 	if (g->observe)
 		kwd_log(LOG_WARNING, "safe mode: the guard reports tampering but denies nothing");

@@ -179,10 +179,13 @@ static int start(struct kwd *d, const struct options *o)
 	kwd_guard_claim(d);	/* a locked guard lets only kwardend write */
 	kwd_journal_open(d);
 	kwd_journal_resume(d);
+	kwd_modstat_load(d);
+	kwd_blocks_start(d);
 	if (!o->no_bpf)
 		kwd_bpf_start(d);
 	if (!o->no_kmod && kwd_genl_start(d) == -ENOENT)
 		kwd_log(LOG_WARNING, "kwarden.ko is not loaded");
+	kwd_response_start(d);
 	err = kwd_ctl_start(d);
 	if (err)
 		kwd_log(LOG_ERR, "control socket %s: %s: kwardenctl cannot reach us",

@@ -108,7 +108,7 @@ int kw_write_atomic(const char *path, const char *data, size_t len,
 }
 
 /* mkdir -p, new directories get mode */
-static int make_dirs(const char *dir, mode_t mode)
+int kw_mkdirs(const char *dir, unsigned int mode)
 {
 	char p[PATH_MAX], *s, c;
 
@@ -161,7 +161,7 @@ int kw_block_add(const char *dir, const char *name, const char *state,
 		return err;
 	if (kw_block_state_ok(state))
 		return -EINVAL;
-	err = make_dirs(dir, 0700);
+	err = kw_mkdirs(dir, 0700);
 	if (err)
 		return err;
 	clean_copy(why, sizeof(why), reason);
@@ -376,7 +376,7 @@ int kw_block_write_modprobe(const char *path, const struct kw_block *b,
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		err = make_dirs(dir, 0755);
+		err = kw_mkdirs(dir, 0755);
 		if (err)
 			return err;
 	}
@@ -384,9 +384,8 @@ int kw_block_write_modprobe(const char *path, const struct kw_block *b,
 	if (!buf)
 		return -ENOMEM;
 	len = (size_t)snprintf(buf, cap,
-		"# Written by kwardend from its blocklist (%s): do not edit.\n"
-		"# `kwardenctl release NAME` lifts a block, here and in kwarden.ko.\n",
-		KW_BLOCK_DIR);
+		"# Written by kwardend from its blocklist store: do not edit.\n"
+		"# `kwardenctl release NAME` lifts a block, here and in kwarden.ko.\n");
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(buf + len, cap - len,
 					"blacklist %s\ninstall %s /bin/false\n",

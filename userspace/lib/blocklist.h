@@ -58,6 +58,9 @@ int kw_block_write_modprobe(const char *path, const struct kw_block *b,
 /* kw_block_list(dir) + kw_block_write_modprobe(path) */
 int kw_block_mirror(const char *dir, const char *path);
 
+/* mkdir -p; directories it creates get mode */
+int kw_mkdirs(const char *dir, unsigned int mode);
+
 /* Writes data to path atomically: temp, fsync, rename, fsync dir */
 int kw_write_atomic(const char *path, const char *data, size_t len,
 		    unsigned int mode);
