@@ -35,11 +35,13 @@
 
 /*
  * kwarden.ko's module gate takes the blocks as KW_RULE_BLOCK rules pushed
- * with the policy (kw_genl_push_policy()); whoever links that in defines
- * kwd_policy_push(), which reads the blocklist and pushes both. Without
- * it, blocks hold in user space only (modprobe.d), and the reply says so.
+ * together with the policy in force (kw_genl_push_policy()); the policy
+ * code defines kwd_policy_push(), which reads the blocklist and pushes
+ * both. Without it, blocks hold in user space only (modprobe.d, the
+ * store), and the reply says so.
  */
-int kwd_policy_push(struct kwd *d) __attribute__((weak));
+int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
+	__attribute__((weak));
 
 static json_object *step(json_object *steps, const char *name, int err,
 			 const char *what)
@@ -73,7 +75,7 @@ static void propagate(struct kwd *d, json_object *steps)
 		     "kwarden.ko is not loaded: the block is pushed when it comes");
 		return;
 	}
-	err = kwd_policy_push(d);
+	err = kwd_policy_push(d, NULL, NULL);
 	step(steps, "kmod_gate", err, "KW_RULE_BLOCK pushed to kwarden.ko");
 	step(steps, "bpf", 0,
 	     "no BPF rule: the LSM hooks see a file or a buffer, not a module name");
