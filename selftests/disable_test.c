@@ -234,7 +234,7 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_TRUE(file_has(kw_rec_str(res, "forensics"), "\"ftrace_hook\""));
 	EXPECT_TRUE(file_has(kw_rec_str(res, "forensics"), "\".text\""));
 	ASSERT_EQ(0, kw_sha256_file(DRV_KO, hash));
-	kw_hash_hex(hash, hex);
+	kw_sha256_hex(hash, hex);
 	EXPECT_TRUE(file_has(kw_rec_str(res, "forensics"), hex))
 		TH_LOG("the record lacks the file's sha256 %s", hex);
 	json_object_put(res);

@@ -264,7 +264,7 @@ static void file_of(struct kwd_modstat *m)
 	else if (find_file(m->name, m->file, sizeof(m->file)))
 		m->file[0] = '\0';
 	if (m->file[0] && !kw_sha256_file(m->file, h))
-		kw_hash_hex(h, m->file_hash);
+		kw_sha256_hex(h, m->file_hash);
 }
 
 static json_object *str_or_null(const char *s)
