@@ -307,7 +307,7 @@ int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv)
 		case 'r':
 			if (req.cmd == KW_CMD_RELEASE)
 				return usage_error("--reason is not for 'release'%s", "");
-			if (strlen(optarg) > KW_REASON_MAX)
+			if (strlen(optarg) > KW_REQ_REASON_MAX)
 				return usage_error("--reason: longer than 200 bytes%s", "");
 			snprintf(req.reason, sizeof(req.reason), "%s", optarg);
 			break;
