@@ -39,6 +39,7 @@ struct kw_region {
 	u32 hidden;		/* views a hidden module was last seen in */
 	enum kw_kind kind;	/* alert kind for an unexplained change */
 	bool text;		/* code: text pokes and ftrace explain changes */
+	bool restore_failed;	/* a restore failed: no retry of old changes */
 	unsigned int ntables;
 	struct kw_table tables[KW_MAX_TABLES];
 	unsigned long start;

@@ -55,6 +55,14 @@ static unsigned long kw_window(struct kw_region *r, unsigned long addr,
 	return min(base, r->end - KW_BYTES_LEN);
 }
 
+/* The kind an alert about @addr would carry: its table's, or the region's */
+static enum kw_kind kw_kind_at(struct kw_region *r, unsigned long addr)
+{
+	const struct kw_table *t = kw_region_table(r, addr);
+
+	return t ? t->kind : r->kind;
+}
+
 /*
  * Alert on the first unexplained byte at @addr, in page @pg, and restore
  * the page when that is configured for the kind.  The old and new windows
@@ -100,9 +108,13 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 out:
 	if (r->mod == THIS_MODULE && r->text)
 		kw_selftext_changed(a.symbol, a.offset);
-	if (kw_restore_wanted(r, a.kind) && !kw_restore_page(r, pg)) {
-		a.action = KW_ACTION_restored;
-		r->alerted[pg] = 0;	/* the next change is a new one */
+	if (kw_restore_wanted(r, a.kind)) {
+		if (!kw_restore_page(r, pg)) {
+			a.action = KW_ACTION_restored;
+			r->alerted[pg] = 0;	/* the next change is a new one */
+		} else {
+			r->restore_failed = true;
+		}
 	}
 	kw_alert_raise(&a);
 }
@@ -203,7 +215,12 @@ static void kw_scan_page(struct kw_region *r, unsigned int pg)
 		}
 		return;
 	}
-	if (c.sig == r->alerted[pg])
+	/*
+	 * Reported already: once is enough, unless restore was turned on for
+	 * its kind since (kwardend containing the module that did it).
+	 */
+	if (c.sig == r->alerted[pg] &&
+	    (r->restore_failed || !kw_restore_wanted(r, kw_kind_at(r, c.first))))
 		return;
 	r->alerted[pg] = c.sig;
 	kw_stats.violations++;

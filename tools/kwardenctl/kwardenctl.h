@@ -46,7 +46,7 @@ int open_and_send(const struct ctl *ctl, struct conn *c,
 int read_reply(struct conn *c, int timeout_ms, json_object **obj);
 void print_json(json_object *o);
 
-/* modules.c: modules, module show, disable, quarantine, release, top */
+/* modcmds.c: modules, module show, disable, quarantine, release, top */
 int cmd_modules(struct ctl *ctl, int argc, char **argv);
 int cmd_module(struct ctl *ctl, int argc, char **argv);
 int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include "blocklist.h"
+#include "compiler.h"
 #include "kwardend.h"
 #include "names.h"
 #include "response.h"
@@ -34,11 +35,13 @@
 
 /*
  * kwarden.ko's module gate takes the blocks as KW_RULE_BLOCK rules pushed
- * with the policy (kw_genl_push_policy()); whoever links that in defines
- * kwd_policy_push(), which reads the blocklist and pushes both. Without
- * it, blocks hold in user space only (modprobe.d), and the reply says so.
+ * together with the policy in force (kw_genl_push_policy()); the policy
+ * code defines kwd_policy_push(), which reads the blocklist and pushes
+ * both. Without it, blocks hold in user space only (modprobe.d, the
+ * store), and the reply says so.
  */
-int kwd_policy_push(struct kwd *d) __attribute__((weak));
+int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
+	__attribute__((weak));
 
 static json_object *step(json_object *steps, const char *name, int err,
 			 const char *what)
@@ -72,7 +75,7 @@ static void propagate(struct kwd *d, json_object *steps)
 		     "kwarden.ko is not loaded: the block is pushed when it comes");
 		return;
 	}
-	err = kwd_policy_push(d);
+	err = kwd_policy_push(d, NULL, NULL);
 	step(steps, "kmod_gate", err, "KW_RULE_BLOCK pushed to kwarden.ko");
 	step(steps, "bpf", 0,
 	     "no BPF rule: the LSM hooks see a file or a buffer, not a module name");
@@ -161,7 +164,7 @@ static json_object *summary(json_object *facts)
 	json_object *o = json_object_new_object();
 	size_t i;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(o, facts, keys[i]);
 	return o;
 }
@@ -183,7 +186,7 @@ static void raise_done(struct kwd *d, unsigned int kind, unsigned int action,
 }
 
 /* Write the device's name to its driver's unbind */
-static void unbind(json_object *drivers, json_object *steps)
+static void unbind_devices(json_object *drivers, json_object *steps)
 {
 	size_t i, j, nd = json_object_array_length(drivers);
 	char path[4096 + 16], what[512];
@@ -214,8 +217,8 @@ static void unbind(json_object *drivers, json_object *steps)
 }
 
 /* Turn kwarden.ko's restore on for the data kinds this module changed */
-static void restore(struct kwd *d, const char *name, json_object *steps,
-		    json_object *restored)
+static void ask_restore(struct kwd *d, const char *name,
+			json_object *steps, json_object *restored)
 {
 	struct kwd_modstat *m = kwd_modstat_find(name, false);
 	char cur[512] = "", buf[1024];
@@ -311,7 +314,7 @@ static json_object *contain(struct kwd *d, const struct kwd_act *act,
 
 	block(d, act, "disabled", steps);
 	restored = json_object_new_array();
-	restore(d, act->name, steps, restored);
+	ask_restore(d, act->name, steps, restored);
 	json_object_object_add(o, "restored", restored);
 	nh = json_object_array_length(kw_rec_obj(facts, "hook_list"));
 	step(steps, "hooks", 0, nh ?
@@ -434,7 +437,7 @@ json_object *kwd_disable(struct kwd *d, const struct kwd_act *act, char *err,
 		return refused(err, errlen, "%s: cannot block its reload in %s: not unloaded",
 			       act->name, d->cfg.blocklist_dir);
 	}
-	unbind(kw_rec_obj(facts, "drivers"), steps);
+	unbind_devices(kw_rec_obj(facts, "drivers"), steps);
 	r = syscall(SYS_delete_module, act->name, O_NONBLOCK);
 	step(steps, "delete_module", r ? -errno : 0, "O_NONBLOCK, not forced");
 	if (r && errno != ENOENT) {

@@ -71,7 +71,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted names in dir (no dot files); *n of them, free with free_names */
+/* Sorted names in dir but . and ..; *n of them, free with free_names */
 static char **list_dir(const char *dir, size_t *n)
 {
 	char **v = calloc(MAX_ENTRIES, sizeof(*v));
@@ -86,7 +86,7 @@ static char **list_dir(const char *dir, size_t *n)
 		return NULL;
 	}
 	while ((de = readdir(dp)) && *n < MAX_ENTRIES) {
-		if (de->d_name[0] == '.')
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		v[*n] = strdup(de->d_name);
 		if (v[*n])
@@ -264,7 +264,7 @@ static void file_of(struct kwd_modstat *m)
 	else if (find_file(m->name, m->file, sizeof(m->file)))
 		m->file[0] = '\0';
 	if (m->file[0] && !kw_sha256_file(m->file, h))
-		kw_hash_hex(h, m->file_hash);
+		kw_sha256_hex(h, m->file_hash);
 }
 
 static json_object *str_or_null(const char *s)

@@ -232,9 +232,9 @@ static int parse_named(const char *key, json_object *v,
 		return -EINVAL;
 	s = json_object_get_string(v);
 	if (!strcmp(key, "reason")) {
-		if ((size_t)json_object_get_string_len(v) > KW_REASON_MAX)
+		if ((size_t)json_object_get_string_len(v) > KW_REQ_REASON_MAX)
 			return fail(err, errlen, "'reason' longer than %d bytes",
-				    KW_REASON_MAX);
+				    KW_REQ_REASON_MAX);
 		snprintf(req->reason, sizeof(req->reason), "%s", s);
 		kw_one_line(req->reason);
 		return 0;

@@ -33,7 +33,7 @@ enum kw_cmd {
 
 #define KW_UNLOCK_DEFAULT_S	300
 #define KW_UNLOCK_MAX_S		86400
-#define KW_REASON_MAX		200	/* bytes of a reason given */
+#define KW_REQ_REASON_MAX		200	/* bytes of a reason given */
 
 struct kw_request {
 	enum kw_cmd cmd;
@@ -43,7 +43,7 @@ struct kw_request {
 	unsigned int unlock_s;		/* unlock: seconds */
 	char name[KW_NAME_LEN];		/* module, disable, quarantine, release */
 	bool dry_run;			/* disable */
-	char reason[KW_REASON_MAX + 1];	/* disable, quarantine */
+	char reason[KW_REQ_REASON_MAX + 1];	/* disable, quarantine */
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd);

@@ -110,7 +110,7 @@ void kw_sha256_final(struct kw_sha256 *s, uint8_t out[KW_HASH_LEN])
 	memset(s, 0, sizeof(*s));
 }
 
-void kw_hash_hex(const uint8_t *hash, char *hex)
+void kw_sha256_hex(const uint8_t *hash, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
 	int i;

@@ -24,7 +24,7 @@ void kw_sha256_update(struct kw_sha256 *s, const void *data, size_t len);
 void kw_sha256_final(struct kw_sha256 *s, uint8_t out[KW_HASH_LEN]);
 
 /* Lower-case hex, KW_SHA256_HEX_LEN digits and a NUL */
-void kw_hash_hex(const uint8_t *hash, char *hex);
+void kw_sha256_hex(const uint8_t *hash, char *hex);
 
 /* sha256 of a file's bytes as they are; -errno */
 int kw_sha256_file(const char *path, uint8_t out[KW_HASH_LEN]);

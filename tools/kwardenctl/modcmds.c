@@ -33,15 +33,19 @@ static uint64_t n_of(json_object *o, const char *key)
 	return kw_rec_u64(o, key);
 }
 
-/* One request, its reply object (caller puts it), or NULL after saying why */
+/*
+ * One request, its reply object (caller puts it), or NULL after saying
+ * why, with the exit status in *rc
+ */
 static json_object *ask(const struct ctl *ctl, const struct kw_request *req,
-			int timeout_ms)
+			int timeout_ms, int *rc)
 {
 	json_object *reply = NULL;
 	struct conn c;
-	int r;
+	int r = open_and_send(ctl, &c, req);
 
-	if (open_and_send(ctl, &c, req))
+	*rc = talk_error(r);
+	if (r)
 		return NULL;
 	r = read_reply(&c, timeout_ms, &reply);
 	ctl_close(&c);
@@ -51,6 +55,7 @@ static json_object *ask(const struct ctl *ctl, const struct kw_request *req,
 		json_object_put(reply);
 		return NULL;
 	}
+	*rc = 0;
 	return reply;
 }
 
@@ -142,9 +147,9 @@ int cmd_modules(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return err;
 	kw_filter_init(&req.filter);
-	reply = ask(ctl, &req, MODULES_TIMEOUT_MS);
+	reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
 	if (!reply)
-		return EXIT_TALK;
+		return err;
 	mods = kw_rec_obj(reply, "modules");
 	n = mods ? json_object_array_length(mods) : 0;
 	if (!ctl->json)
@@ -241,9 +246,9 @@ int cmd_module(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return err;
 	kw_filter_init(&req.filter);
-	reply = ask(ctl, &req, MODULES_TIMEOUT_MS);
+	reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
 	if (!reply)
-		return EXIT_TALK;
+		return err;
 	m = kw_rec_obj(reply, "module");
 	if (ctl->json)
 		print_json(m);
@@ -302,7 +307,7 @@ int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv)
 		case 'r':
 			if (req.cmd == KW_CMD_RELEASE)
 				return usage_error("--reason is not for 'release'%s", "");
-			if (strlen(optarg) > KW_REASON_MAX)
+			if (strlen(optarg) > KW_REQ_REASON_MAX)
 				return usage_error("--reason: longer than 200 bytes%s", "");
 			snprintf(req.reason, sizeof(req.reason), "%s", optarg);
 			break;
@@ -319,9 +324,9 @@ int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv)
 	err = set_name(&req, argv[optind]);
 	if (err)
 		return err;
-	reply = ask(ctl, &req, DISABLE_TIMEOUT_MS);
+	reply = ask(ctl, &req, DISABLE_TIMEOUT_MS, &err);
 	if (!reply)
-		return EXIT_TALK;
+		return err;
 	if (ctl->json)
 		print_json(kw_rec_obj(reply, "result"));
 	else
@@ -420,10 +425,10 @@ int cmd_top(struct ctl *ctl, int argc, char **argv)
 	json_object *reply, *o;
 	size_t nprev = 0;
 	char *end;
-	int c;
+	int c, err, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+i:n:j", longopts, NULL)) != -1) {
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "i:n:j", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 		case 'n':
@@ -450,9 +455,9 @@ int cmd_top(struct ctl *ctl, int argc, char **argv)
 		return usage_error("top: unexpected argument '%s'", argv[optind]);
 	kw_filter_init(&req.filter);
 	if (ctl->json) {
-		reply = ask(ctl, &req, MODULES_TIMEOUT_MS);
+		reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
 		if (!reply)
-			return EXIT_TALK;
+			return err;
 		o = json_object_new_object();
 		json_object_object_add(o, "time", json_object_new_int64(time(NULL)));
 		json_object_object_add(o, "modules",
@@ -466,10 +471,10 @@ int cmd_top(struct ctl *ctl, int argc, char **argv)
 	if (!prev)
 		return EXIT_TALK;
 	for (round = 1; !iterations || round <= iterations; round++) {
-		reply = ask(ctl, &req, MODULES_TIMEOUT_MS);
+		reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &rc);
 		if (!reply) {
 			free(prev);
-			return EXIT_TALK;
+			return rc;
 		}
 		top_screen(kw_rec_obj(reply, "modules"), prev, &nprev,
 			   (unsigned int)round, (unsigned int)interval);
