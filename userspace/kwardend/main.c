@@ -181,6 +181,7 @@ static int start(struct kwd *d, const struct options *o)
 	kwd_journal_resume(d);
 	if (!o->no_bpf)
 		kwd_bpf_start(d);
+	kwd_policy_start(d);	/* before kwarden.ko is connected to */
 	if (!o->no_kmod && kwd_genl_start(d) == -ENOENT)
 		kwd_log(LOG_WARNING, "kwarden.ko is not loaded");
 	err = kwd_ctl_start(d);
@@ -197,6 +198,7 @@ static void stop(struct kwd *d)
 {
 	kwd_ctl_stop(d);
 	kwd_genl_stop(d);
+	kwd_policy_stop(d);
 	kwd_bpf_stop(d);
 	kw_journal_close(&d->journal);
 }

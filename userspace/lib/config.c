@@ -49,6 +49,7 @@ static const struct key keys[] = {
 	{ "scan_interval_ms", KEY_UINT,
 	  offsetof(struct kw_config, scan_interval_ms), 0, 10, 3600000 },
 	{ "syslog", KEY_BOOL, offsetof(struct kw_config, syslog), 0, 0, 0 },
+	PATH_KEY(policy_file),
 };
 
 void kw_config_defaults(struct kw_config *cfg)
@@ -62,6 +63,8 @@ void kw_config_defaults(struct kw_config *cfg)
 		 "/run/kwarden/control.sock");
 	cfg->scan_interval_ms = 1000;
 	cfg->syslog = false;
+	snprintf(cfg->policy_file, sizeof(cfg->policy_file), "%s",
+		 "/etc/kwarden/policy");
 }
 
 __printf(2, 3)

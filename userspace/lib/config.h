@@ -23,6 +23,7 @@ struct kw_config {
 	char socket_path[KW_SOCKET_PATH_MAX];
 	unsigned int scan_interval_ms;	/* informational for now */
 	bool syslog;
+	char policy_file[PATH_MAX];	/* module-load policy; missing: off */
 };
 
 /* Called once per problem with "file:line: message" */

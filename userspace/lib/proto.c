@@ -20,6 +20,7 @@ static const char *const cmd_names[KW_CMD_MAX] = {
 	[KW_CMD_SCAN]	= "scan",
 	[KW_CMD_UNLOCK]	= "unlock",
 	[KW_CMD_LOCK]	= "lock",
+	[KW_CMD_POLICY]	= "policy",
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd)
@@ -205,6 +206,32 @@ static int parse_unlock(const char *key, json_object *v,
 	return 0;
 }
 
+/* policy: "op" (show, reload, apply) and, for apply, an absolute "path" */
+static int parse_policy(const char *key, json_object *v,
+			struct kw_request *req, char *err, size_t errlen)
+{
+	static const char *const ops[] = { "show", "reload", "apply" };
+	const char *s;
+	size_t i;
+
+	if (want_string(v, key, err, errlen))
+		return -EINVAL;
+	s = json_object_get_string(v);
+	if (!strcmp(key, "path")) {
+		if (s[0] != '/' || strlen(s) >= sizeof(req->path))
+			return fail(err, errlen, "'path' must be an absolute file name of at most %d bytes",
+				    KW_REQ_PATH_MAX - 1);
+		strcpy(req->path, s);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strcmp(s, ops[i])) {
+			req->policy_op = (enum kw_policy_op)i;
+			return 0;
+		}
+	return fail(err, errlen, "'op' must be show, reload or apply");
+}
+
 /* The command each optional member belongs to */
 static const struct {
 	const char *key;
@@ -216,6 +243,8 @@ static const struct {
 	{ "follow", KW_CMD_ALERTS },
 	{ "key", KW_CMD_UNLOCK },
 	{ "for", KW_CMD_UNLOCK },
+	{ "op", KW_CMD_POLICY },
+	{ "path", KW_CMD_POLICY },
 };
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
@@ -238,6 +267,8 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 				    key, cmd_names[req->cmd]);
 		if (members[i].cmd == KW_CMD_UNLOCK)
 			ret = parse_unlock(key, v, req, err, errlen);
+		else if (members[i].cmd == KW_CMD_POLICY)
+			ret = parse_policy(key, v, req, err, errlen);
 		else
 			ret = parse_filter(key, v, req, err, errlen);
 		if (ret)
@@ -246,6 +277,9 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 	}
 	if (req->cmd == KW_CMD_UNLOCK && !have_key)
 		return fail(err, errlen, "'unlock' needs a 'key'");
+	if (req->cmd == KW_CMD_POLICY &&
+	    (req->policy_op == KW_POLICY_APPLY) != !!req->path[0])
+		return fail(err, errlen, "'path' goes with op 'apply', and only there");
 	return 0;
 }
 
@@ -291,6 +325,16 @@ json_object *kw_request_json(const struct kw_request *req)
 		json_object_object_add(o, "for",
 				       json_object_new_int((int)req->unlock_s));
 		memset(hex, 0, sizeof(hex));
+		return o;
+	}
+	if (req->cmd == KW_CMD_POLICY) {
+		static const char *const ops[] = { "show", "reload", "apply" };
+
+		json_object_object_add(o, "op", json_object_new_string(
+			ops[req->policy_op <= KW_POLICY_APPLY ? req->policy_op : 0]));
+		if (req->path[0])
+			json_object_object_add(o, "path",
+					       json_object_new_string(req->path));
 		return o;
 	}
 	if (req->cmd != KW_CMD_ALERTS)
