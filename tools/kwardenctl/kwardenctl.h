@@ -14,7 +14,9 @@
 #define EXIT_TALK		1	/* kwardend unreachable or said no */
 #define EXIT_NOT_RUNNING	3	/* status: LSB "program is not running" */
 #define EXIT_NOPERM		4	/* LSB "user had insufficient privilege" */
+#define EXIT_POLICY_DENIES	2	/* policy check: loaded modules denied */
 #define EXIT_USAGE		64	/* EX_USAGE */
+#define EXIT_DATAERR		65	/* EX_DATAERR: policy file not valid */
 
 struct conn {
 	int fd;
@@ -29,6 +31,35 @@ int ctl_send(struct conn *c, json_object *req);
 /* 1 with c->line, 0 at EOF, -ETIMEDOUT or -errno; timeout_ms < 0: none */
 int ctl_read_line(struct conn *c, int timeout_ms, size_t *len);
 void ctl_close(struct conn *c);
+
+struct ctl {
+	bool json;
+	const char *socket;
+};
+
+struct kw_request;
+/* main.c */
+int open_and_send(const struct ctl *ctl, struct conn *c,
+		  const struct kw_request *req);
+int read_reply(struct conn *c, int timeout_ms, json_object **obj);
+int talk_error(int err);
+int usage_error(const char *fmt, const char *arg);
+void print_json(json_object *o);
+
+/* modules.c: what is loaded now */
+struct live_module {
+	char name[56];
+	char path[256];
+	unsigned char hash[32], file_hash[32];
+	bool have_hash, have_file_hash, sig_ok;
+	unsigned int taints;
+};
+
+/* Sorted by name; *from_kwarden: from kwarden.ko's dump (else /proc) */
+int live_modules(struct live_module **out, size_t *n, bool *from_kwarden);
+
+/* policy.c */
+int cmd_policy(const struct ctl *ctl, int argc, char **argv);
 
 /* show.c */
 void show_status(json_object *st);

@@ -18,11 +18,6 @@
 #define SCAN_TIMEOUT_MS		330000	/* kwardend gives up at 300 s */
 #define ALERTS_TIMEOUT_MS	30000
 
-struct ctl {
-	bool json;
-	const char *socket;
-};
-
 static void print_usage(FILE *f)
 {
 	fprintf(f,
@@ -41,6 +36,11 @@ static void print_usage(FILE *f)
 		"                         stopped and kwarden.ko unloaded; F is the unlock\n"
 		"                         key (default %s)\n"
 		"  lock                   restore the self-protection now\n"
+		"  policy show            the module-load policy in force\n"
+		"  policy check FILE      validate FILE, and evaluate the loaded modules\n"
+		"  policy learn [--hash] [-o OUT]\n"
+		"                         an allowlist of the loaded modules (audit mode)\n"
+		"  policy apply FILE      check FILE, install it and push it to kwarden.ko\n"
 		"  help                   this help\n"
 		"\n"
 		"Options:\n"
@@ -52,8 +52,10 @@ static void print_usage(FILE *f)
 		"  0   success (status: kwardend is running)\n"
 		"  1   error talking to kwardend, or kwardend refused the request\n"
 		"  3   status: kwardend is not running (LSB)\n"
+		"  2   policy check/apply: a loaded module would be denied\n"
 		"  4   permission denied: only root may (LSB)\n"
-		"  64  usage error: unknown command, option or bad argument\n",
+		"  64  usage error: unknown command, option or bad argument\n"
+		"  65  policy check/apply: the file is not a valid policy\n",
 		KW_UNLOCK_DEFAULT_S, KW_UNLOCK_MAX_S, KW_KEY_PATH);
 }
 
@@ -63,12 +65,12 @@ static bool not_running(int err)
 }
 
 /* EXIT_NOPERM for a permission error, else EXIT_TALK */
-static int talk_error(int err)
+int talk_error(int err)
 {
 	return err == -EACCES || err == -EPERM ? EXIT_NOPERM : EXIT_TALK;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "kwardenctl: ");
 	fprintf(stderr, fmt, arg);
@@ -211,8 +213,8 @@ static int parse_unlock_args(int argc, char **argv, struct ctl *ctl,
 	return 0;
 }
 
-static int open_and_send(const struct ctl *ctl, struct conn *c,
-			 const struct kw_request *req)
+int open_and_send(const struct ctl *ctl, struct conn *c,
+		  const struct kw_request *req)
 {
 	json_object *o = kw_request_json(req);
 	int err = ctl_connect(c, ctl->socket);
@@ -230,7 +232,7 @@ static int open_and_send(const struct ctl *ctl, struct conn *c,
 }
 
 /* One reply line: its type, or -1 after saying what went wrong */
-static int read_reply(struct conn *c, int timeout_ms, json_object **obj)
+int read_reply(struct conn *c, int timeout_ms, json_object **obj)
 {
 	char err[256];
 	size_t len;
@@ -259,7 +261,7 @@ static int read_reply(struct conn *c, int timeout_ms, json_object **obj)
 	return r;
 }
 
-static void print_json(json_object *o)
+void print_json(json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -418,5 +420,7 @@ int main(int argc, char **argv)
 		err = parse_unlock_args(argc, argv, &ctl, &req);
 		return err ? err : run_simple(&ctl, &req);
 	}
+	if (!strcmp(cmd, "policy"))
+		return cmd_policy(&ctl, argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }

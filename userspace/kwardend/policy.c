@@ -29,6 +29,8 @@
 #define HAVE_BLOCKLIST 1
 #endif
 
+#define SHOW_RULES_MAX	100	/* rules listed by "policy show" */
+
 struct kwd_policy {
 	struct kw_policy pol;		/* in force */
 	bool from_file;			/* false: no file, mode off */
@@ -318,8 +320,11 @@ json_object *kwd_policy_status(struct kwd *d)
 	json_object_object_add(o, "blocks", json_object_new_int64(p->nblocks));
 	json_object_object_add(o, "error", p->error[0] ?
 			       json_object_new_string(p->error) : NULL);
+	/* a reply line must stay well under kwardenctl's 64 KiB */
 	rules = json_object_new_array();
-	for (i = 0; i < p->pol.nrules; i++) {
+	json_object_object_add(o, "rules_total",
+			       json_object_new_uint64(p->pol.nrules));
+	for (i = 0; i < p->pol.nrules && i < SHOW_RULES_MAX; i++) {
 		kw_rule_format(&p->pol.rules[i], line, sizeof(line));
 		json_object_array_add(rules, json_object_new_string(line));
 	}
