@@ -304,6 +304,7 @@ static void on_policy_pushed(struct kwd *d, void *ctx, json_object *st,
 			 error);
 		reply_error(c, msg);
 	} else {
+		kwd_policy_acked(d, st);
 		o = kw_reply_ok();
 		json_object_object_add(o, "policy", kwd_policy_status(d));
 		json_object_object_add(o, "kmod", json_object_get(st));

@@ -137,6 +137,7 @@ void kwd_policy_stop(struct kwd *d);
 void kwd_policy_connected(struct kwd *d);
 int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx);
 json_object *kwd_policy_status(struct kwd *d);
+void kwd_policy_acked(struct kwd *d, json_object *st);
 /* reload (path NULL) or apply; error text in err, or done() later */
 int kwd_policy_request(struct kwd *d, const char *path, char *err,
 		       size_t errlen, kwd_kmod_done_fn *done, void *ctx);

@@ -73,11 +73,19 @@ static int load(const char *path, struct kw_policy *out, char *err,
 	return n;
 }
 
+/* kwarden.ko's status after a push: the generation it now has */
+void kwd_policy_acked(struct kwd *d, json_object *st)
+{
+	json_object *v;
+
+	if (st && json_object_object_get_ex(st, "policy_generation", &v))
+		the_policy.pushed_gen = json_object_get_uint64(v);
+}
+
 static void on_pushed(struct kwd *d, void *ctx, json_object *st,
 		      const char *error)
 {
 	struct kwd_policy *p = &the_policy;
-	json_object *v;
 
 	if (error) {
 		snprintf(p->error, sizeof(p->error),
@@ -85,8 +93,7 @@ static void on_pushed(struct kwd *d, void *ctx, json_object *st,
 		kwd_log(LOG_ERR, "%s", p->error);
 		return;
 	}
-	if (st && json_object_object_get_ex(st, "policy_generation", &v))
-		p->pushed_gen = json_object_get_uint64(v);
+	kwd_policy_acked(d, st);
 }
 
 /* The policy in force and the blocklist, to kwarden.ko */
