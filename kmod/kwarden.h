@@ -182,6 +182,8 @@ void kw_modhide_check(void);
 struct kw_load {
 	u32 has;		/* KW_AF_HASH, KW_AF_FILE_HASH */
 	u32 via;		/* enum kw_load_via */
+	u64 hashed;		/* bytes hashed, and how long it took */
+	u64 hash_ns;
 	u8 hash[KW_HASH_LEN];
 	u8 file_hash[KW_HASH_LEN];
 	char path[KW_PATH_LEN];

@@ -14,7 +14,9 @@
 #define EXIT_TALK		1	/* kwardend unreachable or said no */
 #define EXIT_NOT_RUNNING	3	/* status: LSB "program is not running" */
 #define EXIT_NOPERM		4	/* LSB "user had insufficient privilege" */
+#define EXIT_POLICY_DENIES	2	/* policy check: loaded modules denied */
 #define EXIT_USAGE		64	/* EX_USAGE */
+#define EXIT_DATAERR		65	/* EX_DATAERR: policy file not valid */
 
 struct ctl {
 	bool json;
@@ -51,6 +53,21 @@ int cmd_modules(struct ctl *ctl, int argc, char **argv);
 int cmd_module(struct ctl *ctl, int argc, char **argv);
 int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv);
 int cmd_top(struct ctl *ctl, int argc, char **argv);
+
+/* modules.c: what is loaded now */
+struct live_module {
+	char name[56];
+	char path[256];
+	unsigned char hash[32], file_hash[32];
+	bool have_hash, have_file_hash, sig_ok;
+	unsigned int taints;
+};
+
+/* Sorted by name; *from_kwarden: from kwarden.ko's dump (else /proc) */
+int live_modules(struct live_module **out, size_t *n, bool *from_kwarden);
+
+/* policy.c */
+int cmd_policy(const struct ctl *ctl, int argc, char **argv);
 
 /* show.c */
 void show_clean(const char *s, int width);	/* one line, padded, cut */

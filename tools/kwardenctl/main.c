@@ -49,6 +49,11 @@ static void print_usage(FILE *f)
 		"  release NAME           lift the block of NAME\n"
 		"  top [--interval S] [--iterations N]\n"
 		"                         live view of faults and hooks per module\n"
+		"  policy show            the module-load policy in force\n"
+		"  policy check FILE      validate FILE, and evaluate the loaded modules\n"
+		"  policy learn [--hash] [-o OUT]\n"
+		"                         an allowlist of the loaded modules (audit mode)\n"
+		"  policy apply FILE      check FILE, install it and push it to kwarden.ko\n"
 		"  help                   this help\n"
 		"\n"
 		"Options:\n"
@@ -61,8 +66,10 @@ static void print_usage(FILE *f)
 		"  0   success (status: kwardend is running)\n"
 		"  1   error talking to kwardend, or kwardend refused the request\n"
 		"  3   status: kwardend is not running (LSB)\n"
+		"  2   policy check/apply: a loaded module would be denied\n"
 		"  4   permission denied: only root may (LSB)\n"
-		"  64  usage error: unknown command, option or bad argument\n",
+		"  64  usage error: unknown command, option or bad argument\n"
+		"  65  policy check/apply: the file is not a valid policy\n",
 		KW_UNLOCK_DEFAULT_S, KW_UNLOCK_MAX_S, KW_KEY_PATH);
 }
 
@@ -221,7 +228,7 @@ static int parse_unlock_args(int argc, char **argv, struct ctl *ctl,
 }
 
 int open_and_send(const struct ctl *ctl, struct conn *c,
-			 const struct kw_request *req)
+		  const struct kw_request *req)
 {
 	json_object *o = kw_request_json(req);
 	int err = ctl_connect(c, ctl->socket);
@@ -436,5 +443,7 @@ int main(int argc, char **argv)
 		err = parse_unlock_args(argc, argv, &ctl, &req);
 		return err ? err : run_simple(&ctl, &req);
 	}
+	if (!strcmp(cmd, "policy"))
+		return cmd_policy(&ctl, argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }

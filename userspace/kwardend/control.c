@@ -322,6 +322,53 @@ static void module_request(struct kwd *d, struct client *c)
 	reply(c, o);
 }
 
+static void on_policy_pushed(struct kwd *d, void *ctx, json_object *st,
+			     const char *error)
+{
+	struct client *c = ctx;
+	json_object *o;
+	char msg[200];
+
+	if (error) {
+		snprintf(msg, sizeof(msg), "kwarden.ko refused the policy: %s",
+			 error);
+		reply_error(c, msg);
+	} else {
+		kwd_policy_acked(d, st);
+		o = kw_reply_ok();
+		json_object_object_add(o, "policy", kwd_policy_status(d));
+		json_object_object_add(o, "kmod", json_object_get(st));
+		reply(c, o);
+	}
+	kmod_done(d, c);
+}
+
+/* policy show | reload | apply PATH */
+static void policy_request(struct kwd *d, struct client *c)
+{
+	char err[512];
+	json_object *o;
+	int ret;
+
+	if (c->req.policy_op != KW_POLICY_SHOW) {
+		ret = kwd_policy_request(d, c->req.policy_op == KW_POLICY_APPLY ?
+					 c->req.path : NULL, err, sizeof(err),
+					 on_policy_pushed, c);
+		if (ret < 0) {
+			reply_error(c, err);
+			return;
+		}
+		if (ret == 0) {
+			c->state = C_KMOD;
+			return;
+		}
+	}
+	o = kw_reply_ok();
+	json_object_object_add(o, "policy", kwd_policy_status(d));
+	json_object_object_add(o, "kmod", json_object_new_boolean(kwd_genl_present(d)));
+	reply(c, o);
+}
+
 static void handle(struct kwd *d, struct client *c, const char *line,
 		   size_t len)
 {
@@ -364,6 +411,9 @@ static void handle(struct kwd *d, struct client *c, const char *line,
 	case KW_CMD_QUARANTINE:
 	case KW_CMD_RELEASE:
 		module_request(d, c);
+		break;
+	case KW_CMD_POLICY:
+		policy_request(d, c);
 		break;
 	case KW_CMD_ALERTS:
 		kw_cursor_init(&c->cur, d->cfg.journal_path,

@@ -61,6 +61,7 @@ struct kwd_bpf;
 struct kwd_genl;
 struct kwd_ctl;
 struct kwd_guard;
+struct kwd_policy;
 
 /* A control socket client, as SO_PEERCRED and /proc name it */
 struct kwd_peer {
@@ -86,6 +87,7 @@ struct kwd {
 	struct kwd_genl *genl;
 	struct kwd_ctl *ctl;
 	struct kwd_guard *guard;
+	struct kwd_policy *policy;
 };
 
 /* loop.c */
@@ -142,11 +144,35 @@ void kwd_genl_tick(struct kwd *d);
 bool kwd_genl_present(struct kwd *d);
 int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
 		     void *ctx);
+struct nl_msg;
+typedef int kwd_genl_put_fn(struct nl_msg *msg, const void *arg);
+int kwd_genl_request_put(struct kwd *d, int cmd, kwd_genl_put_fn *put,
+			 const void *arg, size_t hint, kwd_kmod_done_fn *done,
+			 void *ctx);
+struct kw_policy;
+struct kw_block;
+int kw_genl_push_policy(struct kwd *d, const struct kw_policy *p,
+			const struct kw_block *blocks, size_t n);
+int kwd_genl_push(struct kwd *d, const struct kw_policy *p,
+		  const struct kw_block *blocks, size_t n, uint64_t gen,
+		  kwd_kmod_done_fn *done, void *ctx);
 void kwd_genl_cancel(struct kwd *d, void *ctx);
 json_object *kwd_genl_counters(struct kwd *d);
 struct nlattr;
 struct kw_kmod_alert;
 void kwd_genl_read_module_parts(struct nlattr **tb, struct kw_kmod_alert *k);
+
+/* policy.c: the module-load policy, pushed to kwarden.ko */
+int kwd_policy_start(struct kwd *d);
+void kwd_policy_stop(struct kwd *d);
+void kwd_policy_connected(struct kwd *d);
+int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx);
+json_object *kwd_policy_status(struct kwd *d);
+void kwd_policy_acked(struct kwd *d, json_object *st);
+/* reload (path NULL) or apply; error text in err, or done() later */
+int kwd_policy_request(struct kwd *d, const char *path, char *err,
+		       size_t errlen, kwd_kmod_done_fn *done, void *ctx);
+bool kwd_bpf_dup_module_load(struct kwd *d);
 
 /* control.c */
 int kwd_ctl_start(struct kwd *d);

@@ -191,6 +191,7 @@ static int start(struct kwd *d, const struct options *o)
 	kwd_blocks_start(d);
 	if (!o->no_bpf)
 		kwd_bpf_start(d);
+	kwd_policy_start(d);	/* before kwarden.ko is connected to */
 	if (!o->no_kmod && kwd_genl_start(d) == -ENOENT)
 		kwd_log(LOG_WARNING, "kwarden.ko is not loaded");
 	if (!kwd_genl_present(d))
@@ -224,6 +225,7 @@ static void stop(struct kwd *d)
 	kwd_boot_stop(d);
 	kwd_ctl_stop(d);
 	kwd_genl_stop(d);
+	kwd_policy_stop(d);
 	kwd_bpf_stop(d);
 	kw_journal_close(&d->journal);
 }

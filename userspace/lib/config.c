@@ -62,6 +62,7 @@ static const struct key keys[] = {
 	  sizeof(((struct kw_config *)0)->boot_healthy_target), 0, 0 },
 	{ "quarantine_after", KEY_UINT,
 	  offsetof(struct kw_config, quarantine_after), 0, 0, 100 },
+	PATH_KEY(policy_file),
 };
 
 void kw_config_defaults(struct kw_config *cfg)
@@ -86,6 +87,8 @@ void kw_config_defaults(struct kw_config *cfg)
 		 "/var/lib/kwarden/boots");
 	cfg->boot_healthy_after = 60;
 	cfg->quarantine_after = 2;
+	snprintf(cfg->policy_file, sizeof(cfg->policy_file), "%s",
+		 "/etc/kwarden/policy");
 }
 
 __printf(2, 3)

@@ -26,6 +26,7 @@ static const char *const cmd_names[KW_CMD_MAX] = {
 	[KW_CMD_DISABLE] = "disable",
 	[KW_CMD_QUARANTINE] = "quarantine",
 	[KW_CMD_RELEASE] = "release",
+	[KW_CMD_POLICY]	= "policy",
 };
 
 #define CMD(c)		(1U << (c))
@@ -247,6 +248,32 @@ static int parse_named(const char *key, json_object *v,
 	return 0;
 }
 
+/* policy: "op" (show, reload, apply) and, for apply, an absolute "path" */
+static int parse_policy(const char *key, json_object *v,
+			struct kw_request *req, char *err, size_t errlen)
+{
+	static const char *const ops[] = { "show", "reload", "apply" };
+	const char *s;
+	size_t i;
+
+	if (want_string(v, key, err, errlen))
+		return -EINVAL;
+	s = json_object_get_string(v);
+	if (!strcmp(key, "path")) {
+		if (s[0] != '/' || strlen(s) >= sizeof(req->path))
+			return fail(err, errlen, "'path' must be an absolute file name of at most %d bytes",
+				    KW_REQ_PATH_MAX - 1);
+		strcpy(req->path, s);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strcmp(s, ops[i])) {
+			req->policy_op = (enum kw_policy_op)i;
+			return 0;
+		}
+	return fail(err, errlen, "'op' must be show, reload or apply");
+}
+
 /* The commands each optional member belongs to */
 static const struct {
 	const char *key;
@@ -261,6 +288,8 @@ static const struct {
 	{ "name", NAMED_CMDS },
 	{ "dry_run", CMD(KW_CMD_DISABLE) },
 	{ "reason", CMD(KW_CMD_DISABLE) | CMD(KW_CMD_QUARANTINE) },
+	{ "op", CMD(KW_CMD_POLICY) },
+	{ "path", CMD(KW_CMD_POLICY) },
 };
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
@@ -283,6 +312,8 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 				    key, cmd_names[req->cmd]);
 		if (members[i].cmds == CMD(KW_CMD_UNLOCK))
 			ret = parse_unlock(key, v, req, err, errlen);
+		else if (members[i].cmds == CMD(KW_CMD_POLICY))
+			ret = parse_policy(key, v, req, err, errlen);
 		else if (members[i].cmds == CMD(KW_CMD_ALERTS))
 			ret = parse_filter(key, v, req, err, errlen);
 		else
@@ -297,6 +328,9 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 	if ((NAMED_CMDS & CMD(req->cmd)) && !have_name)
 		return fail(err, errlen, "'%s' needs a 'name'",
 			    cmd_names[req->cmd]);
+	if (req->cmd == KW_CMD_POLICY &&
+	    (req->policy_op == KW_POLICY_APPLY) != !!req->path[0])
+		return fail(err, errlen, "'path' goes with op 'apply', and only there");
 	return 0;
 }
 
@@ -353,6 +387,16 @@ json_object *kw_request_json(const struct kw_request *req)
 				       req->cmd == KW_CMD_QUARANTINE))
 			json_object_object_add(o, "reason",
 					       json_object_new_string(req->reason));
+		return o;
+	}
+	if (req->cmd == KW_CMD_POLICY) {
+		static const char *const ops[] = { "show", "reload", "apply" };
+
+		json_object_object_add(o, "op", json_object_new_string(
+			ops[req->policy_op <= KW_POLICY_APPLY ? req->policy_op : 0]));
+		if (req->path[0])
+			json_object_object_add(o, "path",
+					       json_object_new_string(req->path));
 		return o;
 	}
 	if (req->cmd != KW_CMD_ALERTS)
