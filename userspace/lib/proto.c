@@ -121,7 +121,7 @@ static int parse_cmd(json_object *o, struct kw_request *req, char *err,
 		}
 	}
 	return fail(err, errlen,
-		    "unknown cmd '%.64s' (status, alerts, scan, unlock, lock)",
+		    "unknown cmd '%.64s' (status, alerts, scan, unlock, lock, policy)",
 		    name);
 }
 
@@ -221,7 +221,7 @@ static int parse_policy(const char *key, json_object *v,
 		if (s[0] != '/' || strlen(s) >= sizeof(req->path))
 			return fail(err, errlen, "'path' must be an absolute file name of at most %d bytes",
 				    KW_REQ_PATH_MAX - 1);
-		strcpy(req->path, s);
+		snprintf(req->path, sizeof(req->path), "%s", s);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
