@@ -68,6 +68,8 @@ static int __init kwarden_init(void)
 	if (err)
 		goto out_policy;
 	kw_scan_init();
+	kw_selfcheck_init();
+	kw_crash_init();
 	kw_report_size();
 	kw_mode_announce();
 	return 0;
@@ -91,6 +93,8 @@ out_alert:
 
 static void __exit kwarden_exit(void)
 {
+	kw_crash_exit();
+	kw_selfcheck_exit();
 	kw_scan_exit();
 	kw_modwatch_exit();
 	kw_policy_exit();

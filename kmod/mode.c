@@ -6,7 +6,8 @@
  * loading at all.  kwarden.safe_mode=1 there, or safe_mode=1 as a module
  * parameter, brings kwarden up observe-only: it verifies and alerts but
  * changes nothing (no restore), and says so with a safe_mode alert and in
- * its status.  Loadable modules do not get "kwarden.*" kernel parameters
+ * its status; kwardend's safe_mode = yes turns it on at run time through
+ * the parameter.  Loadable modules do not get "kwarden.*" kernel parameters
  * from every loader, so the command line is read here as well.
  */
 #include <linux/kernel.h>
@@ -16,11 +17,39 @@
 #include "kwarden.h"
 
 static bool safe_mode;
-module_param(safe_mode, bool, 0444);
-MODULE_PARM_DESC(safe_mode, "Observe only: alert, never change anything (also kwarden.safe_mode=1)");
+static bool kw_mode_live;	/* announced: later switches announce too */
+
+/*
+ * One way only: kwardend turns safe mode on when its configuration says
+ * so; leaving it takes a reload. The guard protects the file.
+ */
+static int kw_safe_mode_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	if (!on)
+		return READ_ONCE(safe_mode) ? -EPERM : 0;
+	if (READ_ONCE(safe_mode))
+		return 0;
+	WRITE_ONCE(safe_mode, true);
+	if (READ_ONCE(kw_mode_live))
+		kw_mode_announce();
+	return 0;
+}
+
+static const struct kernel_param_ops kw_safe_mode_ops = {
+	.set = kw_safe_mode_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(safe_mode, &kw_safe_mode_ops, &safe_mode, 0600);
+MODULE_PARM_DESC(safe_mode, "Observe only: alert, never change anything (also kwarden.safe_mode=1; can be turned on at run time, not off)");
 
 /* Whether @opt ("kwarden.disable=1") is a word of the kernel command line */
-static bool kw_cmdline_has(const char *opt)
+bool kw_cmdline_has(const char *opt)
 {
 	char **cmdline = (char **)kw_lookup_name("saved_command_line");
 	const char *p;
@@ -61,7 +90,8 @@ void kw_mode_announce(void)
 		.slot = -1,
 	};
 
-	if (!safe_mode)
+	WRITE_ONCE(kw_mode_live, true);
+	if (!READ_ONCE(safe_mode))
 		return;
 	pr_warn("kwarden: safe mode: observing only, nothing will be changed\n");
 	strscpy(a.region, "kwarden", sizeof(a.region));

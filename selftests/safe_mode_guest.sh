@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# safe_mode_guest.sh - runs inside a VM booted with kwarden.safe_mode=1
-# (tools/vm/mode-tests): kwarden reports attacks but changes nothing, even
-# for a kind it is told to restore.  Prints KTAP.
+# safe_mode_guest.sh - runs inside a VM booted with kwarden.safe_mode=1, or
+# with safe_mode = yes in kwarden.conf (tools/vm/mode-tests): kwarden
+# reports attacks but changes nothing, even for a kind it is told to
+# restore, and the guard lets a tampering write through.  Prints KTAP.
 MODS=/opt/kwarden/selftests/modules
 n=0
 fail=0
@@ -15,7 +16,7 @@ check()
 }
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..7"
 kwardenctl --json status | grep -q '"state":"safe_mode"'
 check $? "status says safe_mode"
 kwardenctl --json alerts --kind safe_mode | grep -q '"kind":"safe_mode"'
@@ -37,4 +38,14 @@ sleep 2
 after=$(cat /proc/version)
 check $([ "$before" != "$after" ]; echo $?) "nothing was restored"
 rmmod kw_rootkit_data
+
+echo "# kwarden safe-mode test" >> /etc/kwarden/kwarden.conf
+check $? "a write to kwarden's config is let through"
+i=0
+until kwardenctl --json alerts --kind tamper_attempt | grep -q '"action":"logged"'; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.2
+done
+check $([ $i -le 100 ]; echo $?) "and reported as tamper_attempt, action logged"
 exit $fail

@@ -421,21 +421,33 @@ TEST_F_TIMEOUT(tamper, pin_holds_without_guard, 120)
 	EXPECT_EQ(self->kwardend, kw_kwardend_pid());
 }
 
-/* The switch itself is guarded */
-TEST_F(tamper, unpin_kmod)
+/* kwarden.ko's switches are guarded: unpinning, safe mode (observe only) */
+static void kmod_switch_denied(struct __test_metadata *_metadata,
+			       struct _test_data_tamper *self,
+			       const char *param)
 {
 	int fd;
 
 	if (!module_loaded("kwarden"))
 		SKIP(return, "kwarden.ko is not loaded");
 	errno = 0;
-	fd = open(PIN_PARAM, O_WRONLY);
+	fd = open(param, O_WRONLY);
 	EXPECT_EQ(-1, fd);
 	EXPECT_EQ(EPERM, errno);
 	if (fd >= 0)
 		close(fd);
-	expect_target(_metadata, ONE_TAMPER("open_write", NULL), PIN_PARAM,
-		      "kmod");
+	expect_target(_metadata, ONE_TAMPER("open_write", NULL), param, "kmod");
+}
+
+TEST_F(tamper, unpin_kmod)
+{
+	kmod_switch_denied(_metadata, self, PIN_PARAM);
+}
+
+TEST_F(tamper, kmod_safe_mode_switch)
+{
+	kmod_switch_denied(_metadata, self,
+			   "/sys/module/kwarden/parameters/safe_mode");
 }
 
 /* ---- BPF objects and pins ---- */

@@ -61,6 +61,12 @@ FIXTURE_VARIANT_ADD(unpriv, alerts_json) { .args = { "--json", "alerts" } };
 FIXTURE_VARIANT_ADD(unpriv, scan) { .args = { "scan" } };
 FIXTURE_VARIANT_ADD(unpriv, unlock) { .args = { "unlock" } };
 FIXTURE_VARIANT_ADD(unpriv, lock) { .args = { "lock" } };
+FIXTURE_VARIANT_ADD(unpriv, modules) { .args = { "modules" } };
+FIXTURE_VARIANT_ADD(unpriv, module_show) { .args = { "module", "show", "kwarden" } };
+FIXTURE_VARIANT_ADD(unpriv, disable) { .args = { "disable", "kwarden" } };
+FIXTURE_VARIANT_ADD(unpriv, quarantine) { .args = { "quarantine", "kw_dummy" } };
+FIXTURE_VARIANT_ADD(unpriv, release) { .args = { "release", "kw_dummy" } };
+FIXTURE_VARIANT_ADD(unpriv, top) { .args = { "top", "--iterations", "1" } };
 
 FIXTURE_SETUP(unpriv)
 {

@@ -36,6 +36,19 @@ static void print_usage(FILE *f)
 		"                         stopped and kwarden.ko unloaded; F is the unlock\n"
 		"                         key (default %s)\n"
 		"  lock                   restore the self-protection now\n"
+		"  modules                every module: size, hash, signature, taints,\n"
+		"                         faults, hooks owned, verdict, load time\n"
+		"  module show NAME       one module's facts: sections, parameters,\n"
+		"                         holders, drivers, hooks, faults, block\n"
+		"  disable NAME [--dry-run] [--reason R]\n"
+		"                         unload NAME safely (devices unbound, never\n"
+		"                         forced) and block its reload, or contain it\n"
+		"                         when it cannot be unloaded; refused if in use\n"
+		"  quarantine NAME [--reason R]\n"
+		"                         block NAME from loading, leave it loaded\n"
+		"  release NAME           lift the block of NAME\n"
+		"  top [--interval S] [--iterations N]\n"
+		"                         live view of faults and hooks per module\n"
 		"  policy show            the module-load policy in force\n"
 		"  policy check FILE      validate FILE, and evaluate the loaded modules\n"
 		"  policy learn [--hash] [-o OUT]\n"
@@ -44,8 +57,9 @@ static void print_usage(FILE *f)
 		"  help                   this help\n"
 		"\n"
 		"Options:\n"
-		"  -j, --json             machine output: `alerts` prints one alert\n"
-		"                         record per line, `status` and `scan` one object\n"
+		"  -j, --json             machine output: `alerts` and `modules` print\n"
+		"                         one object per line, the others (and `top`,\n"
+		"                         once) one object\n"
 		"  -s, --socket PATH      control socket (default /run/kwarden/control.sock)\n"
 		"\n"
 		"Exit status:\n"
@@ -59,7 +73,7 @@ static void print_usage(FILE *f)
 		KW_UNLOCK_DEFAULT_S, KW_UNLOCK_MAX_S, KW_KEY_PATH);
 }
 
-static bool not_running(int err)
+bool not_running(int err)
 {
 	return err == -ENOENT || err == -ECONNREFUSED;
 }
@@ -414,6 +428,15 @@ int main(int argc, char **argv)
 			  !strcmp(cmd, "scan") ? KW_CMD_SCAN : KW_CMD_LOCK;
 		return run_simple(&ctl, &req);
 	}
+	if (!strcmp(cmd, "modules"))
+		return cmd_modules(&ctl, argc, argv);
+	if (!strcmp(cmd, "module"))
+		return cmd_module(&ctl, argc, argv);
+	if (!strcmp(cmd, "disable") || !strcmp(cmd, "quarantine") ||
+	    !strcmp(cmd, "release"))
+		return cmd_block(&ctl, cmd, argc, argv);
+	if (!strcmp(cmd, "top"))
+		return cmd_top(&ctl, argc, argv);
 	if (!strcmp(cmd, "unlock")) {
 		req.cmd = KW_CMD_UNLOCK;
 		req.unlock_s = KW_UNLOCK_DEFAULT_S;

@@ -627,6 +627,7 @@ static void connect_kmod(struct kwd *d)
 			KWARDEN_GENL_MCGRP);
 	kwd_log(LOG_INFO, "connected to kwarden.ko (genl family %d)",
 		g->family);
+	kwd_safe_mode_apply(d);
 	kwd_policy_connected(d);	/* a new kwarden.ko has no policy */
 	if (kwd_genl_request(d, KWARDEN_CMD_STATUS, on_connect_status, g))
 		start_dump(d);
@@ -829,7 +830,7 @@ static void block_rule(const struct kw_block *b, struct kw_rule *r)
 	r->action = KW_RULE_BLOCK;
 	r->has = KW_RH_NAME;
 	snprintf(r->name, sizeof(r->name), "%s", b->name);
-	snprintf(r->reason, sizeof(r->reason), "%s: %s", b->state,
+	snprintf(r->reason, sizeof(r->reason), "%.15s: %.46s", b->state,
 		 b->reason[0] ? b->reason : b->name);
 	kw_one_line(r->reason);
 }

@@ -192,15 +192,58 @@ static bool cmdline_has(const char *word)
 	return found;
 }
 
-/* kwarden.safe_mode=1, or kwarden.ko loaded with safe_mode=1 */
-static bool in_safe_mode(void)
+static void raise_state(struct kwd *d, unsigned int kind, const char *msg,
+			json_object *detail)
 {
-	FILE *f = fopen("/sys/module/kwarden/parameters/safe_mode", "re");
+	struct kw_alert a = {
+		.kind = kind, .action = KW_ACTION_logged,
+		.severity = kw_kind_severity(kind),
+		.source = KW_SOURCE_DAEMON, .message = msg, .detail = detail,
+	};
+
+	a.time_ns = kw_now_ns();
+	kwd_raise(d, &a);
+}
+
+/*
+ * kwarden.safe_mode=1, or kwarden.ko in safe mode; callers add the
+ * configuration's safe_mode = yes (d->cfg.safe_mode)
+ */
+bool kwd_safe_mode(void)
+{
+	FILE *f = fopen(KW_SAFE_MODE_PARAM, "re");
 	int c = f ? fgetc(f) : EOF;
 
 	if (f)
 		fclose(f);
 	return c == 'Y' || c == '1' || cmdline_has("kwarden.safe_mode=1");
+}
+
+/*
+ * safe_mode = yes in the configuration: put kwarden.ko in safe mode too
+ * (it raises the safe_mode alert), or, without it, say so ourselves.
+ */
+void kwd_safe_mode_apply(struct kwd *d)
+{
+	static bool said;
+	int fd;
+
+	if (!d->cfg.safe_mode)
+		return;
+	fd = open(KW_SAFE_MODE_PARAM, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			kwd_log(LOG_ERR, "cannot put kwarden.ko in safe mode: %s",
+				strerror(errno));
+		close(fd);
+		return;
+	}
+	if (said)
+		return;
+	said = true;
+	raise_state(d, KW_KIND_safe_mode,
+		    "safe mode (safe_mode = yes in the configuration): observing only, nothing is denied or changed",
+		    NULL);
 }
 
 /* Loaded, not attached yet: the key, so that our own programs take it */
@@ -216,7 +259,7 @@ void kwd_guard_configure(struct kwd *d)
 		return;
 	memcpy(conf.key, g->key, sizeof(conf.key));
 	conf.armed = 1;
-	g->observe = in_safe_mode();
+	g->observe = d->cfg.safe_mode || kwd_safe_mode();
 	conf.observe = g->observe;
 	if (g->observe)
 		kwd_log(LOG_WARNING, "safe mode: the guard reports tampering but denies nothing");
@@ -237,19 +280,6 @@ static void add_peer(json_object *o, const struct kwd_peer *p)
 	json_object_object_add(o, "comm", json_object_new_string(p->comm));
 	json_object_object_add(o, "exe", p->exe[0] ?
 			       json_object_new_string(p->exe) : NULL);
-}
-
-static void raise_state(struct kwd *d, unsigned int kind, const char *msg,
-			json_object *detail)
-{
-	struct kw_alert a = {
-		.kind = kind, .action = KW_ACTION_logged,
-		.severity = kw_kind_severity(kind),
-		.source = KW_SOURCE_DAEMON, .message = msg, .detail = detail,
-	};
-
-	a.time_ns = kw_now_ns();
-	kwd_raise(d, &a);
 }
 
 /* kwarden.ko holds itself in memory while locked (kmod/pin.c) */

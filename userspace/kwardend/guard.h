@@ -11,6 +11,7 @@
 
 /* kwarden.ko's self-reference switch (kmod/pin.c) */
 #define KW_PIN_PARAM	"/sys/module/kwarden/parameters/pinned"
+#define KW_SAFE_MODE_PARAM "/sys/module/kwarden/parameters/safe_mode"
 
 /* Registers what is protected now; again on every tick (journal rotation) */
 void kwd_guard_protect_files(struct kwd *d);

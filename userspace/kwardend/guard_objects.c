@@ -195,6 +195,7 @@ void kwd_guard_protect_files(struct kwd *d)
 	protect_home(fd, d->cfg.journal_path, KW_GUARD_JOURNAL);
 	protect_home(fd, d->cfg.socket_path, KW_GUARD_RUNTIME);
 	protect_inode(fd, KW_PIN_PARAM, KW_GUARD_KMOD, false, true);
+	protect_inode(fd, KW_SAFE_MODE_PARAM, KW_GUARD_KMOD, false, true);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';

@@ -22,6 +22,35 @@
 
 struct kwd;
 
+/* modstats.c: what the journal says about one module */
+#define KWD_MAX_HOOKS	8
+struct kwd_hook {
+	unsigned int kind;
+	char where[96];
+	char handler[96];
+};
+
+struct kwd_modstat {
+	char name[KW_NAME_LEN];
+	uint64_t alerts, loads, denied;		/* this boot */
+	uint64_t faults_boot, faults_total;	/* module_fault alerts */
+	uint32_t kinds[KW_KIND_MAX];		/* alerts naming it, by kind */
+	char load_time[32];
+	char path[KW_PATH_LEN];
+	char sha256[2 * KW_HASH_LEN + 1];	/* image, from kwarden.ko */
+	char file_sha256[2 * KW_HASH_LEN + 1];
+	char verdict[16];
+	char taint_flags[32];
+	bool sig_known, sig_ok;
+	bool file_tried;			/* hashed the file once */
+	char file[KW_PATH_LEN];			/* found on disk */
+	char file_hash[2 * KW_HASH_LEN + 1];
+	struct kwd_hook hooks[KWD_MAX_HOOKS];
+	size_t nhooks;
+	unsigned int hooks_dropped;
+	bool responded;				/* the response policy acted */
+};
+
 /* One fd in the epoll set; the callback gets the epoll event mask */
 struct kwd_watch {
 	int fd;
@@ -95,8 +124,10 @@ int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
 void kwd_guard_claim(struct kwd *d);		/* first thing at start */
 void kwd_guard_configure(struct kwd *d);	/* guard loaded, not attached */
 void kwd_guard_arm(struct kwd *d);		/* attached and pinned */
+void kwd_safe_mode_apply(struct kwd *d);	/* safe_mode = yes */
 void kwd_guard_tick(struct kwd *d);
 void kwd_guard_report(struct kwd *d);		/* degraded alerts, once */
+bool kwd_safe_mode(void);			/* kwarden.safe_mode=1 */
 json_object *kwd_guard_status(struct kwd *d);
 int kwd_guard_unlock(struct kwd *d, const uint8_t *key, unsigned int secs,
 		     const struct kwd_peer *peer);
@@ -149,6 +180,47 @@ void kwd_ctl_stop(struct kwd *d);
 void kwd_ctl_publish(struct kwd *d);
 void kwd_ctl_reap(struct kwd *d);
 bool kwd_ctl_other_running(const char *path);
+
+/* modstats.c */
+struct kwd_modstat *kwd_modstat_find(const char *name, bool create);
+size_t kwd_modstat_all(struct kwd_modstat **all);
+void kwd_modstat_note(struct kwd *d, json_object *rec);
+void kwd_modstat_load(struct kwd *d);
+
+/* modinfo.c: a module as /proc, sysfs, the disk and the journal show it */
+json_object *kwd_module_facts(struct kwd *d, const char *name);
+json_object *kwd_modules(struct kwd *d);
+bool kwd_module_loaded(const char *name);
+
+/* disable.c: disable, quarantine, release; NULL + err when refused */
+struct kwd_act {
+	const char *name;
+	const char *reason;	/* given by the admin, or the response's */
+	const char *origin;	/* "kwardenctl (pid N, comm)" or "response: KIND" */
+	bool dry_run;
+	bool automatic;		/* the response policy: in use -> contain */
+	bool contain_only;	/* response "contain": never unload */
+};
+json_object *kwd_disable(struct kwd *d, const struct kwd_act *act, char *err,
+			 size_t errlen);
+json_object *kwd_quarantine(struct kwd *d, const struct kwd_act *act,
+			    char *err, size_t errlen);
+json_object *kwd_release(struct kwd *d, const struct kwd_act *act, char *err,
+			 size_t errlen);
+void kwd_blocks_start(struct kwd *d);
+json_object *kwd_blocks_status(struct kwd *d);
+
+/* response.c: the response policy of kwarden.conf */
+void kwd_response_note(struct kwd *d, json_object *rec);
+void kwd_response_tick(struct kwd *d);
+void kwd_response_start(struct kwd *d);
+
+/* boot.c: boot health and crash-loop quarantine */
+void kwd_boot_start(struct kwd *d);	/* before the policy is pushed */
+void kwd_boot_note_alert(struct kwd *d, const struct kw_alert *a);
+void kwd_boot_tick(struct kwd *d);
+json_object *kwd_boot_status(struct kwd *d);
+void kwd_boot_stop(struct kwd *d);
 
 /* status.c */
 json_object *kwd_status(struct kwd *d, json_object *kmod,
