@@ -51,7 +51,7 @@ until kwardenctl --json alerts --kind tamper_attempt | grep -q '"action":"logged
 done
 check $([ $i -le 100 ]; echo $?) "and reported as tamper_attempt, action logged"
 
-kwardenctl policy learn -o /tmp/learned > /dev/null &&
+kwardenctl policy learn -o /tmp/learned > /dev/null 2>&1 &&
 	sed 's/^mode audit/mode enforce/' /tmp/learned > /tmp/enforce &&
 	kwardenctl policy apply /tmp/enforce > /dev/null &&
 	insmod $MODS/kw_dummy.ko
