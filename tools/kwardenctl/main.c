@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "alert.h"
+#include "compiler.h"
 #include "key.h"
 #include "kwardenctl.h"
 #include "names.h"
@@ -376,6 +378,20 @@ static int run_alerts(const struct ctl *ctl, const struct kw_request *req)
 	return r < 0 ? EXIT_TALK : 0;
 }
 
+static bool known_command(const char *cmd)
+{
+	static const char *const cmds[] = {
+		"alerts", "status", "scan", "lock", "unlock", "modules",
+		"module", "disable", "quarantine", "release", "top", "policy",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmd, cmds[i]))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -413,6 +429,13 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "help")) {
 		print_usage(stdout);
 		return 0;
+	}
+	if (!known_command(cmd))
+		return usage_error("unknown command '%s'", cmd);
+	if (geteuid()) {
+		fprintf(stderr, "kwardenctl: %s: permission denied: only root may talk to kwarden\n",
+			cmd);
+		return EXIT_NOPERM;
 	}
 	if (!strcmp(cmd, "alerts")) {
 		req.cmd = KW_CMD_ALERTS;

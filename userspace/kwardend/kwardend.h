@@ -80,6 +80,7 @@ struct kwd {
 	char boot_id[40];
 	struct kw_journal journal;
 	uint64_t alerts;		/* raised by this run */
+	uint64_t kind_alerts[KW_KIND_MAX];	/* the same, by kind */
 	uint64_t journal_errors;
 	uint64_t resume_kseq;		/* from the journal, this boot */
 	uint64_t resume_drops;
@@ -89,6 +90,10 @@ struct kwd {
 	struct kwd_guard *guard;
 	struct kwd_policy *policy;
 };
+
+/* metrics.c: node_exporter textfile, every 10 s */
+void kwd_metrics_tick(struct kwd *d);
+void kwd_metrics_stop(struct kwd *d);
 
 /* loop.c */
 int kwd_watch_add(struct kwd *d, struct kwd_watch *w, uint32_t events);

@@ -222,6 +222,7 @@ static int boot_check(struct kwd *d)
 
 static void stop(struct kwd *d)
 {
+	kwd_metrics_stop(d);
 	kwd_boot_stop(d);
 	kwd_ctl_stop(d);
 	kwd_genl_stop(d);

@@ -56,6 +56,8 @@ int kwd_raise(struct kwd *d, struct kw_alert *a)
 		kwd_log(LOG_CRIT, "journal append failed: %s", strerror(-err));
 	}
 	d->alerts++;
+	if (a->kind < KW_KIND_MAX)
+		d->kind_alerts[a->kind]++;
 	kwd_boot_note_alert(d, a);
 	kwd_modstat_note(d, rec);
 	kwd_response_note(d, rec);

@@ -63,6 +63,7 @@ static const struct key keys[] = {
 	{ "quarantine_after", KEY_UINT,
 	  offsetof(struct kw_config, quarantine_after), 0, 0, 100 },
 	PATH_KEY(policy_file),
+	PATH_KEY(metrics_file),
 };
 
 void kw_config_defaults(struct kw_config *cfg)
@@ -89,6 +90,8 @@ void kw_config_defaults(struct kw_config *cfg)
 	cfg->quarantine_after = 2;
 	snprintf(cfg->policy_file, sizeof(cfg->policy_file), "%s",
 		 "/etc/kwarden/policy");
+	snprintf(cfg->metrics_file, sizeof(cfg->metrics_file), "%s",
+		 "/var/lib/kwarden/kwarden.prom");
 }
 
 __printf(2, 3)

@@ -35,6 +35,7 @@ struct kw_config {
 	unsigned int boot_healthy_after;	/* seconds */
 	char boot_healthy_target[128];		/* systemd unit, or "" */
 	unsigned int quarantine_after;		/* unhealthy boots; 0: never */
+	char metrics_file[PATH_MAX];	/* node_exporter textfile, "": off */
 	char policy_file[PATH_MAX];	/* module-load policy; missing: off */
 };
 
