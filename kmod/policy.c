@@ -138,8 +138,14 @@ static void kw_rule_text(char *buf, size_t len, const struct kw_rule *r,
 		scnprintf(buf, len, "rule %u (line %u)", index + 1, r->id);
 }
 
-/* Fills a->verdict and a->rule; true if the load must be refused */
-static bool kw_decide(const struct kw_facts *f, struct kw_alert *a)
+/* What the gate decided, and why */
+struct kw_decision {
+	u32 verdict;
+	char rule[KW_RULE_LEN];
+};
+
+/* Fills @a; true if the load must be refused */
+static bool kw_decide(const struct kw_facts *f, struct kw_decision *a)
 {
 	const struct kw_policy *pol;
 	const struct kw_rule *r;
@@ -176,11 +182,20 @@ static bool kw_decide(const struct kw_facts *f, struct kw_alert *a)
 	return deny;
 }
 
+/* The kernel log is all that is left to say it */
+static void kw_gate_unreported(const struct module *mod, bool deny,
+			       const struct kw_decision *dec)
+{
+	pr_warn_ratelimited("kwarden: module %s %s (%s), no alert: out of memory\n",
+			    mod->name, deny ? "denied" : "let in", dec->rule);
+}
+
 /* The gate, at MODULE_STATE_COMING in the loading task */
 static int kw_gate(struct module *mod)
 {
 	struct kw_load load;
 	struct kw_facts f = { .name = mod->name, .load = &load };
+	struct kw_decision dec = {};
 	struct kw_alert *a;
 	bool deny;
 
@@ -191,18 +206,26 @@ static int kw_gate(struct module *mod)
 	f.sig_ok = mod->sig_ok;
 #endif
 	f.taints = mod->taints;
+	deny = kw_decide(&f, &dec);
+	atomic64_inc(&kw_loads);
+	if (dec.verdict == KW_VERDICT_DENIED)
+		atomic64_inc(&kw_denied);
+	else if (dec.verdict == KW_VERDICT_WOULD_DENY)
+		atomic64_inc(&kw_would_deny);
 
+	/* the decision stands without memory for the alert; say so */
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a) {
-		/* no room to say why: fail closed only where enforce would */
-		return 0;
+		kw_gate_unreported(mod, deny, &dec);
+		return deny ? -EPERM : 0;
 	}
-	deny = kw_decide(&f, a);
 	a->kind = deny ? KW_KIND_module_load_denied : KW_KIND_module_load;
 	a->action = deny ? KW_ACTION_denied : KW_ACTION_logged;
 	a->slot = -1;
 	a->has = KW_AF_MODLOAD | KW_AF_TASK |
 		 (load.has & (KW_AF_HASH | KW_AF_FILE_HASH));
+	a->verdict = dec.verdict;
+	strscpy(a->rule, dec.rule, sizeof(a->rule));
 	strscpy(a->module, mod->name, sizeof(a->module));
 	memcpy(a->hash, load.hash, KW_HASH_LEN);
 	memcpy(a->file_hash, load.file_hash, KW_HASH_LEN);
@@ -213,12 +236,6 @@ static int kw_gate(struct module *mod)
 	a->pid = task_tgid_nr(current);
 	a->uid = from_kuid_munged(&init_user_ns, current_uid());
 	get_task_comm(a->comm, current);
-
-	atomic64_inc(&kw_loads);
-	if (a->verdict == KW_VERDICT_DENIED)
-		atomic64_inc(&kw_denied);
-	else if (a->verdict == KW_VERDICT_WOULD_DENY)
-		atomic64_inc(&kw_would_deny);
 	kw_alert_raise(a);
 	if (!deny) {
 		a->time_ns = ktime_get_real_ns();

@@ -608,6 +608,24 @@ TEST_F(policy, learned_policy_lets_the_same_modules_load)
 	}
 }
 
+/* Stopping kwardend does not stop enforcement; its restart re-pushes */
+TEST_F_TIMEOUT(policy, enforcement_outlives_the_daemon, 180)
+{
+	json_object *st;
+
+	ASSERT_EQ(0, write_policy("enforce", "", false));
+	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, kw_stop_kwardend());
+	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
+	EXPECT_EQ(-EPERM, init_from_buffer(DUMMY_KO));
+	EXPECT_FALSE(loaded("kw_dummy"));
+	ASSERT_EQ(0, kw_start_kwardend());
+	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
+	st = kw_status();
+	EXPECT_STREQ("enforce", kw_rec_str(kw_get(st, "kmod"), "policy_mode"));
+	json_object_put(st);
+}
+
 /* apply refuses what would deny a loaded module, and bad files */
 TEST_F(policy, apply_refuses)
 {

@@ -4,7 +4,9 @@
 # safe_mode_guest.sh - runs inside a VM booted with kwarden.safe_mode=1, or
 # with safe_mode = yes in kwarden.conf (tools/vm/mode-tests): kwarden
 # reports attacks but changes nothing, even for a kind it is told to
-# restore, and the guard lets a tampering write through.  Prints KTAP.
+# restore, the guard lets a tampering write through, and the module gate
+# under an enforce policy lets a module in that it would deny, reporting
+# "would_deny".  Prints KTAP.
 MODS=/opt/kwarden/selftests/modules
 n=0
 fail=0
@@ -16,7 +18,7 @@ check()
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 kwardenctl --json status | grep -q '"state":"safe_mode"'
 check $? "status says safe_mode"
 kwardenctl --json alerts --kind safe_mode | grep -q '"kind":"safe_mode"'
@@ -48,4 +50,19 @@ until kwardenctl --json alerts --kind tamper_attempt | grep -q '"action":"logged
 	sleep 0.2
 done
 check $([ $i -le 100 ]; echo $?) "and reported as tamper_attempt, action logged"
+
+kwardenctl policy learn -o /tmp/learned > /dev/null 2>&1 &&
+	sed 's/^mode audit/mode enforce/' /tmp/learned > /tmp/enforce &&
+	kwardenctl policy apply /tmp/enforce > /dev/null &&
+	insmod $MODS/kw_dummy.ko
+check $? "an enforce policy that denies kw_dummy lets it load"
+rmmod kw_dummy 2> /dev/null
+i=0
+until kwardenctl --json alerts --kind module_load --module kw_dummy |
+	grep '"verdict":"would_deny"' | grep -q 'safe mode'; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.2
+done
+check $([ $i -le 100 ]; echo $?) "and reports it: module_load, verdict would_deny, safe mode"
 exit $fail

@@ -42,6 +42,7 @@ TEST(defaults)
 	EXPECT_EQ(16ULL << 20, cfg.journal_max_bytes);
 	EXPECT_EQ(4U, cfg.journal_keep);
 	EXPECT_FALSE(cfg.syslog);
+	EXPECT_STREQ("/etc/kwarden/policy", cfg.policy_file);
 }
 
 TEST(good_file)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "harness.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
+#include "compiler.h"
 #include "policy.h"
 
 struct errs {
@@ -81,7 +82,7 @@ TEST(empty_file_is_off)
 	struct kw_policy p;
 	struct errs e;
 
-	ASSERT_EQ(0, parse(&p, &e, "# nothing\n\n   \n"));
+	ASSERT_EQ(0, parse(&p, &e, "# nothing\n\n\t# indented\n\x20\t\x20\n"));
 	EXPECT_EQ(KW_POL_OFF, p.mode);
 	EXPECT_EQ(KW_RULE_ALLOW, p.def);
 	EXPECT_EQ(0U, p.nrules);
@@ -127,7 +128,7 @@ TEST(bad_lines)
 	struct errs e;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(1, parse(&p, &e, bad[i].text)) {
 			TH_LOG("input %zu: %s", i, bad[i].text);
 		}
@@ -171,7 +172,7 @@ TEST(hostile_input)
 	ASSERT_NE(NULL, text);
 	/* a line too long, then a good one */
 	memset(text, 'a', len);
-	strcpy(text + len, "\nmode enforce\n");
+	memcpy(text + len, "\nmode enforce\n", 15);
 	EXPECT_EQ(1, kw_policy_parse(&p, "policy", text, strlen(text), collect,
 				     memset(&e, 0, sizeof(e))));
 	EXPECT_EQ(0, strncmp(e.msg[0], "policy:1: line longer than", 26));
@@ -315,7 +316,7 @@ TEST(matching)
 	/* the default, and a path that does not match */
 	p.rules[5].has = 0;
 	p.rules[5].sig = KW_RULE_SIG_UNSIGNED;
-	strcpy(p.rules[5].path, "/nowhere/*");
+	snprintf(p.rules[5].path, sizeof(p.rules[5].path), "/nowhere/*");
 	p.rules[5].has = KW_RH_PATH;
 	p.rules[5].sig = 0;
 	EXPECT_EQ(KW_VERDICT_DENIED, decide(&p, "zzz", 0, 0, NULL, 0, &line));

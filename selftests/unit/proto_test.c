@@ -70,9 +70,9 @@ TEST(bad_commands)
 {
 	bad(_metadata, "{\"version\":1}", "missing 'cmd'");
 	bad(_metadata, "{\"version\":1,\"cmd\":\"reboot\"}",
-	    "unknown cmd 'reboot' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release)");
+	    "unknown cmd 'reboot' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release, policy)");
 	bad(_metadata, "{\"version\":1,\"cmd\":\"STATUS\"}",
-	    "unknown cmd 'STATUS' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release)");
+	    "unknown cmd 'STATUS' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release, policy)");
 	bad(_metadata, "{\"version\":1,\"cmd\":7}", "'cmd' must be a string");
 	bad(_metadata, "{\"version\":1,\"cmd\":[\"status\"]}",
 	    "'cmd' must be a string");
@@ -272,6 +272,39 @@ static int classify(const char *line, char *err)
 
 	json_object_put(o);
 	return r;
+}
+
+TEST(policy_requests)
+{
+	struct kw_request r;
+	json_object *o;
+	char err[256];
+
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"policy\"}", &r, err));
+	EXPECT_EQ(KW_CMD_POLICY, (int)r.cmd);
+	EXPECT_EQ(KW_POLICY_SHOW, (int)r.policy_op);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"reload\"}", &r, err));
+	EXPECT_EQ(KW_POLICY_RELOAD, (int)r.policy_op);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"apply\",\"path\":\"/tmp/p\"}",
+			 &r, err));
+	EXPECT_EQ(KW_POLICY_APPLY, (int)r.policy_op);
+	EXPECT_STREQ("/tmp/p", r.path);
+	o = kw_request_json(&r);
+	EXPECT_STREQ("{ \"version\": 1, \"cmd\": \"policy\", \"op\": \"apply\", \"path\": \"\\/tmp\\/p\" }",
+		     json_object_to_json_string(o));
+	json_object_put(o);
+
+	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"apply\"}", &r, err));
+	EXPECT_STREQ("'path' goes with op 'apply', and only there", err);
+	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"path\":\"/x\"}", &r, err));
+	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"apply\",\"path\":\"rel\"}",
+			       &r, err));
+	EXPECT_EQ(0, strncmp(err, "'path' must be an absolute", 26));
+	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"delete\"}", &r, err));
+	EXPECT_STREQ("'op' must be show, reload or apply", err);
+	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":1}", &r, err));
+	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"status\",\"op\":\"show\"}", &r, err));
+	EXPECT_STREQ("'op' is not valid for 'status'", err);
 }
 
 TEST(replies)

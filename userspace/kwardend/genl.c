@@ -830,7 +830,7 @@ static void block_rule(const struct kw_block *b, struct kw_rule *r)
 	r->action = KW_RULE_BLOCK;
 	r->has = KW_RH_NAME;
 	snprintf(r->name, sizeof(r->name), "%s", b->name);
-	snprintf(r->reason, sizeof(r->reason), "%s: %s", b->state,
+	snprintf(r->reason, sizeof(r->reason), "%.15s: %.46s", b->state,
 		 b->reason[0] ? b->reason : b->name);
 	kw_one_line(r->reason);
 }

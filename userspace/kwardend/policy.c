@@ -107,7 +107,7 @@ int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
 	if (!kwd_genl_present(d))
 		return -ENOENT;
 #ifdef HAVE_BLOCKLIST
-	if (kw_block_list(KW_BLOCK_DIR, &blocks, &n))
+	if (kw_block_list(d->cfg.blocklist_dir, &blocks, &n))
 		n = 0;
 #endif
 	p->nblocks = (unsigned int)n;

@@ -284,7 +284,7 @@ dup:
 	return -1;
 }
 
-static void rule(struct parser *ps, char **words, int n)
+static void parse_rule(struct parser *ps, char **words, int n)
 {
 	struct kw_rule r = {
 		.action = words[0][0] == 'a' ? KW_RULE_ALLOW : KW_RULE_DENY,
@@ -307,7 +307,7 @@ static void rule(struct parser *ps, char **words, int n)
 		problem(ps, "out of memory");
 }
 
-static void statement(struct parser *ps, char **words, int n)
+static void parse_statement(struct parser *ps, char **words, int n)
 {
 	int v;
 
@@ -329,7 +329,7 @@ static void statement(struct parser *ps, char **words, int n)
 			ps->p->def = words[1][0] == 'a' ? KW_RULE_ALLOW : KW_RULE_DENY;
 		ps->have_default = true;
 	} else if (!strcmp(words[0], "allow") || !strcmp(words[0], "deny")) {
-		rule(ps, words, n);
+		parse_rule(ps, words, n);
 	} else {
 		problem(ps, "unknown statement \"%.40s\" (mode, default, allow, deny)",
 			words[0]);
@@ -361,7 +361,7 @@ int kw_policy_parse(struct kw_policy *p, const char *name, const char *buf,
 			line[n] = '\0';
 			nw = split(&ps, line, words);
 			if (nw > 0)
-				statement(&ps, words, nw);
+				parse_statement(&ps, words, nw);
 		}
 		buf += n + (nl ? 1 : 0);
 	}

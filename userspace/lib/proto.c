@@ -132,7 +132,7 @@ static int parse_cmd(json_object *o, struct kw_request *req, char *err,
 		}
 	}
 	return fail(err, errlen,
-		    "unknown cmd '%.64s' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release)",
+		    "unknown cmd '%.64s' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release, policy)",
 		    name);
 }
 
@@ -263,7 +263,7 @@ static int parse_policy(const char *key, json_object *v,
 		if (s[0] != '/' || strlen(s) >= sizeof(req->path))
 			return fail(err, errlen, "'path' must be an absolute file name of at most %d bytes",
 				    KW_REQ_PATH_MAX - 1);
-		strcpy(req->path, s);
+		snprintf(req->path, sizeof(req->path), "%s", s);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
@@ -312,10 +312,10 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 				    key, cmd_names[req->cmd]);
 		if (members[i].cmds == CMD(KW_CMD_UNLOCK))
 			ret = parse_unlock(key, v, req, err, errlen);
-		else if (members[i].cmds == CMD(KW_CMD_POLICY))
-			ret = parse_policy(key, v, req, err, errlen);
 		else if (members[i].cmds == CMD(KW_CMD_ALERTS))
 			ret = parse_filter(key, v, req, err, errlen);
+		else if (members[i].cmds == CMD(KW_CMD_POLICY))
+			ret = parse_policy(key, v, req, err, errlen);
 		else
 			ret = parse_named(key, v, req, err, errlen);
 		if (ret)
