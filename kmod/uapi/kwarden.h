@@ -195,6 +195,7 @@ enum kwarden_attr {
 	KWARDEN_A_ST_DENIED,	/* u64: of those, denied */
 	KWARDEN_A_ST_WOULD_DENY,/* u64: of those, denied in audit only */
 	KWARDEN_A_ST_FAULTS,	/* u64: module faults seen */
+	KWARDEN_A_ST_FAULT_DROPS,/* u64: of those, lost: the fault ring was full */
 	__KWARDEN_A_MAX,
 };
 #define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)

@@ -79,6 +79,9 @@ void kwd_journal_resume(struct kwd *d);
 void kwd_degraded(struct kwd *d, const char *msg);
 void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
 
+/* budget.c: fault_budget, on module_fault alerts */
+void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault);
+
 /* bpf.c */
 int kwd_bpf_start(struct kwd *d);
 void kwd_bpf_stop(struct kwd *d);

@@ -24,6 +24,10 @@ struct kw_config {
 	unsigned int scan_interval_ms;	/* informational for now */
 	bool syslog;
 	bool safe_mode;		/* observe only, as kwarden.safe_mode=1 */
+	/* fault_budget = COUNT/WINDOW: more faults of one module is an alert */
+	unsigned int fault_budget;	/* 0: no budget */
+	unsigned int fault_window_s;
+	unsigned int danger_mode;	/* dangerous_interfaces: enum kw_pol_mode */
 };
 
 /* Called once per problem with "file:line: message" */
