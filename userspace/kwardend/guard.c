@@ -206,7 +206,7 @@ static void raise_state(struct kwd *d, unsigned int kind, const char *msg,
 }
 
 /* safe_mode = yes, kwarden.safe_mode=1, or kwarden.ko in safe mode */
-static bool in_safe_mode(struct kwd *d)
+bool kwd_in_safe_mode(struct kwd *d)
 {
 	FILE *f = fopen(KW_SAFE_MODE_PARAM, "re");
 	int c = f ? fgetc(f) : EOF;
@@ -257,7 +257,7 @@ void kwd_guard_configure(struct kwd *d)
 		return;
 	memcpy(conf.key, g->key, sizeof(conf.key));
 	conf.armed = 1;
-	g->observe = in_safe_mode(d);
+	g->observe = kwd_in_safe_mode(d);
 	conf.observe = g->observe;
 	if (g->observe)
 		kwd_log(LOG_WARNING, "safe mode: the guard reports tampering but denies nothing");

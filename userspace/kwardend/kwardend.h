@@ -79,6 +79,10 @@ void kwd_journal_resume(struct kwd *d);
 void kwd_degraded(struct kwd *d, const char *msg);
 void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
 
+/* danger.c: dangerous_interfaces, see bpf/danger.bpf.c */
+void kwd_danger_configure(struct kwd *d, int conf_fd);
+json_object *kwd_danger_status(struct kwd *d);
+
 /* budget.c: fault_budget, on module_fault alerts */
 void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault);
 
@@ -100,6 +104,7 @@ void kwd_safe_mode_apply(struct kwd *d);	/* safe_mode = yes */
 void kwd_guard_tick(struct kwd *d);
 void kwd_guard_report(struct kwd *d);		/* degraded alerts, once */
 json_object *kwd_guard_status(struct kwd *d);
+bool kwd_in_safe_mode(struct kwd *d);	/* any safe mode */
 int kwd_guard_unlock(struct kwd *d, const uint8_t *key, unsigned int secs,
 		     const struct kwd_peer *peer);
 int kwd_guard_lock(struct kwd *d, const struct kwd_peer *peer);
