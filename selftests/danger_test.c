@@ -2,10 +2,11 @@
 /*
  * Dangerous interfaces, inside a test VM (bpf/danger.bpf.c): in audit mode
  * (the default) opening /dev/mem for write, /proc/kcore, kexec_load,
- * kexec_file_load, loading a BPF program that calls bpf_probe_write_user
- * and a perf kprobe on kwarden.ko's code all work and are each reported
- * once; in enforce mode (kwarden.conf dangerous_interfaces = enforce,
- * kwardend restarted) each is denied with EPERM and reported, while the
+ * kexec_file_load, loading a BPF program that calls bpf_probe_write_user,
+ * a perf kprobe and an fentry program on kwarden.ko's code all work and
+ * are each reported once; in enforce mode (kwarden.conf
+ * dangerous_interfaces = enforce, kwardend restarted) each of them, and a
+ * kprobe_multi link on kwarden.ko, is denied with EPERM and reported; the
  * harmless neighbours (/dev/mem read-only, a plain BPF program, a kprobe
  * on core code) still work and are not reported. Nothing here writes to
  * /dev/mem: it is opened and closed; kexec_load gets no segments (that
@@ -20,6 +21,8 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "unit/harness.h"
 #include "kw_vmtest.h"
 
@@ -123,6 +126,93 @@ static int load_plain(void)
 	};
 
 	return load_prog(BPF_PROG_TYPE_SOCKET_FILTER, insns, 2);
+}
+
+/* The fd of kwarden.ko's BTF object, or -1 */
+static int kwarden_btf_fd(void)
+{
+	struct bpf_btf_info info;
+	__u32 id = 0, len;
+	char name[64];
+	int fd;
+
+	while (!bpf_btf_get_next_id(id, &id)) {
+		fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.name = (uintptr_t)name;
+		info.name_len = sizeof(name);
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    !strcmp(name, "kwarden"))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* An fentry program on KW_FUNC, by kwarden.ko's BTF: only loaded */
+static int load_fentry(void)
+{
+	const struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	struct btf *vmlinux = btf__load_vmlinux_btf(), *mod = NULL;
+	int btf_fd = kwarden_btf_fd(), id = -1, fd = -3, err = 0;
+	union bpf_attr attr;
+
+	if (vmlinux)
+		mod = btf__load_module_btf("kwarden", vmlinux);
+	if (mod)
+		id = btf__find_by_name_kind(mod, KW_FUNC, BTF_KIND_FUNC);
+	if (btf_fd >= 0 && id > 0) {
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_type = BPF_PROG_TYPE_TRACING;
+		attr.expected_attach_type = BPF_TRACE_FENTRY;
+		attr.insns = (uintptr_t)insns;
+		attr.insn_cnt = 2;
+		attr.license = (uintptr_t)"GPL";
+		attr.attach_btf_id = id;
+		attr.attach_btf_obj_fd = btf_fd;
+		snprintf(attr.prog_name, sizeof(attr.prog_name), "kw_fentry_t");
+		fd = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+		err = errno;
+	}
+	btf__free(mod);
+	btf__free(vmlinux);
+	if (btf_fd >= 0)
+		close(btf_fd);
+	errno = err;
+	return fd;
+}
+
+/* A kprobe_multi link naming KW_FUNC: its program loads, the link not */
+static int kprobe_multi(int *prog)
+{
+	const struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	static const char * const syms[] = { KW_FUNC };
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_KPROBE;
+	attr.expected_attach_type = BPF_TRACE_KPROBE_MULTI;
+	attr.insns = (uintptr_t)insns;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	*prog = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (*prog < 0)
+		return -3;
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = *prog;
+	attr.link_create.attach_type = BPF_TRACE_KPROBE_MULTI;
+	attr.link_create.kprobe_multi.syms = (uintptr_t)syms;
+	attr.link_create.kprobe_multi.cnt = 1;
+	return syscall(SYS_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
 }
 
 /* perf_event_open of a kprobe on func, as libbpf makes one */
@@ -234,10 +324,16 @@ TEST_F_TIMEOUT(danger, audit_reports_and_allows, 240)
 	EXPECT_STREQ("kwarden", kw_rec_str(last, "module"));
 	json_object_put(last);
 
-	/* nothing more than these six */
+	ATTEMPT(fd = load_fentry(); ASSERT_LE(0, fd); close(fd),
+		"probe_kwarden", "logged");
+	EXPECT_STREQ("kw_fentry_t", dstr(last, "target"));
+	EXPECT_STREQ("tracing_program", dstr(last, "how"));
+	json_object_put(last);
+
+	/* nothing more than these seven */
 	json_object_put(kw_wait_alerts("--kind dangerous_interface",
-				       self->seq0, 7, &n));
-	EXPECT_EQ(6, n);
+				       self->seq0, 8, &n));
+	EXPECT_EQ(7, n);
 }
 
 TEST_F_TIMEOUT(danger, enforce_denies, 300)
@@ -270,6 +366,15 @@ TEST_F_TIMEOUT(danger, enforce_denies, 300)
 	json_object_put(last);
 	ATTEMPT(EXPECT_EQ(-1, perf_kprobe(KW_FUNC)); EXPECT_EQ(EPERM, errno),
 		"probe_kwarden", "denied");
+	json_object_put(last);
+	ATTEMPT(EXPECT_EQ(-1, load_fentry()); EXPECT_EQ(EPERM, errno),
+		"probe_kwarden", "denied");
+	EXPECT_STREQ("tracing_program", dstr(last, "how"));
+	json_object_put(last);
+	ATTEMPT(EXPECT_EQ(-1, kprobe_multi(&fd)); EXPECT_EQ(EPERM, errno);
+		EXPECT_LE(0, fd); close(fd), "probe_kwarden", "denied");
+	EXPECT_STREQ("kprobe_multi", dstr(last, "how"));
+	EXPECT_STREQ(KW_FUNC, dstr(last, "target"));
 	json_object_put(last);
 
 	/* the harmless neighbours: allowed, and not reported */

@@ -22,7 +22,7 @@
 
 struct recs {
 	int n;
-	json_object *r[MAX_RECS];
+	struct json_object *r[MAX_RECS];
 };
 
 static void recs_free(struct recs *rs)

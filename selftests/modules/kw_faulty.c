@@ -41,6 +41,7 @@ MODULE_PARM_DESC(oops, "NULL pointer write in a kernel thread");
 static DEFINE_IDA(kw_faulty_ida);
 static struct delayed_work kw_faulty_work;
 static unsigned int kw_faulty_done, kw_faulty_freed;
+static int *kw_faulty_null;	/* oops=1 writes through it */
 
 /*
  * The module frame that core code's warning is blamed on: noinline, and
@@ -70,7 +71,7 @@ static int kw_faulty_die(void *unused)
 {
 	if (bug)
 		BUG();
-	*(volatile int *)NULL = 1;
+	WRITE_ONCE(*kw_faulty_null, 1);
 	return 0;
 }
 

@@ -80,11 +80,15 @@ static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
 			snprintf(buf, len,
 				 "loading BPF tracing program %s aimed at kwarden.ko's functions",
 				 s->path[0] ? s->path : "(unnamed)");
-		else
+		else if (id)
 			snprintf(buf, len, "%s on kwarden.ko's code at %s%s0x%llx",
 				 e->arg == KW_PROBE_KPROBE_MULTI ?
 				 "kprobe_multi link" : "perf kprobe",
 				 s->path, s->path[0] ? ", " : "", id);
+		else
+			snprintf(buf, len, "%s on kwarden.ko's code at %s",
+				 e->arg == KW_PROBE_KPROBE_MULTI ?
+				 "kprobe_multi link" : "perf kprobe", s->path);
 		break;
 	default:
 		snprintf(buf, len, "operation %u", e->op);
