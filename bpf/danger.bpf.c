@@ -135,15 +135,21 @@ static __always_inline int danger_file(__u32 op, __u32 arg, struct file *file)
 
 /* ---- /dev/mem, /dev/kmem, /dev/port, /proc/kcore ---- */
 
+/*
+ * The root of a procfs, entry "kcore". file_open runs for every open, so
+ * the common case (a regular file, not on procfs) costs two direct loads
+ * and no helper call: fields are read through the BTF pointers, not with
+ * bpf_probe_read_kernel().
+ */
 static __always_inline bool is_kcore(struct dentry *d)
 {
+	struct super_block *sb = d->d_sb;
 	char name[8];
 
-	if (BPF_CORE_READ(d, d_sb, s_magic) != PROC_SUPER_MAGIC ||
-	    BPF_CORE_READ(d, d_parent) != BPF_CORE_READ(d, d_sb, s_root))
+	if (!sb || sb->s_magic != PROC_SUPER_MAGIC || d->d_name.len != 5 ||
+	    d->d_parent != sb->s_root)
 		return false;
-	if (bpf_probe_read_kernel_str(name, sizeof(name),
-				      BPF_CORE_READ(d, d_name.name)) != 6)
+	if (bpf_probe_read_kernel(name, 5, d->d_name.name))
 		return false;
 	return name[0] == 'k' && name[1] == 'c' && name[2] == 'o' &&
 	       name[3] == 'r' && name[4] == 'e';
@@ -154,13 +160,16 @@ SEC("lsm/file_open")
 int BPF_PROG(kw_danger_open, struct file *file)
 {
 	struct inode *inode = file->f_inode;
-	umode_t mode = BPF_CORE_READ(inode, i_mode);
+	umode_t mode;
 	dev_t rdev;
 
+	if (!inode)
+		return kw_verdict(0);
+	mode = inode->i_mode;
 	if ((mode & S_IFMT) == S_IFCHR) {
 		if (!(file->f_mode & FMODE_WRITE))
 			return kw_verdict(0);
-		rdev = BPF_CORE_READ(inode, i_rdev);
+		rdev = inode->i_rdev;
 		if (rdev != KW_MKDEV(MEM_MAJOR, 1) &&
 		    rdev != KW_MKDEV(MEM_MAJOR, 2) &&
 		    rdev != KW_MKDEV(MEM_MAJOR, 4))

@@ -32,6 +32,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/panic.h>
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/stacktrace.h>
@@ -84,6 +85,7 @@ static struct kw_fault_mod kw_mods[KW_FAULT_MODS];
 static u32 kw_core_faults;
 
 static struct list_head *kw_fault_modules;
+static DEFINE_PER_CPU(int, kw_fault_busy);	/* a tap is running here */
 static bool kw_tp_on, kw_die_on;
 static struct irq_work kw_fault_kick;
 static struct work_struct kw_fault_work;
@@ -158,6 +160,11 @@ static void kw_rec_walk(struct kw_fault_rec *r)
 	}
 }
 
+/*
+ * Runs with preemption off (tracepoint, die notifier). A fault inside the
+ * tap itself, or in an interrupt that came while it ran, finds the CPU
+ * busy and is only counted: the tap must never feed an oops loop.
+ */
 static void kw_fault_record(u32 fault, unsigned long ip, u32 taint)
 {
 	const struct module *mod;
@@ -165,11 +172,15 @@ static void kw_fault_record(u32 fault, unsigned long ip, u32 taint)
 	u64 seq;
 
 	atomic64_inc(&kw_fault_seen);
+	if (this_cpu_inc_return(kw_fault_busy) != 1) {
+		atomic64_inc(&kw_fault_lost);
+		goto out;
+	}
 	seq = atomic64_inc_return(&kw_fault_next);
 	r = &kw_ring[seq % KW_FAULT_RING];
 	if (atomic_cmpxchg(&r->state, KW_REC_FREE, KW_REC_BUSY) != KW_REC_FREE) {
 		atomic64_inc(&kw_fault_lost);
-		return;
+		goto out;
 	}
 	r->seq = seq;
 	r->fault = fault;
@@ -188,6 +199,8 @@ static void kw_fault_record(u32 fault, unsigned long ip, u32 taint)
 		kw_rec_walk(r);
 	atomic_set_release(&r->state, KW_REC_READY);
 	irq_work_queue(&kw_fault_kick);
+out:
+	this_cpu_dec(kw_fault_busy);
 }
 
 /* __warn(): id is the address of the WARN */
