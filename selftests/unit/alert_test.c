@@ -608,4 +608,41 @@ TEST(danger_alerts)
 	EXPECT_NE(0, kw_bpf_alert(&e, 0, &a, &s));
 }
 
+/* module_fault: blamed module, place, caller frame, taints, count */
+TEST(kmod_fault_alert)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_TARGET | KW_KA_FAULT |
+		       KW_KA_TASK,
+		.kseq = 9, .kind = KW_KIND_module_fault,
+		.addr = 0xffffffff81600010ULL, .symbol = "ida_free",
+		.offset = 0xe6, .target = 0xffffffffc0002020ULL,
+		.target_sym = "kw_faulty_bad_free", .module = "kw_faulty",
+		.fault = KW_FAULT_WARNING, .taints_old = 1 << 12,
+		.taints = (1 << 12) | (1 << 9), .count = 21, .pid = 10,
+		.comm = "kworker/0:1",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, "boot-1", &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("module_fault", kw_rec_str(rec, "kind"));
+	EXPECT_STREQ("err", kw_rec_str(rec, "severity"));
+	EXPECT_STREQ("kw_faulty", kw_rec_str(rec, "module"));
+	EXPECT_STREQ("module fault: warning in module kw_faulty at ida_free+0xe6, called from kw_faulty_bad_free, fault 21 of this module",
+		     kw_rec_str(rec, "message"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("kw_faulty", kw_rec_str(d, "name"));
+	EXPECT_STREQ("warning", kw_rec_str(d, "fault"));
+	EXPECT_STREQ("kw_faulty_bad_free", kw_rec_str(d, "target_symbol"));
+	EXPECT_STREQ("WO", kw_rec_str(d, "taint_flags"));
+	EXPECT_STREQ("O", kw_rec_str(d, "taints_old_flags"));
+	EXPECT_EQ(21, json_object_get_int(field(d, "count")));
+	EXPECT_STREQ("kworker/0:1", kw_rec_str(d, "comm"));
+	json_object_put(rec);
+}
+
 TEST_HARNESS_MAIN
