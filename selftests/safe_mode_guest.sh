@@ -16,7 +16,7 @@ check()
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 kwardenctl --json status | grep -q '"state":"safe_mode"'
 check $? "status says safe_mode"
 kwardenctl --json alerts --kind safe_mode | grep -q '"kind":"safe_mode"'
@@ -48,4 +48,17 @@ until kwardenctl --json alerts --kind tamper_attempt | grep -q '"action":"logged
 	sleep 0.2
 done
 check $([ $i -le 100 ]; echo $?) "and reported as tamper_attempt, action logged"
+
+# dangerous_interfaces = enforce (mode-tests sets it in the second run):
+# safe mode still lets /dev/mem be opened for write, and reports it
+exec 3<> /dev/mem
+check $? "/dev/mem opens for write"
+exec 3>&-
+i=0
+until kwardenctl --json alerts --kind dangerous_interface | grep -q '"action":"logged"'; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.2
+done
+check $([ $i -le 100 ]; echo $?) "and reported as dangerous_interface, action logged"
 exit $fail
