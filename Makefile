@@ -135,7 +135,8 @@ stage: kmod bpf userspace selftests
 	cp $(BINS) $(STAGE)/bin/
 	cp $(VMTEST_BINS) selftests/*.sh $(STAGE)/selftests/
 	cp selftests/modules/*.ko $(STAGE)/selftests/modules/
-	xz -k -f $(STAGE)/selftests/modules/kw_dummy.ko
+	# as kbuild compresses modules: the kernel's xz decoder takes crc32 only
+	xz --check=crc32 --lzma2=dict=1MiB -k -f $(STAGE)/selftests/modules/kw_dummy.ko
 
 # ---- tests ----
 unit: $(UNIT_BINS)

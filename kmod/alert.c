@@ -83,6 +83,18 @@ void kw_alert_raise(struct kw_alert *a)
 		(void *)a->target, a->seq);
 }
 
+/* The newest alert sits in its slot, and drops never outnumber alerts */
+bool kw_alert_consistent(void)
+{
+	bool ok;
+
+	mutex_lock(&kw_alert_lock);
+	ok = kw_ring && kw_drops <= kw_seq &&
+	     (!kw_seq || kw_ring[kw_seq % KW_BACKLOG].alert.seq == kw_seq);
+	mutex_unlock(&kw_alert_lock);
+	return ok;
+}
+
 u64 kw_alert_last_seq(void)
 {
 	return READ_ONCE(kw_seq);

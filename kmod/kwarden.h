@@ -39,6 +39,7 @@ struct kw_region {
 	u32 hidden;		/* views a hidden module was last seen in */
 	enum kw_kind kind;	/* alert kind for an unexplained change */
 	bool text;		/* code: text pokes and ftrace explain changes */
+	bool restore_failed;	/* a restore failed: no retry of old changes */
 	unsigned int ntables;
 	struct kw_table tables[KW_MAX_TABLES];
 	unsigned long start;
@@ -137,6 +138,21 @@ size_t kw_page_len(const struct kw_region *r, unsigned int i);
 int kw_mode_init(void);
 void kw_mode_announce(void);
 bool kw_safe_mode(void);
+bool kw_cmdline_has(const char *opt);
+
+/* selfcheck.c */
+void kw_selfcheck_init(void);
+void kw_selfcheck_exit(void);
+bool kw_selfcheck(void);
+void kw_selftext_changed(const char *sym, u64 offset);
+__printf(2, 3) void kw_degrade(const char *check, const char *fmt, ...);
+bool kw_degraded(void);
+bool kw_enforcing(void);
+u32 kw_state(void);
+
+/* crash.c */
+void kw_crash_init(void);
+void kw_crash_exit(void);
 
 /* restore.c */
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);
@@ -166,6 +182,8 @@ void kw_modhide_check(void);
 struct kw_load {
 	u32 has;		/* KW_AF_HASH, KW_AF_FILE_HASH */
 	u32 via;		/* enum kw_load_via */
+	u64 hashed;		/* bytes hashed, and how long it took */
+	u64 hash_ns;
 	u8 hash[KW_HASH_LEN];
 	u8 file_hash[KW_HASH_LEN];
 	char path[KW_PATH_LEN];
@@ -205,6 +223,9 @@ bool kw_poke_explains(unsigned long addr, u8 value);
 u64 kw_poke_count(void);
 u64 kw_poke_overflow_count(void);
 u64 kw_poke_bytes(void);
+bool kw_poke_alive(void);
+void kw_poke_disable(void);
+void kw_poke_stop(void);
 
 /* ftrace_site.c */
 enum kw_site_verdict {
@@ -223,6 +244,8 @@ int kw_scan_init(void);
 void kw_scan_exit(void);
 void kw_scan_now(void);
 void kw_scan_stats(struct kw_stats *st);
+u64 kw_scan_last_jiffies(void);
+void kw_scan_stall(void);
 
 /* fault.c */
 int kw_fault_init(void);
@@ -239,6 +262,7 @@ int kw_kind_from_name(const char *name);
 const char *kw_kind_name(int kind);
 u64 kw_alert_last_seq(void);
 u64 kw_alert_drops(void);
+bool kw_alert_consistent(void);
 int kw_alert_copy_from(u64 seq, struct kw_alert *out);
 
 /* netlink.c */

@@ -69,6 +69,8 @@ static int __init kwarden_init(void)
 		goto out_policy;
 	kw_fault_init();
 	kw_scan_init();
+	kw_selfcheck_init();
+	kw_crash_init();
 	kw_report_size();
 	kw_mode_announce();
 	return 0;
@@ -92,6 +94,8 @@ out_alert:
 
 static void __exit kwarden_exit(void)
 {
+	kw_crash_exit();
+	kw_selfcheck_exit();
 	kw_scan_exit();
 	kw_fault_exit();
 	kw_modwatch_exit();

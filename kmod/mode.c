@@ -49,7 +49,7 @@ module_param_cb(safe_mode, &kw_safe_mode_ops, &safe_mode, 0600);
 MODULE_PARM_DESC(safe_mode, "Observe only: alert, never change anything (also kwarden.safe_mode=1; can be turned on at run time, not off)");
 
 /* Whether @opt ("kwarden.disable=1") is a word of the kernel command line */
-static bool kw_cmdline_has(const char *opt)
+bool kw_cmdline_has(const char *opt)
 {
 	char **cmdline = (char **)kw_lookup_name("saved_command_line");
 	const char *p;

@@ -22,6 +22,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel_read_file.h>
 #include <linux/kprobes.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -90,11 +91,16 @@ static struct kw_pending *kw_pending_get(void)
 	return e;
 }
 
-static bool kw_hash(const void *buf, size_t len, u8 *out)
+/* sha256 of buf into out, adding to *ns the time it took */
+static bool kw_hash(const void *buf, size_t len, u8 *out, u64 *ns)
 {
+	u64 t0;
+
 	if (!buf || !len || len > KW_HASH_MAX)
 		return false;
+	t0 = ktime_get_ns();
 	sha256(buf, len, out);
+	*ns = ktime_get_ns() - t0;
 	return true;
 }
 
@@ -109,11 +115,12 @@ static int kw_post_read(struct kprobe *p, struct pt_regs *regs)
 	u8 digest[KW_HASH_LEN];
 	struct kw_pending *e;
 	unsigned long flags;
+	u64 ns = 0;
 	bool hashed;
 
 	if (id != READING_MODULE || !buf || size <= 0)
 		return 0;
-	hashed = kw_hash(buf, size, digest);
+	hashed = kw_hash(buf, size, digest, &ns);
 	if (file) {
 		name = d_path(&file->f_path, path, sizeof(path));
 		if (IS_ERR(name))
@@ -127,6 +134,8 @@ static int kw_post_read(struct kprobe *p, struct pt_regs *regs)
 	if (hashed) {
 		memcpy(e->load.file_hash, digest, KW_HASH_LEN);
 		e->load.has |= KW_AF_FILE_HASH;
+		e->load.hashed = size;
+		e->load.hash_ns = ns;
 	} else {
 		kw_unhashed++;
 	}
@@ -148,6 +157,7 @@ static int kw_load_entry(struct kprobe *p, struct pt_regs *regs)
 	struct kw_pending *e;
 	bool finit, same = false, hashed;
 	unsigned long flags;
+	u64 ns = 0;
 
 	/* After a read of the file: this image is that file, or its content */
 	spin_lock_irqsave(&kw_pending_lock, flags);
@@ -165,7 +175,7 @@ static int kw_load_entry(struct kprobe *p, struct pt_regs *regs)
 	if (same)
 		return 0;
 
-	hashed = kw_hash(hdr, len, digest);
+	hashed = kw_hash(hdr, len, digest, &ns);
 	spin_lock_irqsave(&kw_pending_lock, flags);
 	e = kw_pending_find();
 	if (!finit || !e || e->image) {
@@ -178,6 +188,8 @@ static int kw_load_entry(struct kprobe *p, struct pt_regs *regs)
 	if (hashed) {
 		memcpy(e->load.hash, digest, KW_HASH_LEN);
 		e->load.has |= KW_AF_HASH;
+		e->load.hashed += len;
+		e->load.hash_ns += ns;
 	} else {
 		kw_unhashed++;
 	}

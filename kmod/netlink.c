@@ -180,8 +180,7 @@ static int kw_nl_put_status(struct sk_buff *skb)
 	    nla_put_u32(skb, KWARDEN_A_ST_INTERVAL_MS, kw_interval_ms) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_LAST_SCAN_NS, st.last_scan_ns,
 			      KWARDEN_A_UNSPEC) ||
-	    nla_put_u32(skb, KWARDEN_A_ST_STATE, kw_safe_mode() ?
-			KW_STATE_SAFE_MODE : KW_STATE_ACTIVE) ||
+	    nla_put_u32(skb, KWARDEN_A_ST_STATE, kw_state()) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_POKE_OVERFLOWS,
 			      kw_poke_overflow_count(), KWARDEN_A_UNSPEC) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_SCAN_NS_TOTAL,

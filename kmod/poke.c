@@ -124,6 +124,7 @@ static struct kprobe kw_poke_kp = {
 	.symbol_name = KW_POKE_SYMBOL,
 	.pre_handler = kw_poke_pre,
 };
+static bool kw_poke_registered;
 
 bool kw_poke_explains(unsigned long addr, u8 value)
 {
@@ -164,6 +165,29 @@ u64 kw_poke_bytes(void)
 	return KW_POKE_SLOTS * sizeof(struct kw_poke);
 }
 
+/* The kprobe is registered, armed and its target still there */
+bool kw_poke_alive(void)
+{
+	return kw_poke_registered && !kprobe_disabled(&kw_poke_kp) &&
+	       !(kw_poke_kp.flags & KPROBE_FLAG_GONE);
+}
+
+/* Test only: disarm the kprobe, as a tamperer would */
+void kw_poke_disable(void)
+{
+	if (kw_poke_registered)
+		disable_kprobe(&kw_poke_kp);
+}
+
+/* Degraded: stop recording; the table stays for kw_poke_explains() */
+void kw_poke_stop(void)
+{
+	if (!kw_poke_registered)
+		return;
+	kw_poke_registered = false;
+	unregister_kprobe(&kw_poke_kp);
+}
+
 int kw_poke_init(void)
 {
 	int err;
@@ -179,6 +203,7 @@ int kw_poke_init(void)
 	if (!kw_pokes)
 		return -ENOMEM;
 	err = register_kprobe(&kw_poke_kp);
+	kw_poke_registered = !err;
 	if (err) {
 		pr_err("kwarden: cannot hook %s: %d\n", KW_POKE_SYMBOL, err);
 		vfree(kw_pokes);
@@ -191,7 +216,7 @@ void kw_poke_exit(void)
 {
 	if (!kw_pokes)
 		return;
-	unregister_kprobe(&kw_poke_kp);
+	kw_poke_stop();
 	vfree(kw_pokes);
 	kw_pokes = NULL;
 }

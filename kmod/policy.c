@@ -185,6 +185,8 @@ static int kw_gate(struct module *mod)
 	bool deny;
 
 	kw_modgate_take(&load);
+	pr_debug("kwarden: %s: sha256 of %llu bytes in %llu ns (in kprobes)\n",
+		 mod->name, load.hashed, load.hash_ns);
 #ifdef CONFIG_MODULE_SIG
 	f.sig_ok = mod->sig_ok;
 #endif

@@ -96,7 +96,7 @@ static int kw_alias_write(unsigned long dst, const u8 *src, size_t len)
 
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind)
 {
-	return !kw_safe_mode() && !r->text && r->golden && kind < 64 &&
+	return kw_enforcing() && !r->text && r->golden && kind < 64 &&
 	       (READ_ONCE(kw_restore_kinds) & BIT_ULL(kind));
 }
 

@@ -24,6 +24,8 @@ unsigned int kw_interval_ms = 500;
 static struct kw_stats kw_stats;
 static struct delayed_work kw_scan_work;
 static bool kw_scan_stopping;
+static bool kw_scan_stalled;	/* test only: see selfcheck.c */
+static u64 kw_scan_last;	/* jiffies at the end of the last pass */
 
 /* A rel32 jmp or call written at the changed address names the hook. */
 static void kw_decode_branch(struct kw_alert *a, unsigned int at)
@@ -51,6 +53,14 @@ static unsigned long kw_window(struct kw_region *r, unsigned long addr,
 		}
 	}
 	return min(base, r->end - KW_BYTES_LEN);
+}
+
+/* The kind an alert about @addr would carry: its table's, or the region's */
+static enum kw_kind kw_kind_at(struct kw_region *r, unsigned long addr)
+{
+	const struct kw_table *t = kw_region_table(r, addr);
+
+	return t ? t->kind : r->kind;
 }
 
 /*
@@ -96,9 +106,15 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 	if (owner[0])
 		strscpy(a.module, owner, sizeof(a.module));
 out:
-	if (kw_restore_wanted(r, a.kind) && !kw_restore_page(r, pg)) {
-		a.action = KW_ACTION_restored;
-		r->alerted[pg] = 0;	/* the next change is a new one */
+	if (r->mod == THIS_MODULE && r->text)
+		kw_selftext_changed(a.symbol, a.offset);
+	if (kw_restore_wanted(r, a.kind)) {
+		if (!kw_restore_page(r, pg)) {
+			a.action = KW_ACTION_restored;
+			r->alerted[pg] = 0;	/* the next change is a new one */
+		} else {
+			r->restore_failed = true;
+		}
 	}
 	kw_alert_raise(&a);
 }
@@ -199,7 +215,12 @@ static void kw_scan_page(struct kw_region *r, unsigned int pg)
 		}
 		return;
 	}
-	if (c.sig == r->alerted[pg])
+	/*
+	 * Reported already: once is enough, unless restore was turned on for
+	 * its kind since (kwardend containing the module that did it).
+	 */
+	if (c.sig == r->alerted[pg] &&
+	    (r->restore_failed || !kw_restore_wanted(r, kw_kind_at(r, c.first))))
 		return;
 	r->alerted[pg] = c.sig;
 	kw_stats.violations++;
@@ -213,6 +234,10 @@ static void kw_scan_pass(void)
 	unsigned int pg;
 
 	mutex_lock(&kw_region_lock);
+	if (!kw_selfcheck()) {
+		mutex_unlock(&kw_region_lock);
+		return;
+	}
 	list_for_each_entry(r, kw_regions(), node) {
 		for (pg = 0; pg < r->npages; pg++) {
 			kw_prot_check(r, pg);
@@ -227,6 +252,7 @@ static void kw_scan_pass(void)
 	kw_stats.scans++;
 	kw_stats.last_scan_ns = ktime_get_ns() - t0;
 	kw_stats.total_scan_ns += kw_stats.last_scan_ns;
+	WRITE_ONCE(kw_scan_last, get_jiffies_64());
 	mutex_unlock(&kw_region_lock);
 	/* opens files: not under the lock the module notifier takes */
 	kw_proc_check();
@@ -234,6 +260,8 @@ static void kw_scan_pass(void)
 
 static void kw_scan_fn(struct work_struct *work)
 {
+	if (READ_ONCE(kw_scan_stalled))
+		return;
 	kw_scan_pass();
 	if (!READ_ONCE(kw_scan_stopping))
 		queue_delayed_work(system_unbound_wq, &kw_scan_work,
@@ -243,6 +271,17 @@ static void kw_scan_fn(struct work_struct *work)
 void kw_scan_now(void)
 {
 	kw_scan_pass();
+}
+
+u64 kw_scan_last_jiffies(void)
+{
+	return READ_ONCE(kw_scan_last);
+}
+
+/* Test only: the worker stops rescheduling itself, as if it were stuck */
+void kw_scan_stall(void)
+{
+	WRITE_ONCE(kw_scan_stalled, true);
 }
 
 void kw_scan_stats(struct kw_stats *st)
@@ -256,6 +295,7 @@ int kw_scan_init(void)
 {
 	if (kw_interval_ms < 100)
 		kw_interval_ms = 100;
+	WRITE_ONCE(kw_scan_last, get_jiffies_64());
 	INIT_DELAYED_WORK(&kw_scan_work, kw_scan_fn);
 	queue_delayed_work(system_unbound_wq, &kw_scan_work,
 			   msecs_to_jiffies(kw_interval_ms));

@@ -2,7 +2,8 @@
 /*
  * Every kwardenctl command, run by an unprivileged user inside a test VM,
  * fails with a permission error (exit status 4, "permission denied" on
- * stderr) and changes nothing: the control socket admits root only
+ * stderr) and changes nothing: kwardenctl refuses non-root users before
+ * anything else, and behind it the control socket admits root only
  * (SO_PEERCRED) and the journal and unlock key are root's.
  */
 #include <errno.h>
@@ -61,6 +62,25 @@ FIXTURE_VARIANT_ADD(unpriv, alerts_json) { .args = { "--json", "alerts" } };
 FIXTURE_VARIANT_ADD(unpriv, scan) { .args = { "scan" } };
 FIXTURE_VARIANT_ADD(unpriv, unlock) { .args = { "unlock" } };
 FIXTURE_VARIANT_ADD(unpriv, lock) { .args = { "lock" } };
+FIXTURE_VARIANT_ADD(unpriv, modules) { .args = { "modules" } };
+FIXTURE_VARIANT_ADD(unpriv, module_show) {
+	.args = { "module", "show", "kwarden" }
+};
+FIXTURE_VARIANT_ADD(unpriv, disable_dry_run) {
+	.args = { "disable", "kwarden", "--dry-run" }
+};
+FIXTURE_VARIANT_ADD(unpriv, quarantine) { .args = { "quarantine", "kw_dummy" } };
+FIXTURE_VARIANT_ADD(unpriv, release) { .args = { "release", "kw_dummy" } };
+FIXTURE_VARIANT_ADD(unpriv, top) { .args = { "top", "--iterations", "1" } };
+FIXTURE_VARIANT_ADD(unpriv, policy_show) { .args = { "policy", "show" } };
+FIXTURE_VARIANT_ADD(unpriv, policy_learn) { .args = { "policy", "learn" } };
+FIXTURE_VARIANT_ADD(unpriv, policy_check) {
+	.args = { "policy", "check", "/etc/kwarden/policy" }
+};
+FIXTURE_VARIANT_ADD(unpriv, policy_apply) {
+	.args = { "policy", "apply", "/etc/kwarden/policy" }
+};
+FIXTURE_VARIANT_ADD(unpriv, disable) { .args = { "disable", "kwarden" } };
 
 FIXTURE_SETUP(unpriv)
 {

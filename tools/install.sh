@@ -22,6 +22,8 @@ install -D -m 0755 "$build/bin/kwardend" "$dest/usr/sbin/kwardend"
 install -D -m 0755 "$build/bin/kwardenctl" "$dest/usr/sbin/kwardenctl"
 install -D -m 0644 "$top/userspace/kwardend/kwardend.service" \
 	"$dest/lib/systemd/system/kwardend.service"
+install -D -m 0644 "$top/userspace/kwardend/kwarden-early.service" \
+	"$dest/lib/systemd/system/kwarden-early.service"
 install -d -m 0700 "$dest/etc/kwarden" "$dest/var/lib/kwarden"
 [ -e "$dest/etc/kwarden/kwarden.conf" ] ||
 	install -m 0600 "$top/userspace/kwardend/kwarden.conf" \

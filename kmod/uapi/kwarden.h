@@ -49,7 +49,9 @@
 	KW_KIND(module_rodata_modified,		KW_SEV_CRIT,	1004)	\
 	KW_KIND(page_protection_changed,	KW_SEV_CRIT,	1004)	\
 	KW_KIND(protection_unlocked,		KW_SEV_WARNING,	2004)	\
-	KW_KIND(protection_locked,		KW_SEV_NOTICE,	2004)
+	KW_KIND(protection_locked,		KW_SEV_NOTICE,	2004)	\
+	KW_KIND(module_released,		KW_SEV_NOTICE,	7001)	\
+	KW_KIND(boot_unhealthy,			KW_SEV_ERR,	2004)
 
 #define KW_KIND_ENUM(name, sev, ocsf) KW_KIND_##name,
 enum kw_kind {

@@ -280,4 +280,117 @@ TEST(oversized_file)
 	free(buf);
 }
 
+/* The response policy: default log, ACTION [after N], strict errors */
+TEST(response_policy)
+{
+	struct kw_config cfg;
+	struct errs e;
+	unsigned int k;
+
+	kw_config_defaults(&cfg);
+	for (k = 0; k < KW_KIND_MAX; k++)
+		EXPECT_EQ(KW_RESP_LOG, cfg.response[k].action);
+	EXPECT_FALSE(cfg.safe_mode);
+	EXPECT_STREQ("/var/lib/kwarden/blocked", cfg.blocklist_dir);
+	EXPECT_STREQ("/etc/modprobe.d/kwarden-blocked.conf",
+		     cfg.modprobe_blocklist);
+
+	ASSERT_EQ(0, parse(&cfg, &e,
+		"response.ftrace_hook = disable\n"
+		"response.module_fault = quarantine after 3\n"
+		"response.syscall_table_modified = restore\n"
+		"response.kprobe_hook=contain   # in use? contain\n"
+		"safe_mode = on\n"
+		"blocklist_dir = /srv/blocked\n"));
+	EXPECT_EQ(0, e.n);
+	EXPECT_EQ(KW_RESP_DISABLE, cfg.response[KW_KIND_ftrace_hook].action);
+	EXPECT_EQ(KW_RESP_QUARANTINE, cfg.response[KW_KIND_module_fault].action);
+	EXPECT_EQ(3U, cfg.response[KW_KIND_module_fault].after);
+	EXPECT_EQ(KW_RESP_RESTORE,
+		  cfg.response[KW_KIND_syscall_table_modified].action);
+	EXPECT_EQ(KW_RESP_CONTAIN, cfg.response[KW_KIND_kprobe_hook].action);
+	EXPECT_EQ(KW_RESP_LOG, cfg.response[KW_KIND_fops_hook].action);
+	EXPECT_TRUE(cfg.safe_mode);
+	EXPECT_STREQ("/srv/blocked", cfg.blocklist_dir);
+
+	ASSERT_EQ(8, parse(&cfg, &e,
+		"response.nonsense = disable\n"
+		"response.ftrace_hook = explode\n"
+		"response.module_disabled = disable\n"
+		"response.fops_hook = restore\n"
+		"response.module_fault = quarantine after 0\n"
+		"response.module_fault = quarantine after\n"
+		"response.kprobe_hook = disable later 3\n"
+		"response.idt_modified = restore\n"
+		"response.idt_modified = log\n"));
+	EXPECT_STREQ("test.conf:1: response.nonsense: unknown kind", e.msg[0]);
+	EXPECT_NE(NULL, strstr(e.msg[1], "'explode' is not one of log, restore"));
+	EXPECT_NE(NULL, strstr(e.msg[2], "names no module"));
+	EXPECT_NE(NULL, strstr(e.msg[3], "restore works for"));
+	EXPECT_NE(NULL, strstr(e.msg[4], "after '0' is not 1 to"));
+	EXPECT_NE(NULL, strstr(e.msg[5], "expected 'ACTION' or 'ACTION after N'"));
+	EXPECT_NE(NULL, strstr(e.msg[6], "expected 'ACTION' or 'ACTION after N'"));
+	EXPECT_STREQ("test.conf:9: response.idt_modified: already set on line 8",
+		     e.msg[7]);
+	/* bad lines leave the default */
+	EXPECT_EQ(KW_RESP_LOG, cfg.response[KW_KIND_ftrace_hook].action);
+	EXPECT_EQ(KW_RESP_RESTORE, cfg.response[KW_KIND_idt_modified].action);
+}
+
+TEST(boot_health_keys)
+{
+	struct kw_config cfg;
+	struct errs e;
+
+	kw_config_defaults(&cfg);
+	EXPECT_EQ(60U, cfg.boot_healthy_after);
+	EXPECT_EQ(2U, cfg.quarantine_after);
+	EXPECT_STREQ("/var/lib/kwarden/boots", cfg.boot_dir);
+	EXPECT_STREQ("", cfg.boot_healthy_target);
+
+	ASSERT_EQ(0, parse(&cfg, &e,
+		"boot_healthy_after = 2m\n"
+		"boot_healthy_target = multi-user.target\n"
+		"quarantine_after = 3\n"
+		"boot_dir = /srv/boots\n"));
+	EXPECT_EQ(120U, cfg.boot_healthy_after);
+	EXPECT_STREQ("multi-user.target", cfg.boot_healthy_target);
+	EXPECT_EQ(3U, cfg.quarantine_after);
+	EXPECT_STREQ("/srv/boots", cfg.boot_dir);
+
+	ASSERT_EQ(0, parse(&cfg, &e, "boot_healthy_after = 45\n"));
+	EXPECT_EQ(45U, cfg.boot_healthy_after);
+	ASSERT_EQ(0, parse(&cfg, &e, "boot_healthy_after = 30s\n"));
+	EXPECT_EQ(30U, cfg.boot_healthy_after);
+}
+
+TEST(boot_health_bad_values)
+{
+	static const char *const bad[] = {
+		"boot_healthy_after = 0\n",
+		"boot_healthy_after = 2d\n",
+		"boot_healthy_after = 25h\n",
+		"boot_healthy_after = s\n",
+		"boot_healthy_target = ../../etc/x\n",
+		"boot_healthy_target = multi user.target\n",
+		"quarantine_after = 101\n",
+	};
+	struct kw_config cfg;
+	struct errs e;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(1, parse(&cfg, &e, bad[i]));
+		EXPECT_EQ(60U, cfg.boot_healthy_after);
+		EXPECT_STREQ("", cfg.boot_healthy_target);
+		EXPECT_EQ(2U, cfg.quarantine_after);
+	}
+	parse(&cfg, &e, bad[0]);
+	EXPECT_STREQ("test.conf:1: boot_healthy_after: 0 out of range [1s, 86400s]",
+		     e.msg[0]);
+	parse(&cfg, &e, bad[1]);
+	EXPECT_STREQ("test.conf:1: boot_healthy_after: '2d' is not a duration (seconds, or with s/m/h)",
+		     e.msg[0]);
+}
+
 TEST_HARNESS_MAIN

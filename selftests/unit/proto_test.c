@@ -70,9 +70,9 @@ TEST(bad_commands)
 {
 	bad(_metadata, "{\"version\":1}", "missing 'cmd'");
 	bad(_metadata, "{\"version\":1,\"cmd\":\"reboot\"}",
-	    "unknown cmd 'reboot' (status, alerts, scan, unlock, lock)");
+	    "unknown cmd 'reboot' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release)");
 	bad(_metadata, "{\"version\":1,\"cmd\":\"STATUS\"}",
-	    "unknown cmd 'STATUS' (status, alerts, scan, unlock, lock)");
+	    "unknown cmd 'STATUS' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release)");
 	bad(_metadata, "{\"version\":1,\"cmd\":7}", "'cmd' must be a string");
 	bad(_metadata, "{\"version\":1,\"cmd\":[\"status\"]}",
 	    "'cmd' must be a string");
@@ -305,6 +305,54 @@ TEST(unix_address)
 	EXPECT_EQ(-ENAMETOOLONG, kw_unix_addr(path, &sun));
 	path[sizeof(sun.sun_path) - 1] = '\0';
 	EXPECT_EQ(0, kw_unix_addr(path, &sun));
+}
+
+/* modules, module, disable, quarantine, release */
+TEST(module_commands)
+{
+	struct kw_request r;
+	json_object *o;
+	char err[256];
+
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"modules\"}", &r, err));
+	EXPECT_EQ((int)KW_CMD_MODULES, (int)r.cmd);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"disable\",\"name\":\"kw-rogue\",\"dry_run\":true,\"reason\":\"hooks\\ngetdents\"}",
+			   &r, err));
+	EXPECT_EQ((int)KW_CMD_DISABLE, (int)r.cmd);
+	EXPECT_STREQ("kw_rogue", r.name);	/* as the kernel names it */
+	EXPECT_TRUE(r.dry_run);
+	EXPECT_STREQ("hooks?getdents", r.reason);
+	o = kw_request_json(&r);
+	EXPECT_STREQ("{\"version\":1,\"cmd\":\"disable\",\"name\":\"kw_rogue\",\"dry_run\":true,\"reason\":\"hooks?getdents\"}",
+		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"release\",\"name\":\"x\"}", &r, err));
+	EXPECT_EQ((int)KW_CMD_RELEASE, (int)r.cmd);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"quarantine\",\"name\":\"x\",\"reason\":\"r\"}", &r, err));
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"module\",\"name\":\"x\"}", &r, err));
+
+	bad(_metadata, "{\"version\":1,\"cmd\":\"disable\"}",
+	    "'disable' needs a 'name'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"module\"}",
+	    "'module' needs a 'name'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"disable\",\"name\":\"../x\"}",
+	    "'name' must be a module name: 1 to 55 of A-Z a-z 0-9 _ -");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"disable\",\"name\":\"\"}",
+	    "'name' must be a module name: 1 to 55 of A-Z a-z 0-9 _ -");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"disable\",\"name\":\"a\\u0000b\"}",
+	    "'name' must be a module name: 1 to 55 of A-Z a-z 0-9 _ -");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"disable\",\"name\":7}",
+	    "'name' must be a string");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"disable\",\"name\":\"x\",\"dry_run\":1}",
+	    "'dry_run' must be a boolean");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"quarantine\",\"name\":\"x\",\"dry_run\":true}",
+	    "'dry_run' is not valid for 'quarantine'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"release\",\"name\":\"x\",\"reason\":\"r\"}",
+	    "'reason' is not valid for 'release'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"modules\",\"name\":\"x\"}",
+	    "'name' is not valid for 'modules'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"status\",\"name\":\"x\"}",
+	    "'name' is not valid for 'status'");
 }
 
 TEST_HARNESS_MAIN

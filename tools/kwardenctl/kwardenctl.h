@@ -14,7 +14,14 @@
 #define EXIT_TALK		1	/* kwardend unreachable or said no */
 #define EXIT_NOT_RUNNING	3	/* status: LSB "program is not running" */
 #define EXIT_NOPERM		4	/* LSB "user had insufficient privilege" */
+#define EXIT_POLICY_DENIES	2	/* policy check: loaded modules denied */
 #define EXIT_USAGE		64	/* EX_USAGE */
+#define EXIT_DATAERR		65	/* EX_DATAERR: policy file not valid */
+
+struct ctl {
+	bool json;
+	const char *socket;
+};
 
 struct conn {
 	int fd;
@@ -30,7 +37,40 @@ int ctl_send(struct conn *c, json_object *req);
 int ctl_read_line(struct conn *c, int timeout_ms, size_t *len);
 void ctl_close(struct conn *c);
 
+/* main.c */
+struct kw_request;
+int usage_error(const char *fmt, const char *arg);
+bool not_running(int err);
+int talk_error(int err);	/* EXIT_NOPERM or EXIT_TALK */
+int open_and_send(const struct ctl *ctl, struct conn *c,
+		  const struct kw_request *req);
+/* One reply line: its KW_REPLY_* type, or -1 after saying what went wrong */
+int read_reply(struct conn *c, int timeout_ms, json_object **obj);
+void print_json(json_object *o);
+
+/* modcmds.c: modules, module show, disable, quarantine, release, top */
+int cmd_modules(struct ctl *ctl, int argc, char **argv);
+int cmd_module(struct ctl *ctl, int argc, char **argv);
+int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv);
+int cmd_top(struct ctl *ctl, int argc, char **argv);
+
+/* modules.c: what is loaded now */
+struct live_module {
+	char name[56];
+	char path[256];
+	unsigned char hash[32], file_hash[32];
+	bool have_hash, have_file_hash, sig_ok;
+	unsigned int taints;
+};
+
+/* Sorted by name; *from_kwarden: from kwarden.ko's dump (else /proc) */
+int live_modules(struct live_module **out, size_t *n, bool *from_kwarden);
+
+/* policy.c */
+int cmd_policy(const struct ctl *ctl, int argc, char **argv);
+
 /* show.c */
+void show_clean(const char *s, int width);	/* one line, padded, cut */
 void show_status(json_object *st);
 void show_scan(json_object *scan);
 void show_guard_change(bool unlock, json_object *guard);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "alert.h"
+#include "compiler.h"
 #include "key.h"
 #include "kwardenctl.h"
 #include "names.h"
@@ -17,11 +19,6 @@
 #define STATUS_TIMEOUT_MS	15000
 #define SCAN_TIMEOUT_MS		330000	/* kwardend gives up at 300 s */
 #define ALERTS_TIMEOUT_MS	30000
-
-struct ctl {
-	bool json;
-	const char *socket;
-};
 
 static void print_usage(FILE *f)
 {
@@ -41,34 +38,55 @@ static void print_usage(FILE *f)
 		"                         stopped and kwarden.ko unloaded; F is the unlock\n"
 		"                         key (default %s)\n"
 		"  lock                   restore the self-protection now\n"
+		"  modules                every module: size, hash, signature, taints,\n"
+		"                         faults, hooks owned, verdict, load time\n"
+		"  module show NAME       one module's facts: sections, parameters,\n"
+		"                         holders, drivers, hooks, faults, block\n"
+		"  disable NAME [--dry-run] [--reason R]\n"
+		"                         unload NAME safely (devices unbound, never\n"
+		"                         forced) and block its reload, or contain it\n"
+		"                         when it cannot be unloaded; refused if in use\n"
+		"  quarantine NAME [--reason R]\n"
+		"                         block NAME from loading, leave it loaded\n"
+		"  release NAME           lift the block of NAME\n"
+		"  top [--interval S] [--iterations N]\n"
+		"                         live view of faults and hooks per module\n"
+		"  policy show            the module-load policy in force\n"
+		"  policy check FILE      validate FILE, and evaluate the loaded modules\n"
+		"  policy learn [--hash] [-o OUT]\n"
+		"                         an allowlist of the loaded modules (audit mode)\n"
+		"  policy apply FILE      check FILE, install it and push it to kwarden.ko\n"
 		"  help                   this help\n"
 		"\n"
 		"Options:\n"
-		"  -j, --json             machine output: `alerts` prints one alert\n"
-		"                         record per line, `status` and `scan` one object\n"
+		"  -j, --json             machine output: `alerts` and `modules` print\n"
+		"                         one object per line, the others (and `top`,\n"
+		"                         once) one object\n"
 		"  -s, --socket PATH      control socket (default /run/kwarden/control.sock)\n"
 		"\n"
 		"Exit status:\n"
 		"  0   success (status: kwardend is running)\n"
 		"  1   error talking to kwardend, or kwardend refused the request\n"
 		"  3   status: kwardend is not running (LSB)\n"
+		"  2   policy check/apply: a loaded module would be denied\n"
 		"  4   permission denied: only root may (LSB)\n"
-		"  64  usage error: unknown command, option or bad argument\n",
+		"  64  usage error: unknown command, option or bad argument\n"
+		"  65  policy check/apply: the file is not a valid policy\n",
 		KW_UNLOCK_DEFAULT_S, KW_UNLOCK_MAX_S, KW_KEY_PATH);
 }
 
-static bool not_running(int err)
+bool not_running(int err)
 {
 	return err == -ENOENT || err == -ECONNREFUSED;
 }
 
 /* EXIT_NOPERM for a permission error, else EXIT_TALK */
-static int talk_error(int err)
+int talk_error(int err)
 {
 	return err == -EACCES || err == -EPERM ? EXIT_NOPERM : EXIT_TALK;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "kwardenctl: ");
 	fprintf(stderr, fmt, arg);
@@ -211,8 +229,8 @@ static int parse_unlock_args(int argc, char **argv, struct ctl *ctl,
 	return 0;
 }
 
-static int open_and_send(const struct ctl *ctl, struct conn *c,
-			 const struct kw_request *req)
+int open_and_send(const struct ctl *ctl, struct conn *c,
+		  const struct kw_request *req)
 {
 	json_object *o = kw_request_json(req);
 	int err = ctl_connect(c, ctl->socket);
@@ -230,7 +248,7 @@ static int open_and_send(const struct ctl *ctl, struct conn *c,
 }
 
 /* One reply line: its type, or -1 after saying what went wrong */
-static int read_reply(struct conn *c, int timeout_ms, json_object **obj)
+int read_reply(struct conn *c, int timeout_ms, json_object **obj)
 {
 	char err[256];
 	size_t len;
@@ -259,7 +277,7 @@ static int read_reply(struct conn *c, int timeout_ms, json_object **obj)
 	return r;
 }
 
-static void print_json(json_object *o)
+void print_json(json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -360,6 +378,20 @@ static int run_alerts(const struct ctl *ctl, const struct kw_request *req)
 	return r < 0 ? EXIT_TALK : 0;
 }
 
+static bool known_command(const char *cmd)
+{
+	static const char *const cmds[] = {
+		"alerts", "status", "scan", "lock", "unlock", "modules",
+		"module", "disable", "quarantine", "release", "top", "policy",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmd, cmds[i]))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -398,6 +430,13 @@ int main(int argc, char **argv)
 		print_usage(stdout);
 		return 0;
 	}
+	if (!known_command(cmd))
+		return usage_error("unknown command '%s'", cmd);
+	if (geteuid()) {
+		fprintf(stderr, "kwardenctl: %s: permission denied: only root may talk to kwarden\n",
+			cmd);
+		return EXIT_NOPERM;
+	}
 	if (!strcmp(cmd, "alerts")) {
 		req.cmd = KW_CMD_ALERTS;
 		err = parse_alerts_args(argc, argv, &ctl, &req);
@@ -412,11 +451,22 @@ int main(int argc, char **argv)
 			  !strcmp(cmd, "scan") ? KW_CMD_SCAN : KW_CMD_LOCK;
 		return run_simple(&ctl, &req);
 	}
+	if (!strcmp(cmd, "modules"))
+		return cmd_modules(&ctl, argc, argv);
+	if (!strcmp(cmd, "module"))
+		return cmd_module(&ctl, argc, argv);
+	if (!strcmp(cmd, "disable") || !strcmp(cmd, "quarantine") ||
+	    !strcmp(cmd, "release"))
+		return cmd_block(&ctl, cmd, argc, argv);
+	if (!strcmp(cmd, "top"))
+		return cmd_top(&ctl, argc, argv);
 	if (!strcmp(cmd, "unlock")) {
 		req.cmd = KW_CMD_UNLOCK;
 		req.unlock_s = KW_UNLOCK_DEFAULT_S;
 		err = parse_unlock_args(argc, argv, &ctl, &req);
 		return err ? err : run_simple(&ctl, &req);
 	}
+	if (!strcmp(cmd, "policy"))
+		return cmd_policy(&ctl, argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -25,7 +25,7 @@ static uint64_t num(json_object *o, const char *key)
 	return v ? json_object_get_uint64(v) : 0;
 }
 
-static void print_clean(const char *s, int width)
+void show_clean(const char *s, int width)
 {
 	char buf[1024];
 
@@ -208,16 +208,16 @@ void show_alert(json_object *rec)
 		when[10] = ' ';
 		when[19] = '\0';
 	}
-	print_clean(when, 20);
+	show_clean(when, 20);
 	putchar(' ');
-	print_clean(str(rec, "severity", "?"), 8);
+	show_clean(str(rec, "severity", "?"), 8);
 	putchar(' ');
-	print_clean(str(rec, "kind", "?"), 24);
+	show_clean(str(rec, "kind", "?"), 24);
 	putchar(' ');
-	print_clean(kw_rec_str(rec, "module"), 16);
+	show_clean(kw_rec_str(rec, "module"), 16);
 	putchar(' ');
-	print_clean(where_of(rec), WHERE_WIDTH);
+	show_clean(where_of(rec), WHERE_WIDTH);
 	putchar(' ');
-	print_clean(str(rec, "message", ""), 0);
+	show_clean(str(rec, "message", ""), 0);
 	putchar('\n');
 }

@@ -42,6 +42,7 @@ struct kwd_bpf {
 	struct bpf_link *links[MAX_LINKS];
 	unsigned int nlinks;
 	uint64_t events;	/* records consumed */
+	uint64_t merged;	/* module_load left to kwarden.ko's record */
 	uint64_t bad;		/* records of a size or kind we don't know */
 	uint64_t drops_seen;	/* drop total already reported */
 };
@@ -315,6 +316,11 @@ static int on_event(void *ctx, void *data, size_t size)
 		kwd_log(LOG_ERR, "BPF record of %zu bytes not understood", size);
 		return 0;
 	}
+	if (a.kind == KW_KIND_module_load && kwd_bpf_dup_module_load(d)) {
+		the_bpf.merged++;	/* kwarden.ko's record of it counts */
+		json_object_put(a.detail);
+		return 0;
+	}
 	kwd_raise(d, &a);
 	return 0;
 }
@@ -474,6 +480,8 @@ json_object *kwd_bpf_status(struct kwd *d)
 	json_object_object_add(o, "ringbuf_bytes",
 		json_object_new_int64(bpf_map__max_entries(b->skel->maps.events)));
 	json_object_object_add(o, "events", json_object_new_uint64(b->events));
+	json_object_object_add(o, "module_loads_merged",
+			       json_object_new_uint64(b->merged));
 	json_object_object_add(o, "bad_records", json_object_new_uint64(b->bad));
 	json_object_object_add(o, "drops", json_object_new_uint64(read_drops(b)));
 	return o;

@@ -292,9 +292,87 @@ static void guard_request(struct kwd *d, struct client *c)
 	reply(c, o);
 }
 
+/* disable, quarantine, release: done at once, answered with the result */
+static void module_request(struct kwd *d, struct client *c)
+{
+	struct kwd_peer peer;
+	char origin[128], err[768];
+	struct kwd_act act = {
+		.name = c->req.name, .reason = c->req.reason,
+		.origin = origin, .dry_run = c->req.dry_run,
+	};
+	json_object *res, *o;
+
+	peer_info(c, &peer);
+	snprintf(origin, sizeof(origin), "kwardenctl %s (pid %d, uid %u)",
+		 kw_cmd_name(c->req.cmd), peer.pid, peer.uid);
+	err[0] = '\0';
+	if (c->req.cmd == KW_CMD_DISABLE)
+		res = kwd_disable(d, &act, err, sizeof(err));
+	else if (c->req.cmd == KW_CMD_QUARANTINE)
+		res = kwd_quarantine(d, &act, err, sizeof(err));
+	else
+		res = kwd_release(d, &act, err, sizeof(err));
+	if (!res) {
+		reply_error(c, err[0] ? err : "refused");
+		return;
+	}
+	o = kw_reply_ok();
+	json_object_object_add(o, "result", res);
+	reply(c, o);
+}
+
+static void on_policy_pushed(struct kwd *d, void *ctx, json_object *st,
+			     const char *error)
+{
+	struct client *c = ctx;
+	json_object *o;
+	char msg[200];
+
+	if (error) {
+		snprintf(msg, sizeof(msg), "kwarden.ko refused the policy: %s",
+			 error);
+		reply_error(c, msg);
+	} else {
+		kwd_policy_acked(d, st);
+		o = kw_reply_ok();
+		json_object_object_add(o, "policy", kwd_policy_status(d));
+		json_object_object_add(o, "kmod", json_object_get(st));
+		reply(c, o);
+	}
+	kmod_done(d, c);
+}
+
+/* policy show | reload | apply PATH */
+static void policy_request(struct kwd *d, struct client *c)
+{
+	char err[512];
+	json_object *o;
+	int ret;
+
+	if (c->req.policy_op != KW_POLICY_SHOW) {
+		ret = kwd_policy_request(d, c->req.policy_op == KW_POLICY_APPLY ?
+					 c->req.path : NULL, err, sizeof(err),
+					 on_policy_pushed, c);
+		if (ret < 0) {
+			reply_error(c, err);
+			return;
+		}
+		if (ret == 0) {
+			c->state = C_KMOD;
+			return;
+		}
+	}
+	o = kw_reply_ok();
+	json_object_object_add(o, "policy", kwd_policy_status(d));
+	json_object_object_add(o, "kmod", json_object_new_boolean(kwd_genl_present(d)));
+	reply(c, o);
+}
+
 static void handle(struct kwd *d, struct client *c, const char *line,
 		   size_t len)
 {
+	json_object *o;
 	char err[256];
 
 	if (kw_request_parse(line, len, &c->req, err, sizeof(err))) {
@@ -317,6 +395,25 @@ static void handle(struct kwd *d, struct client *c, const char *line,
 	case KW_CMD_UNLOCK:
 	case KW_CMD_LOCK:
 		guard_request(d, c);
+		break;
+	case KW_CMD_MODULES:
+		o = kw_reply_ok();
+		json_object_object_add(o, "modules", kwd_modules(d));
+		json_object_object_add(o, "blocklist", kwd_blocks_status(d));
+		reply(c, o);
+		break;
+	case KW_CMD_MODULE:
+		o = kw_reply_ok();
+		json_object_object_add(o, "module", kwd_module_facts(d, c->req.name));
+		reply(c, o);
+		break;
+	case KW_CMD_DISABLE:
+	case KW_CMD_QUARANTINE:
+	case KW_CMD_RELEASE:
+		module_request(d, c);
+		break;
+	case KW_CMD_POLICY:
+		policy_request(d, c);
 		break;
 	case KW_CMD_ALERTS:
 		kw_cursor_init(&c->cur, d->cfg.journal_path,

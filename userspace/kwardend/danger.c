@@ -49,7 +49,7 @@ void kwd_danger_configure(struct kwd *d, int conf_fd)
 
 	memset(c, 0, sizeof(*c));
 	c->mode = d->cfg.danger_mode;
-	c->observe = kwd_in_safe_mode(d);
+	c->observe = d->cfg.safe_mode || kwd_safe_mode();
 	kwarden_text(&c->text_lo, &c->text_hi);
 	if (bpf_map_update_elem(conf_fd, &zero, c, BPF_ANY)) {
 		kwd_log(LOG_ERR, "dangerous interfaces: writing the mode failed: %s",

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <linux/genetlink.h>
@@ -21,6 +22,7 @@
 #include "compiler.h"
 #include "kmod_alert.h"
 #include "names.h"
+#include "policy.h"
 #include "timefmt.h"
 
 #define MAX_PENDING		16
@@ -466,9 +468,11 @@ static int on_req_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_SKIP;
 }
 
-static int send_cmd(struct kwd_genl *g, int cmd, int flags, uint32_t *seq)
+/* put, when given, adds the request's attributes; hint: bytes they need */
+static int send_msg(struct kwd_genl *g, int cmd, int flags, uint32_t *seq,
+		    kwd_genl_put_fn *put, const void *arg, size_t hint)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(hint + 4096);
 	int err = -ENOMEM;
 
 	if (!msg)
@@ -479,6 +483,10 @@ static int send_cmd(struct kwd_genl *g, int cmd, int flags, uint32_t *seq)
 	if (cmd == KWARDEN_CMD_ALERT &&
 	    nla_put_u64(msg, KWARDEN_A_FROM_SEQ, g->last_kseq + 1))
 		goto out;
+	if (put && put(msg, arg)) {
+		err = -EMSGSIZE;
+		goto out;
+	}
 	err = nl_send_auto(g->req, msg);
 	if (err < 0) {
 		kwd_log(LOG_ERR, "netlink send: %s", nl_geterror(err));
@@ -490,6 +498,11 @@ static int send_cmd(struct kwd_genl *g, int cmd, int flags, uint32_t *seq)
 out:
 	nlmsg_free(msg);
 	return err;
+}
+
+static int send_cmd(struct kwd_genl *g, int cmd, int flags, uint32_t *seq)
+{
+	return send_msg(g, cmd, flags, seq, NULL, NULL, 0);
 }
 
 static void start_dump(struct kwd *d)
@@ -507,8 +520,9 @@ static void start_dump(struct kwd *d)
 	g->dump_deadline_ns = kw_now_ns() + DUMP_TIMEOUT_NS;
 }
 
-int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
-		     void *ctx)
+int kwd_genl_request_put(struct kwd *d, int cmd, kwd_genl_put_fn *put,
+			 const void *arg, size_t hint, kwd_kmod_done_fn *done,
+			 void *ctx)
 {
 	struct kwd_genl *g = &the_genl;
 	struct pending *p = NULL;
@@ -522,7 +536,7 @@ int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
 			p = &g->pending[i];
 	if (!p)
 		return -EBUSY;
-	err = send_cmd(g, cmd, 0, &p->seq);
+	err = send_msg(g, cmd, 0, &p->seq, put, arg, hint);
 	if (err)
 		return err;
 	p->used = true;
@@ -533,6 +547,12 @@ int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
 	p->deadline_ns = kw_now_ns() + (cmd == KWARDEN_CMD_SCAN ?
 					SCAN_TIMEOUT_NS : STATUS_TIMEOUT_NS);
 	return 0;
+}
+
+int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
+		     void *ctx)
+{
+	return kwd_genl_request_put(d, cmd, NULL, NULL, 0, done, ctx);
 }
 
 /* The requester went away: its reply, when it comes, is dropped */
@@ -611,6 +631,7 @@ static void connect_kmod(struct kwd *d)
 	kwd_log(LOG_INFO, "connected to kwarden.ko (genl family %d)",
 		g->family);
 	kwd_safe_mode_apply(d);
+	kwd_policy_connected(d);	/* a new kwarden.ko has no policy */
 	if (kwd_genl_request(d, KWARDEN_CMD_STATUS, on_connect_status, g))
 		start_dump(d);
 }
@@ -700,13 +721,17 @@ static struct nl_sock *open_sock(struct kwd *d, struct kwd_watch *w,
 
 static int open_socks(struct kwd *d, struct kwd_genl *g)
 {
-	int grp;
+	int grp, sndbuf;
 
 	g->ctl = open_sock(d, NULL, NULL);
 	g->mc = open_sock(d, &g->mc_watch, on_mc);
 	g->req = open_sock(d, &g->req_watch, on_req);
 	if (!g->ctl || !g->mc || !g->req)
 		return -ENOTCONN;
+	sndbuf = 8 << 20;	/* a policy of KW_MAX_RULES rules is ~2 MB */
+	if (setsockopt(nl_socket_get_fd(g->req), SOL_SOCKET, SO_SNDBUFFORCE,
+		       &sndbuf, sizeof(sndbuf)))
+		nl_socket_set_buffer_size(g->req, 4 << 20, 4 << 20);
 	nl_socket_modify_cb(g->mc, NL_CB_VALID, NL_CB_CUSTOM, on_mc_msg, d);
 	nl_socket_modify_cb(g->req, NL_CB_VALID, NL_CB_CUSTOM, on_req_msg, d);
 	nl_socket_modify_cb(g->req, NL_CB_ACK, NL_CB_CUSTOM, on_req_ack, d);
@@ -763,4 +788,110 @@ json_object *kwd_genl_counters(struct kwd *d)
 			       json_object_new_uint64(g->duplicates));
 	json_object_object_add(o, "bad_messages", json_object_new_uint64(g->bad));
 	return o;
+}
+
+/* ---- KWARDEN_CMD_POLICY ---- */
+
+#if __has_include("blocklist.h")
+#include "blocklist.h"
+#define HAVE_BLOCKLIST 1
+#endif
+
+struct push_arg {
+	const struct kw_policy *p;
+	const struct kw_block *blocks;
+	size_t n;
+	uint64_t gen;
+};
+
+static int put_rule(struct nl_msg *msg, const struct kw_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(msg, KWARDEN_A_POL_RULE);
+
+	if (!nest ||
+	    nla_put_u32(msg, KWARDEN_R_ACTION, r->action) ||
+	    nla_put_u32(msg, KWARDEN_R_ID, r->line) ||
+	    ((r->has & KW_RH_NAME) && nla_put_string(msg, KWARDEN_R_NAME, r->name)) ||
+	    ((r->has & KW_RH_HASH) &&
+	     nla_put(msg, KWARDEN_R_HASH, KW_HASH_LEN, r->hash)) ||
+	    ((r->has & KW_RH_FILE_HASH) &&
+	     nla_put(msg, KWARDEN_R_FILE_HASH, KW_HASH_LEN, r->file_hash)) ||
+	    (r->sig && nla_put_u32(msg, KWARDEN_R_SIG, r->sig)) ||
+	    (r->taints && nla_put_u32(msg, KWARDEN_R_TAINTS, r->taints)) ||
+	    ((r->has & KW_RH_PATH) && nla_put_string(msg, KWARDEN_R_PATH, r->path)) ||
+	    (r->reason[0] && nla_put_string(msg, KWARDEN_R_REASON, r->reason)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+#ifdef HAVE_BLOCKLIST
+/* A blocked module as a BLOCK rule: "block: quarantined: REASON" */
+static void block_rule(const struct kw_block *b, struct kw_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->action = KW_RULE_BLOCK;
+	r->has = KW_RH_NAME;
+	snprintf(r->name, sizeof(r->name), "%s", b->name);
+	snprintf(r->reason, sizeof(r->reason), "%s: %s", b->state,
+		 b->reason[0] ? b->reason : b->name);
+	kw_one_line(r->reason);
+}
+#endif
+
+static int put_policy(struct nl_msg *msg, const void *arg)
+{
+	const struct push_arg *a = arg;
+	size_t i;
+#ifdef HAVE_BLOCKLIST
+	struct kw_rule r;
+#endif
+
+	if (nla_put_u32(msg, KWARDEN_A_POL_MODE, a->p->mode) ||
+	    nla_put_u32(msg, KWARDEN_A_POL_DEFAULT, a->p->def) ||
+	    nla_put_u64(msg, KWARDEN_A_POL_GEN, a->gen))
+		return -EMSGSIZE;
+#ifdef HAVE_BLOCKLIST
+	for (i = 0; i < a->n; i++) {
+		block_rule(&a->blocks[i], &r);
+		if (put_rule(msg, &r))
+			return -EMSGSIZE;
+	}
+#endif
+	for (i = 0; i < a->p->nrules; i++)
+		if (put_rule(msg, &a->p->rules[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* The policy and the blocks as one KWARDEN_CMD_POLICY; done gets the status */
+int kwd_genl_push(struct kwd *d, const struct kw_policy *p,
+		  const struct kw_block *blocks, size_t n, uint64_t gen,
+		  kwd_kmod_done_fn *done, void *ctx)
+{
+	struct push_arg a = { .p = p, .blocks = blocks, .n = n, .gen = gen };
+
+#ifndef HAVE_BLOCKLIST
+	a.n = n = 0;	/* no blocklist store in this build */
+#endif
+	size_t hint = (p->nrules + n) * (sizeof(struct kw_rule) + 64);
+
+	if (p->nrules + n > KW_MAX_RULES)
+		return -E2BIG;
+	return kwd_genl_request_put(d, KWARDEN_CMD_POLICY, put_policy, &a,
+				    hint, done, ctx);
+}
+
+static void on_pushed(struct kwd *d, void *ctx, json_object *st,
+		      const char *error)
+{
+	if (error)
+		kwd_log(LOG_ERR, "kwarden.ko refused the module policy: %s", error);
+}
+
+/* For the blocklist's callers: push p with these blocks, log any refusal */
+int kw_genl_push_policy(struct kwd *d, const struct kw_policy *p,
+			const struct kw_block *blocks, size_t n)
+{
+	return kwd_genl_push(d, p, blocks, n, kw_now_ns(), on_pushed, NULL);
 }

@@ -205,16 +205,18 @@ static void raise_state(struct kwd *d, unsigned int kind, const char *msg,
 	kwd_raise(d, &a);
 }
 
-/* safe_mode = yes, kwarden.safe_mode=1, or kwarden.ko in safe mode */
-bool kwd_in_safe_mode(struct kwd *d)
+/*
+ * kwarden.safe_mode=1, or kwarden.ko in safe mode; callers add the
+ * configuration's safe_mode = yes (d->cfg.safe_mode)
+ */
+bool kwd_safe_mode(void)
 {
 	FILE *f = fopen(KW_SAFE_MODE_PARAM, "re");
 	int c = f ? fgetc(f) : EOF;
 
 	if (f)
 		fclose(f);
-	return d->cfg.safe_mode || c == 'Y' || c == '1' ||
-	       cmdline_has("kwarden.safe_mode=1");
+	return c == 'Y' || c == '1' || cmdline_has("kwarden.safe_mode=1");
 }
 
 /*
@@ -257,7 +259,7 @@ void kwd_guard_configure(struct kwd *d)
 		return;
 	memcpy(conf.key, g->key, sizeof(conf.key));
 	conf.armed = 1;
-	g->observe = kwd_in_safe_mode(d);
+	g->observe = d->cfg.safe_mode || kwd_safe_mode();
 	conf.observe = g->observe;
 	if (g->observe)
 		kwd_log(LOG_WARNING, "safe mode: the guard reports tampering but denies nothing");

@@ -22,6 +22,35 @@
 
 struct kwd;
 
+/* modstats.c: what the journal says about one module */
+#define KWD_MAX_HOOKS	8
+struct kwd_hook {
+	unsigned int kind;
+	char where[96];
+	char handler[96];
+};
+
+struct kwd_modstat {
+	char name[KW_NAME_LEN];
+	uint64_t alerts, loads, denied;		/* this boot */
+	uint64_t faults_boot, faults_total;	/* module_fault alerts */
+	uint32_t kinds[KW_KIND_MAX];		/* alerts naming it, by kind */
+	char load_time[32];
+	char path[KW_PATH_LEN];
+	char sha256[2 * KW_HASH_LEN + 1];	/* image, from kwarden.ko */
+	char file_sha256[2 * KW_HASH_LEN + 1];
+	char verdict[16];
+	char taint_flags[32];
+	bool sig_known, sig_ok;
+	bool file_tried;			/* hashed the file once */
+	char file[KW_PATH_LEN];			/* found on disk */
+	char file_hash[2 * KW_HASH_LEN + 1];
+	struct kwd_hook hooks[KWD_MAX_HOOKS];
+	size_t nhooks;
+	unsigned int hooks_dropped;
+	bool responded;				/* the response policy acted */
+};
+
 /* One fd in the epoll set; the callback gets the epoll event mask */
 struct kwd_watch {
 	int fd;
@@ -32,6 +61,7 @@ struct kwd_bpf;
 struct kwd_genl;
 struct kwd_ctl;
 struct kwd_guard;
+struct kwd_policy;
 
 /* A control socket client, as SO_PEERCRED and /proc name it */
 struct kwd_peer {
@@ -57,6 +87,7 @@ struct kwd {
 	struct kwd_genl *genl;
 	struct kwd_ctl *ctl;
 	struct kwd_guard *guard;
+	struct kwd_policy *policy;
 };
 
 /* loop.c */
@@ -103,8 +134,8 @@ void kwd_guard_arm(struct kwd *d);		/* attached and pinned */
 void kwd_safe_mode_apply(struct kwd *d);	/* safe_mode = yes */
 void kwd_guard_tick(struct kwd *d);
 void kwd_guard_report(struct kwd *d);		/* degraded alerts, once */
+bool kwd_safe_mode(void);			/* kwarden.safe_mode=1 */
 json_object *kwd_guard_status(struct kwd *d);
-bool kwd_in_safe_mode(struct kwd *d);	/* any safe mode */
 int kwd_guard_unlock(struct kwd *d, const uint8_t *key, unsigned int secs,
 		     const struct kwd_peer *peer);
 int kwd_guard_lock(struct kwd *d, const struct kwd_peer *peer);
@@ -120,11 +151,35 @@ void kwd_genl_tick(struct kwd *d);
 bool kwd_genl_present(struct kwd *d);
 int kwd_genl_request(struct kwd *d, int cmd, kwd_kmod_done_fn *done,
 		     void *ctx);
+struct nl_msg;
+typedef int kwd_genl_put_fn(struct nl_msg *msg, const void *arg);
+int kwd_genl_request_put(struct kwd *d, int cmd, kwd_genl_put_fn *put,
+			 const void *arg, size_t hint, kwd_kmod_done_fn *done,
+			 void *ctx);
+struct kw_policy;
+struct kw_block;
+int kw_genl_push_policy(struct kwd *d, const struct kw_policy *p,
+			const struct kw_block *blocks, size_t n);
+int kwd_genl_push(struct kwd *d, const struct kw_policy *p,
+		  const struct kw_block *blocks, size_t n, uint64_t gen,
+		  kwd_kmod_done_fn *done, void *ctx);
 void kwd_genl_cancel(struct kwd *d, void *ctx);
 json_object *kwd_genl_counters(struct kwd *d);
 struct nlattr;
 struct kw_kmod_alert;
 void kwd_genl_read_module_parts(struct nlattr **tb, struct kw_kmod_alert *k);
+
+/* policy.c: the module-load policy, pushed to kwarden.ko */
+int kwd_policy_start(struct kwd *d);
+void kwd_policy_stop(struct kwd *d);
+void kwd_policy_connected(struct kwd *d);
+int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx);
+json_object *kwd_policy_status(struct kwd *d);
+void kwd_policy_acked(struct kwd *d, json_object *st);
+/* reload (path NULL) or apply; error text in err, or done() later */
+int kwd_policy_request(struct kwd *d, const char *path, char *err,
+		       size_t errlen, kwd_kmod_done_fn *done, void *ctx);
+bool kwd_bpf_dup_module_load(struct kwd *d);
 
 /* control.c */
 int kwd_ctl_start(struct kwd *d);
@@ -132,6 +187,47 @@ void kwd_ctl_stop(struct kwd *d);
 void kwd_ctl_publish(struct kwd *d);
 void kwd_ctl_reap(struct kwd *d);
 bool kwd_ctl_other_running(const char *path);
+
+/* modstats.c */
+struct kwd_modstat *kwd_modstat_find(const char *name, bool create);
+size_t kwd_modstat_all(struct kwd_modstat **all);
+void kwd_modstat_note(struct kwd *d, json_object *rec);
+void kwd_modstat_load(struct kwd *d);
+
+/* modinfo.c: a module as /proc, sysfs, the disk and the journal show it */
+json_object *kwd_module_facts(struct kwd *d, const char *name);
+json_object *kwd_modules(struct kwd *d);
+bool kwd_module_loaded(const char *name);
+
+/* disable.c: disable, quarantine, release; NULL + err when refused */
+struct kwd_act {
+	const char *name;
+	const char *reason;	/* given by the admin, or the response's */
+	const char *origin;	/* "kwardenctl (pid N, comm)" or "response: KIND" */
+	bool dry_run;
+	bool automatic;		/* the response policy: in use -> contain */
+	bool contain_only;	/* response "contain": never unload */
+};
+json_object *kwd_disable(struct kwd *d, const struct kwd_act *act, char *err,
+			 size_t errlen);
+json_object *kwd_quarantine(struct kwd *d, const struct kwd_act *act,
+			    char *err, size_t errlen);
+json_object *kwd_release(struct kwd *d, const struct kwd_act *act, char *err,
+			 size_t errlen);
+void kwd_blocks_start(struct kwd *d);
+json_object *kwd_blocks_status(struct kwd *d);
+
+/* response.c: the response policy of kwarden.conf */
+void kwd_response_note(struct kwd *d, json_object *rec);
+void kwd_response_tick(struct kwd *d);
+void kwd_response_start(struct kwd *d);
+
+/* boot.c: boot health and crash-loop quarantine */
+void kwd_boot_start(struct kwd *d);	/* before the policy is pushed */
+void kwd_boot_note_alert(struct kwd *d, const struct kw_alert *a);
+void kwd_boot_tick(struct kwd *d);
+json_object *kwd_boot_status(struct kwd *d);
+void kwd_boot_stop(struct kwd *d);
 
 /* status.c */
 json_object *kwd_status(struct kwd *d, json_object *kmod,

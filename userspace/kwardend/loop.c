@@ -61,6 +61,8 @@ static void on_tick(struct kwd *d, struct kwd_watch *w, uint32_t events)
 	kwd_bpf_tick(d);
 	kwd_genl_tick(d);
 	kwd_guard_tick(d);
+	kwd_response_tick(d);
+	kwd_boot_tick(d);
 }
 
 static int add_signals(struct kwd *d)

@@ -22,6 +22,7 @@ struct options {
 	bool config_given;
 	bool foreground;
 	bool check_config;
+	bool boot_check;
 	bool no_bpf, no_kmod;
 };
 
@@ -35,6 +36,8 @@ static void print_usage(FILE *f)
 		"  -f, --foreground     stay in the foreground, log to stderr\n"
 		"  -c, --config FILE    configuration file (default %s)\n"
 		"      --check-config   check the configuration, print problems, exit\n"
+		"      --boot-check     judge the previous boots, quarantine crash-looping\n"
+		"                       modules, record this boot, exit (kwarden-early.service)\n"
 		"      --no-bpf         do not load the BPF programs\n"
 		"      --no-kmod        do not talk to kwarden.ko\n"
 		"  -h, --help           this help\n"
@@ -46,11 +49,12 @@ static void print_usage(FILE *f)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CHECK = 256, OPT_NO_BPF, OPT_NO_KMOD };
+	enum { OPT_CHECK = 256, OPT_NO_BPF, OPT_NO_KMOD, OPT_BOOT_CHECK };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "boot-check", no_argument, NULL, OPT_BOOT_CHECK },
 		{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
 		{ "no-kmod", no_argument, NULL, OPT_NO_KMOD },
 		{ "help", no_argument, NULL, 'h' },
@@ -71,6 +75,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CHECK:
 			o->check_config = true;
+			break;
+		case OPT_BOOT_CHECK:
+			o->boot_check = true;
 			break;
 		case OPT_NO_BPF:
 			o->no_bpf = true;
@@ -179,12 +186,17 @@ static int start(struct kwd *d, const struct options *o)
 	kwd_guard_claim(d);	/* a locked guard lets only kwardend write */
 	kwd_journal_open(d);
 	kwd_journal_resume(d);
+	kwd_modstat_load(d);
+	kwd_boot_start(d);	/* quarantines go out with the first policy */
+	kwd_blocks_start(d);
 	if (!o->no_bpf)
 		kwd_bpf_start(d);
+	kwd_policy_start(d);	/* before kwarden.ko is connected to */
 	if (!o->no_kmod && kwd_genl_start(d) == -ENOENT)
 		kwd_log(LOG_WARNING, "kwarden.ko is not loaded");
 	if (!kwd_genl_present(d))
 		kwd_safe_mode_apply(d);
+	kwd_response_start(d);
 	err = kwd_ctl_start(d);
 	if (err)
 		kwd_log(LOG_ERR, "control socket %s: %s: kwardenctl cannot reach us",
@@ -195,10 +207,25 @@ static int start(struct kwd *d, const struct options *o)
 	return 0;
 }
 
+/* kwarden-early.service: before systemd-modules-load.service */
+static int boot_check(struct kwd *d)
+{
+	kwd_log_init(d->cfg.syslog);
+	d->started_ns = kw_now_ns();
+	read_boot_id(d);
+	kwd_journal_open(d);
+	kwd_boot_start(d);
+	kwd_boot_stop(d);
+	kw_journal_close(&d->journal);
+	return 0;
+}
+
 static void stop(struct kwd *d)
 {
+	kwd_boot_stop(d);
 	kwd_ctl_stop(d);
 	kwd_genl_stop(d);
+	kwd_policy_stop(d);
 	kwd_bpf_stop(d);
 	kw_journal_close(&d->journal);
 }
@@ -220,6 +247,8 @@ int main(int argc, char **argv)
 			printf("%s: configuration valid\n", o.config);
 		return err ? 1 : 0;
 	}
+	if (o.boot_check)
+		return boot_check(&d);
 	if (kwd_ctl_other_running(d.cfg.socket_path)) {
 		fprintf(stderr, "kwardend: another kwardend answers on %s\n",
 			d.cfg.socket_path);

@@ -56,6 +56,9 @@ int kwd_raise(struct kwd *d, struct kw_alert *a)
 		kwd_log(LOG_CRIT, "journal append failed: %s", strerror(-err));
 	}
 	d->alerts++;
+	kwd_boot_note_alert(d, a);
+	kwd_modstat_note(d, rec);
+	kwd_response_note(d, rec);
 	kwd_log_alert(rec, severity);
 	json_object_put(rec);
 	kwd_ctl_publish(d);

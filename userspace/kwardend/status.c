@@ -84,5 +84,6 @@ json_object *kwd_status(struct kwd *d, json_object *kmod,
 	json_object_object_add(o, "kmod", kmod_json(d, kmod, kmod_error));
 	json_object_object_add(o, "bpf", kwd_bpf_status(d));
 	json_object_object_add(o, "guard", kwd_guard_status(d));
+	json_object_object_add(o, "boot", kwd_boot_status(d));
 	return o;
 }

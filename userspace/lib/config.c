@@ -21,12 +21,14 @@ struct parser {
 	const char *name;
 	unsigned int line;
 	int errors;
-	unsigned int seen[16];	/* line where each key was set, 0: not yet */
+	unsigned int seen[32];	/* line where each key was set, 0: not yet */
+	unsigned int response_seen[KW_KIND_MAX];
 	kw_report_fn *report;
 	void *ctx;
 };
 
-enum key_type { KEY_PATH, KEY_SIZE, KEY_UINT, KEY_BOOL, KEY_BUDGET, KEY_MODE };
+enum key_type { KEY_PATH, KEY_SIZE, KEY_UINT, KEY_BOOL, KEY_DURATION, KEY_UNIT,
+		KEY_BUDGET, KEY_MODE };
 
 struct key {
 	const char *name;
@@ -50,8 +52,19 @@ static const struct key keys[] = {
 	{ "scan_interval_ms", KEY_UINT,
 	  offsetof(struct kw_config, scan_interval_ms), 0, 10, 3600000 },
 	{ "syslog", KEY_BOOL, offsetof(struct kw_config, syslog), 0, 0, 0 },
-	{ "safe_mode", KEY_BOOL, offsetof(struct kw_config, safe_mode),
-	  0, 0, 0 },
+	{ "safe_mode", KEY_BOOL, offsetof(struct kw_config, safe_mode), 0, 0, 0 },
+	PATH_KEY(blocklist_dir),
+	PATH_KEY(modprobe_blocklist),
+	PATH_KEY(forensics_dir),
+	PATH_KEY(boot_dir),
+	{ "boot_healthy_after", KEY_DURATION,
+	  offsetof(struct kw_config, boot_healthy_after), 0, 1, 86400 },
+	{ "boot_healthy_target", KEY_UNIT,
+	  offsetof(struct kw_config, boot_healthy_target),
+	  sizeof(((struct kw_config *)0)->boot_healthy_target), 0, 0 },
+	{ "quarantine_after", KEY_UINT,
+	  offsetof(struct kw_config, quarantine_after), 0, 0, 100 },
+	PATH_KEY(policy_file),
 	{ "fault_budget", KEY_BUDGET, 0, 0, 1, 1000000 },
 	{ "dangerous_interfaces", KEY_MODE,
 	  offsetof(struct kw_config, danger_mode), 0, 0, 0 },
@@ -68,6 +81,19 @@ void kw_config_defaults(struct kw_config *cfg)
 		 "/run/kwarden/control.sock");
 	cfg->scan_interval_ms = 1000;
 	cfg->syslog = false;
+	snprintf(cfg->blocklist_dir, sizeof(cfg->blocklist_dir), "%s",
+		 "/var/lib/kwarden/blocked");
+	snprintf(cfg->modprobe_blocklist, sizeof(cfg->modprobe_blocklist),
+		 "%s", "/etc/modprobe.d/kwarden-blocked.conf");
+	snprintf(cfg->forensics_dir, sizeof(cfg->forensics_dir), "%s",
+		 "/var/lib/kwarden/forensics");
+	/* response[]: all zero, KW_RESP_LOG after 1 */
+	snprintf(cfg->boot_dir, sizeof(cfg->boot_dir), "%s",
+		 "/var/lib/kwarden/boots");
+	cfg->boot_healthy_after = 60;
+	cfg->quarantine_after = 2;
+	snprintf(cfg->policy_file, sizeof(cfg->policy_file), "%s",
+		 "/etc/kwarden/policy");
 	cfg->fault_budget = 10;
 	cfg->fault_window_s = 60;
 	cfg->danger_mode = KW_POL_AUDIT;
@@ -170,6 +196,64 @@ static void set_path(struct parser *p, const struct key *k, const char *v)
 	memcpy((char *)p->cfg + k->off, v, strlen(v) + 1);
 }
 
+/* "90", "90s", "5m", "1h": seconds */
+static void set_duration(struct parser *p, const struct key *k, const char *v)
+{
+	static const struct { char c; unsigned int mul; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 },
+	};
+	char num[32];
+	size_t n = strlen(v), i;
+	unsigned int mul = 1;
+	uint64_t secs;
+
+	if (n && n < sizeof(num) && !isdigit((unsigned char)v[n - 1])) {
+		for (i = 0; i < ARRAY_SIZE(units); i++)
+			if (v[n - 1] == units[i].c)
+				mul = units[i].mul;
+		if (i == ARRAY_SIZE(units) && mul == 1 && v[n - 1] != 's')
+			n = sizeof(num);	/* unknown unit */
+		else
+			n--;
+	}
+	if (n >= sizeof(num)) {
+		bad(p, "%s: '%s' is not a duration (seconds, or with s/m/h)",
+		    k->name, v);
+		return;
+	}
+	memcpy(num, v, n);
+	num[n] = '\0';
+	if (parse_u64(num, &secs, false)) {
+		bad(p, "%s: '%s' is not a duration (seconds, or with s/m/h)",
+		    k->name, v);
+		return;
+	}
+	if (secs > k->max / mul || secs * mul < k->min) {
+		bad(p, "%s: %s out of range [%llus, %llus]", k->name, v,
+		    (unsigned long long)k->min, (unsigned long long)k->max);
+		return;
+	}
+	*(unsigned int *)((char *)p->cfg + k->off) = (unsigned int)(secs * mul);
+}
+
+/* A systemd unit name: [A-Za-z0-9:_.@-], with a dot */
+static void set_unit(struct parser *p, const struct key *k, const char *v)
+{
+	const char *c;
+
+	for (c = v; *c; c++) {
+		if (!isalnum((unsigned char)*c) && !strchr(":_.@-", *c)) {
+			bad(p, "%s: '%s' is not a systemd unit name", k->name, v);
+			return;
+		}
+	}
+	if (!strchr(v, '.') || strlen(v) >= k->size) {
+		bad(p, "%s: '%s' is not a systemd unit name", k->name, v);
+		return;
+	}
+	memcpy((char *)p->cfg + k->off, v, strlen(v) + 1);
+}
+
 static void set_number(struct parser *p, const struct key *k, const char *v)
 {
 	uint64_t n;
@@ -259,6 +343,12 @@ static void set_value(struct parser *p, const struct key *k, const char *v)
 	case KEY_UINT:
 		set_number(p, k, v);
 		break;
+	case KEY_DURATION:
+		set_duration(p, k, v);
+		break;
+	case KEY_UNIT:
+		set_unit(p, k, v);
+		break;
 	case KEY_BUDGET:
 		set_budget(p, k, v);
 		break;
@@ -294,6 +384,29 @@ static const char *comment_start(const char *s, const char *e)
 	return e;
 }
 
+/* response.KIND = ACTION [after N]; see response.h */
+static void parse_response(struct parser *p, const char *kind,
+			   const char *vs, const char *ve)
+{
+	char value[KW_CONF_LINE_MAX], err[256];
+	struct kw_response_rule rule;
+	unsigned int k;
+
+	memcpy(value, vs, (size_t)(ve - vs));
+	value[ve - vs] = '\0';
+	if (kw_response_parse(kind, value, &rule, &k, err, sizeof(err))) {
+		bad(p, "%s", err);
+		return;
+	}
+	if (p->response_seen[k]) {
+		bad(p, "response.%s: already set on line %u", kind,
+		    p->response_seen[k]);
+		return;
+	}
+	p->response_seen[k] = p->line;
+	p->cfg->response[k] = rule;
+}
+
 static void parse_assignment(struct parser *p, const char *s, const char *e)
 {
 	const char *eq = memchr(s, '=', (size_t)(e - s)), *ks = s, *ke, *vs, *ve;
@@ -316,6 +429,10 @@ static void parse_assignment(struct parser *p, const char *s, const char *e)
 	}
 	memcpy(name, ks, (size_t)(ke - ks));
 	name[ke - ks] = '\0';
+	if (!strncmp(name, "response.", 9)) {
+		parse_response(p, name + 9, vs, ve);
+		return;
+	}
 	k = find_key(name, &idx);
 	if (!k) {
 		bad(p, "unknown key '%s'", name);

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kwarden.h"
+#include "response.h"
 
 #define KW_CONF_PATH		"/etc/kwarden/kwarden.conf"
 #define KW_CONF_MAX_BYTES	(64 * 1024)
@@ -23,7 +25,17 @@ struct kw_config {
 	char socket_path[KW_SOCKET_PATH_MAX];
 	unsigned int scan_interval_ms;	/* informational for now */
 	bool syslog;
-	bool safe_mode;		/* observe only, as kwarden.safe_mode=1 */
+	bool safe_mode;			/* observe only: no disables */
+	char blocklist_dir[PATH_MAX];
+	char modprobe_blocklist[PATH_MAX];
+	char forensics_dir[PATH_MAX];
+	struct kw_response_rule response[KW_KIND_MAX];	/* by kind */
+	/* boot health and crash-loop quarantine, see docs/resilience.md */
+	char boot_dir[PATH_MAX];
+	unsigned int boot_healthy_after;	/* seconds */
+	char boot_healthy_target[128];		/* systemd unit, or "" */
+	unsigned int quarantine_after;		/* unhealthy boots; 0: never */
+	char policy_file[PATH_MAX];	/* module-load policy; missing: off */
 	/* fault_budget = COUNT/WINDOW: more faults of one module is an alert */
 	unsigned int fault_budget;	/* 0: no budget */
 	unsigned int fault_window_s;

@@ -125,6 +125,13 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 {
 	json_object *o = json_object_new_object();
 
+	/* kwarden.ko turned itself off: which self-check failed, and why */
+	if (k->kind == KW_KIND_kwarden_degraded) {
+		add_str(o, "check", k->symbol);
+		add_str(o, "reason", k->views);
+		add_str(o, "state", "degraded");
+		goto out;
+	}
 	if (k->region[0])
 		json_object_object_add(o, "region",
 				       json_object_new_string(k->region));
@@ -156,6 +163,7 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 		json_object_object_add(o, "target_symbol",
 				       json_object_new_string(k->target_sym));
 	kw_module_parts_json(o, k);
+out:
 	json_object_object_add(o, "kseq", json_object_new_uint64(k->kseq));
 	if (boot_id)
 		json_object_object_add(o, "boot_id",
@@ -240,6 +248,11 @@ static void message(struct kw_kmod_alert *k, const char *where)
 		return load_message(k);
 	if (k->has & KW_KA_FAULT)
 		return fault_message(k, where);
+	if (k->kind == KW_KIND_kwarden_degraded) {
+		append(k->msg, &n, "kwarden.ko turned itself off: self-check '%s' failed: %s; no more scanning, restoring or denying",
+		       k->symbol, k->views);
+		return;
+	}
 
 	for (c = kw_kind_name(k->kind); *c; c++)
 		append(k->msg, &n, "%c", *c == '_' ? ' ' : *c);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "alert.h"
+#include "blocklist.h"
 #include "compiler.h"
 #include "names.h"
 #include "proto.h"
@@ -20,7 +21,18 @@ static const char *const cmd_names[KW_CMD_MAX] = {
 	[KW_CMD_SCAN]	= "scan",
 	[KW_CMD_UNLOCK]	= "unlock",
 	[KW_CMD_LOCK]	= "lock",
+	[KW_CMD_MODULES] = "modules",
+	[KW_CMD_MODULE]	= "module",
+	[KW_CMD_DISABLE] = "disable",
+	[KW_CMD_QUARANTINE] = "quarantine",
+	[KW_CMD_RELEASE] = "release",
+	[KW_CMD_POLICY]	= "policy",
 };
+
+#define CMD(c)		(1U << (c))
+/* Commands about one module: "name" is required */
+#define NAMED_CMDS	(CMD(KW_CMD_MODULE) | CMD(KW_CMD_DISABLE) | \
+			 CMD(KW_CMD_QUARANTINE) | CMD(KW_CMD_RELEASE))
 
 const char *kw_cmd_name(enum kw_cmd cmd)
 {
@@ -120,7 +132,7 @@ static int parse_cmd(json_object *o, struct kw_request *req, char *err,
 		}
 	}
 	return fail(err, errlen,
-		    "unknown cmd '%.64s' (status, alerts, scan, unlock, lock)",
+		    "unknown cmd '%.64s' (status, alerts, scan, unlock, lock, modules, module, disable, quarantine, release)",
 		    name);
 }
 
@@ -205,23 +217,85 @@ static int parse_unlock(const char *key, json_object *v,
 	return 0;
 }
 
-/* The command each optional member belongs to */
+/* disable, quarantine, release, module: which module, and why */
+static int parse_named(const char *key, json_object *v,
+		       struct kw_request *req, char *err, size_t errlen)
+{
+	const char *s;
+
+	if (!strcmp(key, "dry_run")) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return fail(err, errlen, "'dry_run' must be a boolean");
+		req->dry_run = json_object_get_boolean(v);
+		return 0;
+	}
+	if (want_string(v, key, err, errlen))
+		return -EINVAL;
+	s = json_object_get_string(v);
+	if (!strcmp(key, "reason")) {
+		if ((size_t)json_object_get_string_len(v) > KW_REQ_REASON_MAX)
+			return fail(err, errlen, "'reason' longer than %d bytes",
+				    KW_REQ_REASON_MAX);
+		snprintf(req->reason, sizeof(req->reason), "%s", s);
+		kw_one_line(req->reason);
+		return 0;
+	}
+	if ((size_t)json_object_get_string_len(v) != strlen(s) ||
+	    kw_block_name(s, req->name))
+		return fail(err, errlen,
+			    "'name' must be a module name: 1 to %d of A-Z a-z 0-9 _ -",
+			    KW_NAME_LEN - 1);
+	return 0;
+}
+
+/* policy: "op" (show, reload, apply) and, for apply, an absolute "path" */
+static int parse_policy(const char *key, json_object *v,
+			struct kw_request *req, char *err, size_t errlen)
+{
+	static const char *const ops[] = { "show", "reload", "apply" };
+	const char *s;
+	size_t i;
+
+	if (want_string(v, key, err, errlen))
+		return -EINVAL;
+	s = json_object_get_string(v);
+	if (!strcmp(key, "path")) {
+		if (s[0] != '/' || strlen(s) >= sizeof(req->path))
+			return fail(err, errlen, "'path' must be an absolute file name of at most %d bytes",
+				    KW_REQ_PATH_MAX - 1);
+		strcpy(req->path, s);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strcmp(s, ops[i])) {
+			req->policy_op = (enum kw_policy_op)i;
+			return 0;
+		}
+	return fail(err, errlen, "'op' must be show, reload or apply");
+}
+
+/* The commands each optional member belongs to */
 static const struct {
 	const char *key;
-	enum kw_cmd cmd;
+	unsigned int cmds;
 } members[] = {
-	{ "since", KW_CMD_ALERTS },
-	{ "kind", KW_CMD_ALERTS },
-	{ "module", KW_CMD_ALERTS },
-	{ "follow", KW_CMD_ALERTS },
-	{ "key", KW_CMD_UNLOCK },
-	{ "for", KW_CMD_UNLOCK },
+	{ "since", CMD(KW_CMD_ALERTS) },
+	{ "kind", CMD(KW_CMD_ALERTS) },
+	{ "module", CMD(KW_CMD_ALERTS) },
+	{ "follow", CMD(KW_CMD_ALERTS) },
+	{ "key", CMD(KW_CMD_UNLOCK) },
+	{ "for", CMD(KW_CMD_UNLOCK) },
+	{ "name", NAMED_CMDS },
+	{ "dry_run", CMD(KW_CMD_DISABLE) },
+	{ "reason", CMD(KW_CMD_DISABLE) | CMD(KW_CMD_QUARANTINE) },
+	{ "op", CMD(KW_CMD_POLICY) },
+	{ "path", CMD(KW_CMD_POLICY) },
 };
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
 			 size_t errlen)
 {
-	bool have_key = false;
+	bool have_key = false, have_name = false;
 	size_t i;
 	int ret;
 
@@ -233,19 +307,30 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 				break;
 		if (i == ARRAY_SIZE(members))
 			return fail(err, errlen, "unknown field '%.64s'", key);
-		if (req->cmd != members[i].cmd)
+		if (!(members[i].cmds & CMD(req->cmd)))
 			return fail(err, errlen, "'%s' is not valid for '%s'",
 				    key, cmd_names[req->cmd]);
-		if (members[i].cmd == KW_CMD_UNLOCK)
+		if (members[i].cmds == CMD(KW_CMD_UNLOCK))
 			ret = parse_unlock(key, v, req, err, errlen);
-		else
+		else if (members[i].cmds == CMD(KW_CMD_POLICY))
+			ret = parse_policy(key, v, req, err, errlen);
+		else if (members[i].cmds == CMD(KW_CMD_ALERTS))
 			ret = parse_filter(key, v, req, err, errlen);
+		else
+			ret = parse_named(key, v, req, err, errlen);
 		if (ret)
 			return -EINVAL;
 		have_key = have_key || !strcmp(key, "key");
+		have_name = have_name || !strcmp(key, "name");
 	}
 	if (req->cmd == KW_CMD_UNLOCK && !have_key)
 		return fail(err, errlen, "'unlock' needs a 'key'");
+	if ((NAMED_CMDS & CMD(req->cmd)) && !have_name)
+		return fail(err, errlen, "'%s' needs a 'name'",
+			    cmd_names[req->cmd]);
+	if (req->cmd == KW_CMD_POLICY &&
+	    (req->policy_op == KW_POLICY_APPLY) != !!req->path[0])
+		return fail(err, errlen, "'path' goes with op 'apply', and only there");
 	return 0;
 }
 
@@ -291,6 +376,27 @@ json_object *kw_request_json(const struct kw_request *req)
 		json_object_object_add(o, "for",
 				       json_object_new_int((int)req->unlock_s));
 		memset(hex, 0, sizeof(hex));
+		return o;
+	}
+	if (NAMED_CMDS & CMD(req->cmd)) {
+		json_object_object_add(o, "name", json_object_new_string(req->name));
+		if (req->cmd == KW_CMD_DISABLE && req->dry_run)
+			json_object_object_add(o, "dry_run",
+					       json_object_new_boolean(1));
+		if (req->reason[0] && (req->cmd == KW_CMD_DISABLE ||
+				       req->cmd == KW_CMD_QUARANTINE))
+			json_object_object_add(o, "reason",
+					       json_object_new_string(req->reason));
+		return o;
+	}
+	if (req->cmd == KW_CMD_POLICY) {
+		static const char *const ops[] = { "show", "reload", "apply" };
+
+		json_object_object_add(o, "op", json_object_new_string(
+			ops[req->policy_op <= KW_POLICY_APPLY ? req->policy_op : 0]));
+		if (req->path[0])
+			json_object_object_add(o, "path",
+					       json_object_new_string(req->path));
 		return o;
 	}
 	if (req->cmd != KW_CMD_ALERTS)

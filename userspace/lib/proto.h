@@ -23,11 +23,27 @@ enum kw_cmd {
 	KW_CMD_SCAN,
 	KW_CMD_UNLOCK,
 	KW_CMD_LOCK,
+	KW_CMD_MODULES,		/* inventory of every module */
+	KW_CMD_MODULE,		/* one module, with its forensic facts */
+	KW_CMD_DISABLE,
+	KW_CMD_QUARANTINE,
+	KW_CMD_RELEASE,
+	KW_CMD_POLICY,
 	KW_CMD_MAX,
 };
 
 #define KW_UNLOCK_DEFAULT_S	300
 #define KW_UNLOCK_MAX_S		86400
+#define KW_REQ_REASON_MAX		200	/* bytes of a reason given */
+
+/* policy: what to do (docs/control-protocol.md) */
+enum kw_policy_op {
+	KW_POLICY_SHOW,		/* the policy kwardend pushed, and its state */
+	KW_POLICY_RELOAD,	/* read the policy file again and push it */
+	KW_POLICY_APPLY,	/* validate "path", install it, push it */
+};
+
+#define KW_REQ_PATH_MAX		256
 
 struct kw_request {
 	enum kw_cmd cmd;
@@ -35,6 +51,11 @@ struct kw_request {
 	bool follow;			/* alerts */
 	uint8_t key[KW_KEY_LEN];	/* unlock */
 	unsigned int unlock_s;		/* unlock: seconds */
+	char name[KW_NAME_LEN];		/* module, disable, quarantine, release */
+	bool dry_run;			/* disable */
+	char reason[KW_REQ_REASON_MAX + 1];	/* disable, quarantine */
+	enum kw_policy_op policy_op;	/* policy */
+	char path[KW_REQ_PATH_MAX];	/* policy apply: the new file */
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd);

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Safe disable, inside a test VM, through `kwardenctl` as an admin would:
+ *  - kw_rogue_drv (an ftrace hook, a platform device, an exit function)
+ *    is disabled: forensic record first, device unbound, unloaded without
+ *    force, module_disabled "unloaded", reload blocked in the store and
+ *    modprobe.d (and by kwarden.ko's module gate when this build has it);
+ *  - held by kw_rogue_user, it is refused, the holder named, nothing done;
+ *  - kw_rogue_noexit (no exit function, a sys_call_table slot changed) is
+ *    contained, not unloaded, with the reason; kwarden.ko restores the slot;
+ *  - quarantine blocks without unloading, release lifts the block.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include "unit/harness.h"
+#include "kw_vmtest.h"
+#include "sha256.h"
+
+#define MODDIR		"/opt/kwarden/selftests/modules"
+#define DRV_KO		MODDIR "/kw_rogue_drv.ko"
+#define USER_KO		MODDIR "/kw_rogue_user.ko"
+#define NOEXIT_KO	MODDIR "/kw_rogue_noexit.ko"
+#define BLOCKED		"/var/lib/kwarden/blocked"
+#define MODPROBE_CONF	"/etc/modprobe.d/kwarden-blocked.conf"
+#define RESTORE		"/sys/module/kwarden/parameters/restore"
+
+/* Runs cmd; its exit status, and its output (both streams) in out */
+static int run(const char *cmd, char *out, size_t len)
+{
+	char full[512];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(full, sizeof(full), "%s 2>&1", cmd);
+	p = popen(full, "r");
+	if (!p)
+		return -1;
+	if (out) {
+		n = fread(out, 1, len - 1, p);
+		out[n] = '\0';
+	} else {
+		while (fgetc(p) != EOF)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return !access(path, F_OK);
+}
+
+static bool file_has(const char *path, const char *text)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+static void write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, s, strlen(s)) < 0)
+			perror(path);
+		close(fd);
+	}
+}
+
+static int init_from_buffer(const char *path)
+{
+	struct stat st;
+	char *buf;
+	int fd, ret = -EIO;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = fstat(fd, &st) ? NULL : malloc(st.st_size);
+	if (buf && read(fd, buf, st.st_size) == st.st_size)
+		ret = syscall(SYS_init_module, buf, st.st_size, "") ? -errno : 0;
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+/* kw_rogue_drv where modprobe finds it */
+static int modprobe_ready(void)
+{
+	struct utsname u;
+	char cmd[256];
+
+	if (uname(&u))
+		return -1;
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p /lib/modules/%s/extra && cp " DRV_KO " /lib/modules/%s/extra/ && depmod",
+		 u.release, u.release);
+	return run(cmd, NULL, 0);
+}
+
+/* kwarden.ko took the block as a policy rule: its module gate is there */
+static bool kmod_gate(void)
+{
+	json_object *st = kw_status();
+	bool gate = kw_rec_u64(kw_get(st, "kmod"), "policy_rules") > 0;
+
+	json_object_put(st);
+	return gate;
+}
+
+FIXTURE(disable) {
+	uint64_t seq0;
+};
+
+FIXTURE_SETUP(disable)
+{
+	if (system("kwardenctl status >/dev/null 2>&1"))
+		SKIP(return, "kwardend is not running");
+	if (access(DRV_KO, R_OK) || access(USER_KO, R_OK))
+		SKIP(return, "the kw_rogue test modules are not staged");
+	kw_unload("kw_rogue_user");
+	kw_unload("kw_rogue_drv");
+	run("kwardenctl release kw_rogue_drv", NULL, 0);
+	run("kwardenctl release kw_rogue_noexit", NULL, 0);
+	self->seq0 = kw_journal_seq();
+}
+
+FIXTURE_TEARDOWN(disable)
+{
+	kw_unload("kw_rogue_user");
+	kw_unload("kw_rogue_drv");
+	run("kwardenctl release kw_rogue_drv", NULL, 0);
+	run("kwardenctl release kw_rogue_noexit", NULL, 0);
+	write_str(RESTORE, "\n");	/* other tests expect "logged" */
+}
+
+/* The step named name of a disable result */
+static json_object *find_step(json_object *res, const char *name)
+{
+	json_object *steps = kw_get(res, "steps");
+	size_t i;
+
+	for (i = 0; steps && i < json_object_array_length(steps); i++)
+		if (!strcmp(kw_rec_str(json_object_array_get_idx(steps, i), "step") ?: "",
+			    name))
+			return json_object_array_get_idx(steps, i);
+	return NULL;
+}
+
+static bool has_hook(json_object *list, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; list && i < json_object_array_length(list); i++)
+		if (!strcmp(kw_rec_str(json_object_array_get_idx(list, i), "kind") ?: "",
+			    kind))
+			return true;
+	return false;
+}
+
+TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
+{
+	json_object *res, *rec, *rec2, *step, *fx;
+	char out[8192], hex[KW_SHA256_HEX_LEN + 1];
+	uint8_t hash[KW_HASH_LEN];
+	const char *drv_line, *exit_line;
+	int n, err;
+
+	ASSERT_EQ(0, kw_finit(DRV_KO, ""));
+	ASSERT_EQ(0, access("/sys/bus/platform/drivers/kw_rogue/kw_rogue.0", F_OK));
+	rec = kw_wait_alerts("--kind ftrace_hook --module kw_rogue_drv",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec) TH_LOG("kwarden.ko never reported the ftrace hook");
+	json_object_put(rec);
+
+	/* a dry run changes nothing */
+	res = kw_run_json("kwardenctl --json disable --dry-run kw_rogue_drv", -1, &n);
+	ASSERT_NE(NULL, res);
+	EXPECT_STREQ("would_unload", kw_rec_str(res, "action"));
+	fx = kw_get(res, "module");
+	EXPECT_TRUE(has_hook(kw_get(fx, "hook_list"), "ftrace_hook"));
+	EXPECT_NE(NULL, kw_get(kw_get(fx, "sections"), ".text"));
+	EXPECT_NE(NULL, kw_get(kw_get(fx, "sections"), ".exit.text"));
+	EXPECT_NE(NULL, kw_get(kw_get(fx, "parameters"), "target"));
+	json_object_put(res);
+	EXPECT_TRUE(loaded("kw_rogue_drv"));
+	EXPECT_NE(0, access(BLOCKED "/kw_rogue_drv", F_OK));
+
+	run("dmesg -c", NULL, 0);
+	res = kw_run_json("kwardenctl --json disable kw_rogue_drv --reason selftest", -1, &n);
+	ASSERT_NE(NULL, res);
+	TH_LOG("%s", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
+	EXPECT_STREQ("unloaded", kw_rec_str(res, "action"));
+	step = find_step(res, "unbind");
+	ASSERT_NE(NULL, step);
+	EXPECT_TRUE(json_object_get_boolean(kw_get(step, "ok")));
+	EXPECT_STREQ("kw_rogue.0 from platform:kw_rogue", kw_rec_str(step, "detail"));
+	step = find_step(res, "delete_module");
+	ASSERT_NE(NULL, step);
+	EXPECT_TRUE(json_object_get_boolean(kw_get(step, "ok")));
+	EXPECT_FALSE(loaded("kw_rogue_drv"));
+
+	/* the device was unbound before the exit function ran */
+	ASSERT_EQ(0, run("dmesg", out, sizeof(out)));
+	drv_line = strstr(out, "kw_rogue_drv: unbound kw_rogue.0");
+	exit_line = strstr(out, "kw_rogue_drv: exit after");
+	ASSERT_NE(NULL, drv_line);
+	ASSERT_NE(NULL, exit_line);
+	EXPECT_LT(drv_line, exit_line);
+
+	/* forensic record, written before: hooks, file hash, sections */
+	ASSERT_NE(NULL, kw_rec_str(res, "forensics"));
+	EXPECT_TRUE(file_has(kw_rec_str(res, "forensics"), "\"ftrace_hook\""));
+	EXPECT_TRUE(file_has(kw_rec_str(res, "forensics"), "\".text\""));
+	ASSERT_EQ(0, kw_sha256_file(DRV_KO, hash));
+	kw_sha256_hex(hash, hex);
+	EXPECT_TRUE(file_has(kw_rec_str(res, "forensics"), hex))
+		TH_LOG("the record lacks the file's sha256 %s", hex);
+	json_object_put(res);
+
+	rec = kw_wait_alerts("--kind module_disabled --module kw_rogue_drv",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec);
+	EXPECT_EQ(1, n);
+	EXPECT_STREQ("unloaded", kw_rec_str(rec, "action"));
+	EXPECT_EQ(7001, json_object_get_int(kw_get(kw_get(rec, "ocsf"), "class_uid")));
+	EXPECT_TRUE(has_hook(kw_get(kw_get(kw_get(rec, "detail"), "summary"),
+				    "hook_list"), "ftrace_hook"));
+	json_object_put(rec);
+
+	/* blocked: the store and modprobe.d */
+	EXPECT_TRUE(file_has(BLOCKED "/kw_rogue_drv", "state=disabled\n"));
+	EXPECT_TRUE(file_has(MODPROBE_CONF, "blacklist kw_rogue_drv\n"));
+	EXPECT_TRUE(file_has(MODPROBE_CONF, "install kw_rogue_drv /bin/false\n"));
+	ASSERT_EQ(0, run("kwardenctl modules", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "disabled"));
+
+	/*
+	 * modprobe honours the blacklist (busybox: with -b, quietly; kmod:
+	 * "install ... /bin/false"); quarantine_and_release is the control
+	 */
+	ASSERT_EQ(0, modprobe_ready());
+	run("modprobe -b kw_rogue_drv", out, sizeof(out));
+	EXPECT_FALSE(loaded("kw_rogue_drv")) TH_LOG("modprobe -b: %s", out);
+	kw_unload("kw_rogue_drv");
+
+	if (!kmod_gate()) {
+		TH_LOG("kwarden.ko has no module gate in this build: finit_module and init_module reloads are blocked by modprobe.d only; not asserted");
+		return;
+	}
+	err = kw_finit(DRV_KO, "");
+	EXPECT_NE(0, err) TH_LOG("finit_module of a disabled module succeeded");
+	EXPECT_FALSE(loaded("kw_rogue_drv"));
+	kw_unload("kw_rogue_drv");
+	err = init_from_buffer(DRV_KO);
+	EXPECT_NE(0, err) TH_LOG("init_module of a disabled module succeeded");
+	EXPECT_FALSE(loaded("kw_rogue_drv"));
+	kw_unload("kw_rogue_drv");
+	EXPECT_NE(0, run("modprobe kw_rogue_drv", NULL, 0));
+	EXPECT_FALSE(loaded("kw_rogue_drv"));
+	rec2 = kw_wait_alerts("--kind module_load_denied --module kw_rogue_drv",
+			      self->seq0, 1, &n);
+	EXPECT_NE(NULL, rec2);
+	json_object_put(rec2);
+}
+
+/* Held by another module: refused, the holder named, nothing changed */
+TEST_F(disable, in_use_refused)
+{
+	char out[2048];
+	int n;
+
+	ASSERT_EQ(0, kw_finit(DRV_KO, ""));
+	ASSERT_EQ(0, kw_finit(USER_KO, ""));
+	EXPECT_EQ(1, run("kwardenctl disable kw_rogue_drv", out, sizeof(out)));
+	TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "in use by kw_rogue_user"));
+	EXPECT_NE(NULL, strstr(out, "nothing was changed"));
+	EXPECT_TRUE(loaded("kw_rogue_drv"));
+	EXPECT_TRUE(loaded("kw_rogue_user"));
+	EXPECT_EQ(0, access("/sys/bus/platform/drivers/kw_rogue/kw_rogue.0", F_OK));
+	EXPECT_NE(0, access(BLOCKED "/kw_rogue_drv", F_OK));
+	json_object_put(kw_run_json("kwardenctl --json alerts --kind module_disabled --module kw_rogue_drv",
+				    (long long)self->seq0, &n));
+	EXPECT_EQ(0, n);
+	/* the holder itself may go */
+	EXPECT_EQ(0, run("kwardenctl disable kw_rogue_user", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_FALSE(loaded("kw_rogue_user"));
+	run("kwardenctl release kw_rogue_user", NULL, 0);
+}
+
+/* No exit function: contained, not unloaded, the reason said; slot restored */
+TEST_F_TIMEOUT(disable, no_exit_contained, 180)
+{
+	json_object *res, *rec;
+	int n, err;
+
+	if (access(NOEXIT_KO, R_OK))
+		SKIP(return, NOEXIT_KO " is not staged");
+	err = loaded("kw_rogue_noexit") ? 0 : kw_finit(NOEXIT_KO, "");
+	ASSERT_EQ(0, err);
+	rec = kw_wait_alerts("--kind syscall_table_modified --module kw_rogue_noexit",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec) TH_LOG("kwarden.ko never reported the slot");
+	json_object_put(rec);
+
+	res = kw_run_json("kwardenctl --json disable kw_rogue_noexit", -1, &n);
+	ASSERT_NE(NULL, res);
+	TH_LOG("%s", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
+	EXPECT_STREQ("contained", kw_rec_str(res, "action"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(res, "why") ?: "", "no exit function"));
+	EXPECT_EQ(NULL, find_step(res, "delete_module"));	/* never tried */
+	json_object_put(res);
+	EXPECT_TRUE(loaded("kw_rogue_noexit"));
+	EXPECT_TRUE(file_has(BLOCKED "/kw_rogue_noexit", "state=disabled\n"));
+	EXPECT_TRUE(file_has(RESTORE, "syscall_table_modified"));
+
+	rec = kw_wait_alerts("--kind module_disabled --module kw_rogue_noexit",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("contained", kw_rec_str(rec, "action"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message") ?: "", "no exit function"));
+	json_object_put(rec);
+	/* kwarden.ko put the slot back, and said so */
+	rec = kw_wait_alerts("--kind syscall_table_modified --module kw_rogue_noexit",
+			     self->seq0, 2, &n);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("restored", kw_rec_str(rec, "action"));
+	json_object_put(rec);
+}
+
+/* quarantine blocks and leaves it loaded; release lifts everything */
+TEST_F(disable, quarantine_and_release)
+{
+	json_object *res, *rec;
+	int n;
+
+	ASSERT_EQ(0, kw_finit(DRV_KO, ""));
+	res = kw_run_json("kwardenctl --json quarantine kw_rogue_drv --reason watch", -1, &n);
+	ASSERT_NE(NULL, res);
+	EXPECT_STREQ("quarantined", kw_rec_str(res, "action"));
+	json_object_put(res);
+	EXPECT_TRUE(loaded("kw_rogue_drv"));
+	EXPECT_TRUE(file_has(BLOCKED "/kw_rogue_drv", "state=quarantined\n"));
+	EXPECT_TRUE(file_has(MODPROBE_CONF, "blacklist kw_rogue_drv\n"));
+	rec = kw_wait_alerts("--kind module_quarantined --module kw_rogue_drv",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("quarantined", kw_rec_str(rec, "action"));
+	json_object_put(rec);
+
+	EXPECT_EQ(0, run("kwardenctl release kw_rogue_drv", NULL, 0));
+	EXPECT_NE(0, access(BLOCKED "/kw_rogue_drv", F_OK));
+	EXPECT_FALSE(file_has(MODPROBE_CONF, "kw_rogue_drv"));
+	EXPECT_EQ(1, run("kwardenctl release kw_rogue_drv", NULL, 0));
+	/* released: modprobe -b loads it again (the control of the blacklist) */
+	kw_unload("kw_rogue_drv");
+	ASSERT_EQ(0, modprobe_ready());
+	EXPECT_EQ(0, run("modprobe -b kw_rogue_drv", NULL, 0));
+	EXPECT_TRUE(loaded("kw_rogue_drv"));
+	rec = kw_wait_alerts("--kind module_released --module kw_rogue_drv",
+			     self->seq0, 1, &n);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
+}
+
+/* The CLI's usage errors, and what it says about the unknown */
+TEST(cli_errors)
+{
+	char out[1024];
+
+	EXPECT_EQ(64, run("kwardenctl disable", out, sizeof(out)));
+	EXPECT_EQ(64, run("kwardenctl disable a b", out, sizeof(out)));
+	EXPECT_EQ(64, run("kwardenctl disable ../etc", out, sizeof(out)));
+	EXPECT_EQ(64, run("kwardenctl release x --dry-run", out, sizeof(out)));
+	EXPECT_EQ(64, run("kwardenctl module list", out, sizeof(out)));
+	EXPECT_EQ(64, run("kwardenctl top --iterations 0", out, sizeof(out)));
+	EXPECT_EQ(1, run("kwardenctl disable kw_not_loaded", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "is not loaded"));
+	EXPECT_EQ(1, run("kwardenctl disable kwarden", out, sizeof(out)));
+	EXPECT_EQ(0, run("kwardenctl top --iterations 2 --interval 1", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "round 2"));
+	EXPECT_EQ(0, run("kwardenctl module show kwarden", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "kwarden, loaded"));
+}
+
+TEST_HARNESS_MAIN

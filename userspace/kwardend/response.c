@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The response policy (response.KIND = ACTION [after N] in kwarden.conf):
+ * an alert of KIND that names a module counts against that module; at the
+ * Nth, kwardend restores, contains, disables or quarantines it, once.
+ * Actions wait for the next tick (at most a second), outside the alert
+ * path that triggered them. Safe mode, and kwarden itself, are never
+ * acted upon. The default is log, for every kind.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include "kwardend.h"
+#include "names.h"
+#include "response.h"
+
+#define MAX_QUEUED	32
+
+struct queued {
+	char name[KW_NAME_LEN];
+	unsigned int kind;
+	unsigned char action;
+};
+
+static struct queued queue[MAX_QUEUED];
+static unsigned int nqueued, dropped;
+
+/* restore: kwarden.ko's own parameter, set once at start */
+void kwd_response_start(struct kwd *d)
+{
+	char buf[512] = "";
+	unsigned int k;
+	FILE *f;
+
+	for (k = 0; k < KW_KIND_MAX; k++)
+		if (d->cfg.response[k].action == KW_RESP_RESTORE)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+				 "%s%s", buf[0] ? "," : "", kw_kind_name(k));
+	if (!buf[0])
+		return;
+	f = fopen("/sys/module/kwarden/parameters/restore", "we");
+	if (!f || fputs(buf, f) < 0 || fclose(f)) {
+		kwd_log(LOG_ERR, "response: cannot turn on kwarden.ko's restore for %s",
+			buf);
+		return;
+	}
+	kwd_log(LOG_INFO, "response: kwarden.ko restores %s", buf);
+}
+
+void kwd_response_note(struct kwd *d, json_object *rec)
+{
+	const char *name = kw_rec_str(rec, "module");
+	const char *kind_name = kw_rec_str(rec, "kind");
+	const struct kw_response_rule *rule;
+	struct kwd_modstat *m;
+	int kind;
+
+	if (!name || !kind_name || !strcmp(name, "kwarden"))
+		return;
+	kind = kw_kind_from_name(kind_name);
+	if (kind < 0 || !kw_response_kind_ok((unsigned int)kind))
+		return;
+	rule = &d->cfg.response[kind];
+	if (rule->action == KW_RESP_LOG || rule->action == KW_RESP_RESTORE)
+		return;
+	m = kwd_modstat_find(name, false);
+	if (!m || m->responded || m->kinds[kind] < (rule->after ?: 1))
+		return;
+	if (nqueued == MAX_QUEUED) {
+		dropped++;
+		return;
+	}
+	m->responded = true;
+	snprintf(queue[nqueued].name, sizeof(queue[0].name), "%s", name);
+	queue[nqueued].kind = (unsigned int)kind;
+	queue[nqueued].action = rule->action;
+	nqueued++;
+}
+
+static void act(struct kwd *d, const struct queued *q)
+{
+	char origin[96], reason[160], err[512];
+	struct kwd_act a = {
+		.name = q->name, .origin = origin, .reason = reason,
+		.automatic = true,
+		.contain_only = q->action == KW_RESP_CONTAIN,
+	};
+	const struct kw_response_rule *rule = &d->cfg.response[q->kind];
+	json_object *o;
+
+	snprintf(origin, sizeof(origin), "response.%s = %s",
+		 kw_kind_name(q->kind), kw_response_name(q->action));
+	snprintf(reason, sizeof(reason), "%u %s alert%s", rule->after ?: 1,
+		 kw_kind_name(q->kind), (rule->after ?: 1) > 1 ? "s" : "");
+	if (d->cfg.safe_mode || kwd_safe_mode()) {
+		kwd_log(LOG_WARNING, "response: safe mode: %s of %s not done",
+			kw_response_name(q->action), q->name);
+		return;
+	}
+	err[0] = '\0';
+	if (q->action == KW_RESP_QUARANTINE)
+		o = kwd_quarantine(d, &a, err, sizeof(err));
+	else
+		o = kwd_disable(d, &a, err, sizeof(err));
+	if (!o)
+		kwd_log(LOG_ERR, "response: %s of %s refused: %s",
+			kw_response_name(q->action), q->name, err);
+	json_object_put(o);
+}
+
+void kwd_response_tick(struct kwd *d)
+{
+	struct queued q[MAX_QUEUED];
+	unsigned int i, n = nqueued;
+
+	/* actions raise alerts, which may queue more: take a copy */
+	memcpy(q, queue, n * sizeof(q[0]));
+	nqueued = 0;
+	for (i = 0; i < n; i++)
+		act(d, &q[i]);
+	if (dropped) {
+		kwd_log(LOG_ERR, "response: %u actions dropped (queue full)",
+			dropped);
+		dropped = 0;
+	}
+}
