@@ -247,6 +247,13 @@ void kw_scan_stats(struct kw_stats *st);
 u64 kw_scan_last_jiffies(void);
 void kw_scan_stall(void);
 
+/* fault.c */
+int kw_fault_init(void);
+void kw_fault_exit(void);
+u32 kw_fault_count(const char *module);
+u64 kw_fault_total(void);
+u64 kw_fault_drops(void);
+
 /* alert.c */
 int kw_alert_init(void);
 void kw_alert_exit(void);

@@ -67,6 +67,7 @@ static int __init kwarden_init(void)
 	err = kw_modwatch_init();
 	if (err)
 		goto out_policy;
+	kw_fault_init();
 	kw_scan_init();
 	kw_selfcheck_init();
 	kw_crash_init();
@@ -96,6 +97,7 @@ static void __exit kwarden_exit(void)
 	kw_crash_exit();
 	kw_selfcheck_exit();
 	kw_scan_exit();
+	kw_fault_exit();
 	kw_modwatch_exit();
 	kw_policy_exit();
 	kw_modgate_exit();

@@ -133,7 +133,8 @@ static int kw_modinfo_put(struct sk_buff *skb, struct module *mod,
 			      KWARDEN_A_UNSPEC) ||
 	    nla_put_u32(skb, KWARDEN_A_MOD_REFCNT, module_refcount(mod)) ||
 	    nla_put_u32(skb, KWARDEN_A_MOD_EXIT, !!mod->exit) ||
-	    nla_put_u32(skb, KWARDEN_A_MOD_STATE, mod->state))
+	    nla_put_u32(skb, KWARDEN_A_MOD_STATE, mod->state) ||
+	    nla_put_u32(skb, KWARDEN_A_COUNT, kw_fault_count(mod->name)))
 		return -EMSGSIZE;
 	return kw_nl_put_module_parts(skb, a);
 }

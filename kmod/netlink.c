@@ -188,6 +188,10 @@ static int kw_nl_put_status(struct sk_buff *skb)
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_START, text_start,
 			      KWARDEN_A_UNSPEC) ||
 	    nla_put_u64_64bit(skb, KWARDEN_A_ST_TEXT_END, text_end,
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_FAULTS, kw_fault_total(),
+			      KWARDEN_A_UNSPEC) ||
+	    nla_put_u64_64bit(skb, KWARDEN_A_ST_FAULT_DROPS, kw_fault_drops(),
 			      KWARDEN_A_UNSPEC))
 		return -EMSGSIZE;
 	return kw_policy_put_status(skb);

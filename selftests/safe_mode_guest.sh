@@ -18,7 +18,7 @@ check()
 }
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..11"
 kwardenctl --json status | grep -q '"state":"safe_mode"'
 check $? "status says safe_mode"
 kwardenctl --json alerts --kind safe_mode | grep -q '"kind":"safe_mode"'
@@ -65,4 +65,17 @@ until kwardenctl --json alerts --kind module_load --module kw_dummy |
 	sleep 0.2
 done
 check $([ $i -le 100 ]; echo $?) "and reports it: module_load, verdict would_deny, safe mode"
+
+# dangerous_interfaces = enforce (mode-tests sets it in the second run):
+# safe mode still lets /dev/mem be opened for write, and reports it
+exec 3<> /dev/mem
+check $? "/dev/mem opens for write"
+exec 3>&-
+i=0
+until kwardenctl --json alerts --kind dangerous_interface | grep -q '"action":"logged"'; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.2
+done
+check $([ $i -le 100 ]; echo $?) "and reported as dangerous_interface, action logged"
 exit $fail

@@ -197,6 +197,7 @@ enum kwarden_attr {
 	KWARDEN_A_ST_DENIED,	/* u64: of those, denied */
 	KWARDEN_A_ST_WOULD_DENY,/* u64: of those, denied in audit only */
 	KWARDEN_A_ST_FAULTS,	/* u64: module faults seen */
+	KWARDEN_A_ST_FAULT_DROPS,/* u64: of those, lost: the fault ring was full */
 	__KWARDEN_A_MAX,
 };
 #define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)
@@ -315,7 +316,15 @@ struct kw_bpf_event {
 	KW_TAMPER_OP(tracing_off)	/* ftrace_enabled, kprobes */	\
 	KW_TAMPER_OP(claim)		/* prctl claim, wrong key */	\
 	KW_TAMPER_OP(unlock)		/* kwardenctl unlock, wrong key */	\
-	KW_TAMPER_OP(daemon_exit)	/* kwardend died, arg: exit_code */
+	KW_TAMPER_OP(daemon_exit)	/* kwardend died, arg: exit_code */ \
+	/* dangerous_interface (bpf/danger.bpf.c) */			\
+	KW_TAMPER_OP(mem_write)		/* /dev/mem, kmem, port for write */ \
+	KW_TAMPER_OP(kcore_open)	/* /proc/kcore */		\
+	KW_TAMPER_OP(kexec_load)					\
+	KW_TAMPER_OP(kexec_file_load)					\
+	KW_TAMPER_OP(bpf_write_user)	/* a BPF program calling it */	\
+	KW_TAMPER_OP(bpf_override_return)				\
+	KW_TAMPER_OP(probe_kwarden)	/* kprobe, fentry on kwarden */
 
 #define KW_TAMPER_OP_ENUM(name) KW_OP_##name,
 enum kw_tamper_op {
@@ -381,6 +390,23 @@ struct kw_guard_conf {
 	__u32 observe;		/* safe mode: report, deny nothing */
 	__u32 pad;
 };
+
+/* danger_conf[0], written by kwardend: bpf/danger.bpf.c */
+struct kw_danger_conf {
+	__u32 mode;		/* enum kw_pol_mode: dangerous_interfaces */
+	__u32 observe;		/* safe mode: report, deny nothing */
+	__u64 text_lo;		/* kwarden.ko's code, from its lowest */
+	__u64 text_hi;		/* to its highest text symbol; 0: unknown */
+};
+
+/* kexec_file_load: which file (arg) */
+#define KW_KEXEC_KERNEL		1
+#define KW_KEXEC_INITRAMFS	2
+
+/* probe_kwarden: how (arg) */
+#define KW_PROBE_PERF_KPROBE	1	/* perf_event_open of a kprobe */
+#define KW_PROBE_TRACING	2	/* fentry, fexit... on kwarden's BTF */
+#define KW_PROBE_KPROBE_MULTI	3	/* BPF kprobe_multi link */
 
 /* guard_inodes key: a protected inode; value: class | KW_GUARD_DIR */
 struct kw_guard_inode {

@@ -544,4 +544,105 @@ TEST(kmod_where_without_symbol)
 	EXPECT_STREQ("rodata", buf);
 }
 
+/* dangerous_interface: each operation's phrase and fields */
+TEST(danger_alerts)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	fill_tamper(&e, KW_OP_mem_write);
+	e.kind = KW_KIND_dangerous_interface;
+	e.target_dev = (1 << 20) | 1;
+	e.arg = 3;
+	snprintf(e.path, sizeof(e.path), "/dev/mem");
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("dangerous_interface", kw_rec_str(rec, "kind"));
+	EXPECT_STREQ("warning", kw_rec_str(rec, "severity"));
+	EXPECT_STREQ("opening /dev/mem (the mem device) for write denied: by bash (pid 4242, uid 0, exe bash)",
+		     kw_rec_str(rec, "message"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("mem_write", kw_rec_str(d, "what"));
+	EXPECT_STREQ("/dev/mem", kw_rec_str(d, "target"));
+	EXPECT_STREQ("mem", kw_rec_str(d, "device"));
+	EXPECT_EQ(1, json_object_get_int(field(d, "dev_minor")));
+	json_object_put(rec);
+
+	fill_tamper(&e, KW_OP_bpf_write_user);
+	e.kind = KW_KIND_dangerous_interface;
+	e.action = KW_ACTION_logged;
+	e.arg = 36;
+	e.target_id = 5;
+	snprintf(e.path, sizeof(e.path), "evil");
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message"),
+			       "loading BPF program evil that calls bpf_probe_write_user (instruction 5) allowed and reported"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("bpf_probe_write_user", kw_rec_str(d, "helper"));
+	EXPECT_EQ(5, json_object_get_int(field(d, "insn")));
+	EXPECT_TRUE(json_object_is_type(field(rec, "module"), json_type_null));
+	json_object_put(rec);
+
+	fill_tamper(&e, KW_OP_probe_kwarden);
+	e.kind = KW_KIND_dangerous_interface;
+	e.arg = KW_PROBE_PERF_KPROBE;
+	e.target_id = 0xffffffffc0001000ULL;
+	snprintf(e.path, sizeof(e.path), "kw_scan_now");
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	EXPECT_STREQ("kwarden", kw_rec_str(rec, "module"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message"),
+			       "perf kprobe on kwarden.ko's code at kw_scan_now, 0xffffffffc0001000 denied"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("perf_kprobe", kw_rec_str(d, "how"));
+	EXPECT_STREQ("0xffffffffc0001000", kw_rec_str(d, "address"));
+	json_object_put(rec);
+
+	/* an operation beyond the list is refused */
+	e.op = KW_OP_MAX;
+	EXPECT_NE(0, kw_bpf_alert(&e, 0, &a, &s));
+}
+
+/* module_fault: blamed module, place, caller frame, taints, count */
+TEST(kmod_fault_alert)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_TARGET | KW_KA_FAULT |
+		       KW_KA_TASK,
+		.kseq = 9, .kind = KW_KIND_module_fault,
+		.addr = 0xffffffff81600010ULL, .symbol = "ida_free",
+		.offset = 0xe6, .target = 0xffffffffc0002020ULL,
+		.target_sym = "kw_faulty_bad_free", .module = "kw_faulty",
+		.fault = KW_FAULT_WARNING, .taints_old = 1 << 12,
+		.taints = (1 << 12) | (1 << 9), .count = 21, .pid = 10,
+		.comm = "kworker/0:1",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, "boot-1", &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("module_fault", kw_rec_str(rec, "kind"));
+	EXPECT_STREQ("err", kw_rec_str(rec, "severity"));
+	EXPECT_STREQ("kw_faulty", kw_rec_str(rec, "module"));
+	EXPECT_STREQ("module fault: warning in module kw_faulty at ida_free+0xe6, called from kw_faulty_bad_free, fault 21 of this module",
+		     kw_rec_str(rec, "message"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("kw_faulty", kw_rec_str(d, "name"));
+	EXPECT_STREQ("warning", kw_rec_str(d, "fault"));
+	EXPECT_STREQ("kw_faulty_bad_free", kw_rec_str(d, "target_symbol"));
+	EXPECT_STREQ("WO", kw_rec_str(d, "taint_flags"));
+	EXPECT_STREQ("O", kw_rec_str(d, "taints_old_flags"));
+	EXPECT_EQ(21, json_object_get_int(field(d, "count")));
+	EXPECT_STREQ("kworker/0:1", kw_rec_str(d, "comm"));
+	json_object_put(rec);
+}
+
 TEST_HARNESS_MAIN

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include "harness.h"
 #include "config.h"
+#include "compiler.h"
+#include "kwarden.h"
 
 struct errs {
 	int n;
@@ -142,6 +144,50 @@ TEST(bad_lines_keep_defaults_good_lines_apply)
 	EXPECT_FALSE(cfg.syslog);
 	EXPECT_STREQ("test.conf:3: syslog: 'sometimes' is not a boolean (yes/no, true/false, on/off, 1/0)",
 		     e.msg[1]);
+}
+
+TEST(fault_budget_and_dangerous_interfaces)
+{
+	static const char *const bads[] = {
+		"10", "10/60", "0/60s", "10/0s", "10/8d", "10/8x",
+		"2000000/1s", "/60s", "10/s", "-1/60s",
+	};
+	struct kw_config cfg;
+	struct errs e;
+	char line[64];
+	size_t i;
+
+	kw_config_defaults(&cfg);
+	EXPECT_EQ(10U, cfg.fault_budget);
+	EXPECT_EQ(60U, cfg.fault_window_s);
+	EXPECT_EQ((unsigned int)KW_POL_AUDIT, cfg.danger_mode);
+
+	ASSERT_EQ(0, parse(&cfg, &e, "fault_budget = 5/10m\n"
+				     "dangerous_interfaces = enforce\n"));
+	EXPECT_EQ(5U, cfg.fault_budget);
+	EXPECT_EQ(600U, cfg.fault_window_s);
+	EXPECT_EQ((unsigned int)KW_POL_ENFORCE, cfg.danger_mode);
+
+	ASSERT_EQ(0, parse(&cfg, &e, "fault_budget = 100/1h\n"
+				     "dangerous_interfaces = off\n"));
+	EXPECT_EQ(100U, cfg.fault_budget);
+	EXPECT_EQ(3600U, cfg.fault_window_s);
+	EXPECT_EQ((unsigned int)KW_POL_OFF, cfg.danger_mode);
+
+	ASSERT_EQ(0, parse(&cfg, &e, "fault_budget = off\n"));
+	EXPECT_EQ(0U, cfg.fault_budget);
+
+	/* bad values are reported and leave the default */
+	for (i = 0; i < ARRAY_SIZE(bads); i++) {
+		snprintf(line, sizeof(line), "fault_budget = %s\n", bads[i]);
+		EXPECT_EQ(1, parse(&cfg, &e, line));
+		EXPECT_EQ(10U, cfg.fault_budget);
+		EXPECT_EQ(60U, cfg.fault_window_s);
+		EXPECT_NE(NULL, strstr(e.msg[0], "test.conf:1: fault_budget: '"));
+	}
+	EXPECT_EQ(1, parse(&cfg, &e, "dangerous_interfaces = deny\n"));
+	EXPECT_EQ((unsigned int)KW_POL_AUDIT, cfg.danger_mode);
+	EXPECT_NE(NULL, strstr(e.msg[0], "test.conf:1: dangerous_interfaces: 'deny' is not off, audit or enforce"));
 }
 
 TEST(comments)

@@ -28,12 +28,14 @@
 #include "timefmt.h"
 #include "kwarden.skel.h"
 #include "guard.skel.h"
+#include "danger.skel.h"
 
-#define MAX_LINKS	32
+#define MAX_LINKS	64
 
 struct kwd_bpf {
 	struct kwarden_bpf *skel;
 	struct guard_bpf *guard;	/* NULL: the guard did not load */
+	struct danger_bpf *danger;	/* NULL: dangerous interfaces unwatched */
 	struct ring_buffer *rb;
 	struct kwd_watch watch;
 	bool pinned;
@@ -93,15 +95,21 @@ static void pin_name(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", PIN_DIR, name);
 }
 
-/* The maps the guard object takes over from the kwarden object */
-static bool is_shared(const struct bpf_map *map)
+/* Which maps an object takes over from another one, and does not pin */
+enum shared { SHARE_NONE, SHARE_EVENTS, SHARE_EVENTS_SELF };
+
+static bool is_shared(const struct bpf_map *map, enum shared share)
 {
-	return !strcmp(bpf_map__name(map), "events") ||
-	       !strcmp(bpf_map__name(map), "drops");
+	const char *name = bpf_map__name(map);
+
+	if (share == SHARE_NONE)
+		return false;
+	return !strcmp(name, "events") || !strcmp(name, "drops") ||
+	       (share == SHARE_EVENTS_SELF && !strcmp(name, "guard_self"));
 }
 
 static void set_map_pins(struct bpf_object *obj, bool unpin_old,
-			 bool skip_shared)
+			 enum shared share)
 {
 	struct bpf_map *map;
 	char path[PATH_MAX];
@@ -109,7 +117,7 @@ static void set_map_pins(struct bpf_object *obj, bool unpin_old,
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__is_internal(map))
 			continue;	/* .bss: per program set */
-		if (skip_shared && is_shared(map))
+		if (is_shared(map, share))
 			continue;
 		pin_name(path, sizeof(path), bpf_map__name(map));
 		if (unpin_old)
@@ -126,7 +134,7 @@ static struct kwarden_bpf *open_load(bool pin, bool unpin_old)
 	if (!skel)
 		return NULL;
 	if (pin)
-		set_map_pins(skel->obj, unpin_old, false);
+		set_map_pins(skel->obj, unpin_old, SHARE_NONE);
 	err = kwarden_bpf__load(skel);
 	if (err) {
 		kwarden_bpf__destroy(skel);
@@ -146,7 +154,7 @@ static struct guard_bpf *open_load_guard(struct kwarden_bpf *kw, bool pin,
 	if (!skel)
 		return NULL;
 	if (pin)
-		set_map_pins(skel->obj, unpin_old, true);
+		set_map_pins(skel->obj, unpin_old, SHARE_EVENTS);
 	err = bpf_map__reuse_fd(skel->maps.events,
 				bpf_map__fd(kw->maps.events));
 	if (!err)
@@ -172,6 +180,51 @@ static void load_guard(struct kwd_bpf *b)
 	}
 	if (!b->guard)
 		kwd_log(LOG_ERR, "loading the BPF guard failed: %s: no self-protection",
+			strerror(errno));
+}
+
+/*
+ * The danger object writes to the same ring buffer, and knows kwardend
+ * through the guard's guard_self (its own, empty one without the guard).
+ */
+static struct danger_bpf *open_load_danger(struct kwd_bpf *b, bool pin,
+					   bool unpin_old)
+{
+	struct danger_bpf *skel = danger_bpf__open();
+	int err;
+
+	if (!skel)
+		return NULL;
+	if (pin)
+		set_map_pins(skel->obj, unpin_old, SHARE_EVENTS_SELF);
+	err = bpf_map__reuse_fd(skel->maps.events,
+				bpf_map__fd(b->skel->maps.events));
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.drops,
+					bpf_map__fd(b->skel->maps.drops));
+	if (!err && b->guard)
+		err = bpf_map__reuse_fd(skel->maps.guard_self,
+					bpf_map__fd(b->guard->maps.guard_self));
+	if (!err)
+		err = danger_bpf__load(skel);
+	if (err) {
+		danger_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
+static void load_danger(struct kwd_bpf *b)
+{
+	b->danger = open_load_danger(b, b->pinned, false);
+	if (!b->danger && b->pinned) {
+		kwd_log(LOG_WARNING, "pinned danger_conf in %s unusable (%s): recreating it",
+			PIN_DIR, strerror(errno));
+		b->danger = open_load_danger(b, true, true);
+	}
+	if (!b->danger)
+		kwd_log(LOG_ERR, "loading the dangerous-interface programs failed: %s",
 			strerror(errno));
 }
 
@@ -212,6 +265,8 @@ static int attach_all(struct kwd_bpf *b)
 	attach_obj(b, b->skel->obj);
 	if (b->guard)
 		attach_obj(b, b->guard->obj);
+	if (b->danger)
+		attach_obj(b, b->danger->obj);
 	return b->nlinks ? 0 : -ENOENT;
 }
 
@@ -347,9 +402,12 @@ int kwd_bpf_start(struct kwd *d)
 		return err;
 	}
 	load_guard(b);
+	load_danger(b);
 	d->bpf = b;
 	if (b->guard)
 		kwd_guard_configure(d);
+	if (b->danger)
+		kwd_danger_configure(d, bpf_map__fd(b->danger->maps.danger_conf));
 	err = attach_all(b);
 	if (!err)
 		err = start_ringbuf(d, b);
@@ -384,6 +442,8 @@ void kwd_bpf_stop(struct kwd *d)
 	b->nlinks = 0;
 	guard_bpf__destroy(b->guard);
 	b->guard = NULL;
+	danger_bpf__destroy(b->danger);
+	b->danger = NULL;
 	kwarden_bpf__destroy(b->skel);
 	b->skel = NULL;
 	d->bpf = NULL;
@@ -410,7 +470,12 @@ json_object *kwd_bpf_status(struct kwd *d)
 		bpf_object__for_each_program(prog, b->guard->obj)
 			json_object_array_add(progs,
 				json_object_new_string(bpf_program__section_name(prog)));
+	if (b->danger)
+		bpf_object__for_each_program(prog, b->danger->obj)
+			json_object_array_add(progs,
+				json_object_new_string(bpf_program__section_name(prog)));
 	json_object_object_add(o, "programs", progs);
+	json_object_object_add(o, "dangerous_interfaces", kwd_danger_status(d));
 	json_object_object_add(o, "attached", json_object_new_int(b->nlinks));
 	json_object_object_add(o, "ringbuf_bytes",
 		json_object_new_int64(bpf_map__max_entries(b->skel->maps.events)));
@@ -491,6 +556,8 @@ int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max)
 	n = obj_ids(b->skel->obj, ids, n, max);
 	if (b->guard)
 		n = obj_ids(b->guard->obj, ids, n, max);
+	if (b->danger)
+		n = obj_ids(b->danger->obj, ids, n, max);
 	for (i = 0; i < b->nlinks; i++)
 		n = add_id(ids, n, max, KW_OBJ_LINK, bpf_link__fd(b->links[i]));
 	return n;

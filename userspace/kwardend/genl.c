@@ -117,6 +117,7 @@ static struct nla_policy policy[KWARDEN_A_MAX + 1] = {
 	[KWARDEN_A_ST_DENIED]	= { .type = NLA_U64 },
 	[KWARDEN_A_ST_WOULD_DENY] = { .type = NLA_U64 },
 	[KWARDEN_A_ST_FAULTS]	= { .type = NLA_U64 },
+	[KWARDEN_A_ST_FAULT_DROPS] = { .type = NLA_U64 },
 };
 
 /* KWARDEN_A_ST_* as status fields; hex for addresses */
@@ -147,6 +148,7 @@ static const struct {
 	{ KWARDEN_A_ST_DENIED,		"module_loads_denied",	U64 },
 	{ KWARDEN_A_ST_WOULD_DENY,	"module_loads_would_deny", U64 },
 	{ KWARDEN_A_ST_FAULTS,		"module_faults",	U64 },
+	{ KWARDEN_A_ST_FAULT_DROPS,	"module_fault_drops",	U64 },
 };
 
 static const char *kmod_state(uint32_t state)
@@ -363,6 +365,7 @@ static void handle_alert(struct kwd *d, struct nlattr **tb, bool multicast)
 		return;
 	}
 	kwd_raise(d, &a);
+	kwd_budget_fault(d, &a);
 }
 
 static struct pending *find_pending(uint32_t seq)

@@ -115,6 +115,13 @@ void kwd_journal_resume(struct kwd *d);
 void kwd_degraded(struct kwd *d, const char *msg);
 void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
 
+/* danger.c: dangerous_interfaces, see bpf/danger.bpf.c */
+void kwd_danger_configure(struct kwd *d, int conf_fd);
+json_object *kwd_danger_status(struct kwd *d);
+
+/* budget.c: fault_budget, on module_fault alerts */
+void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault);
+
 /* bpf.c */
 int kwd_bpf_start(struct kwd *d);
 void kwd_bpf_stop(struct kwd *d);

@@ -11,6 +11,7 @@
 #include "bpf_alert.h"
 #include "names.h"
 #include "tamper_alert.h"
+#include "danger_alert.h"
 
 _Static_assert(offsetof(struct kw_bpf_event, op) == KW_BPF_EVENT_V1_LEN,
 	       "records of older programs end where op starts");
@@ -100,11 +101,13 @@ int kw_bpf_alert_target(const struct kw_bpf_event *e, int64_t realtime_off,
 			struct kw_bpf_strs *s)
 {
 	bool tamper = e->kind == KW_KIND_tamper_attempt;
+	bool danger = e->kind == KW_KIND_dangerous_interface;
 
 	if (e->kind != KW_KIND_module_load &&
-	    e->kind != KW_KIND_module_load_denied && !tamper)
+	    e->kind != KW_KIND_module_load_denied && !tamper && !danger)
 		return -EINVAL;
-	if (e->action >= KW_ACTION_MAX || (tamper && e->op >= KW_OP_MAX))
+	if (e->action >= KW_ACTION_MAX ||
+	    ((tamper || danger) && e->op >= KW_OP_MAX))
 		return -EINVAL;
 	field(s->comm, sizeof(s->comm), e->comm, sizeof(e->comm));
 	field(s->name, sizeof(s->name), e->name, sizeof(e->name));
@@ -114,7 +117,10 @@ int kw_bpf_alert_target(const struct kw_bpf_event *e, int64_t realtime_off,
 	kw_one_line(s->target);
 	kw_taint_letters(e->taints, s->taints, sizeof(s->taints));
 	memset(a, 0, sizeof(*a));
-	if (tamper) {
+	if (danger) {
+		a->detail = kw_danger_describe(e, s);
+		a->module = e->op == KW_OP_probe_kwarden ? "kwarden" : NULL;
+	} else if (tamper) {
 		a->detail = kw_tamper_describe(e, s);
 		a->module = e->op == KW_OP_module_unload && s->name[0] ?
 			    s->name : NULL;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "alert.h"
 #include "config.h"
+#include "kwarden.h"
 #include "compiler.h"
 
 struct parser {
@@ -26,7 +27,8 @@ struct parser {
 	void *ctx;
 };
 
-enum key_type { KEY_PATH, KEY_SIZE, KEY_UINT, KEY_BOOL, KEY_DURATION, KEY_UNIT };
+enum key_type { KEY_PATH, KEY_SIZE, KEY_UINT, KEY_BOOL, KEY_DURATION, KEY_UNIT,
+		KEY_BUDGET, KEY_MODE };
 
 struct key {
 	const char *name;
@@ -64,6 +66,9 @@ static const struct key keys[] = {
 	  offsetof(struct kw_config, quarantine_after), 0, 0, 100 },
 	PATH_KEY(policy_file),
 	PATH_KEY(metrics_file),
+	{ "fault_budget", KEY_BUDGET, 0, 0, 1, 1000000 },
+	{ "dangerous_interfaces", KEY_MODE,
+	  offsetof(struct kw_config, danger_mode), 0, 0, 0 },
 };
 
 void kw_config_defaults(struct kw_config *cfg)
@@ -92,6 +97,9 @@ void kw_config_defaults(struct kw_config *cfg)
 		 "/etc/kwarden/policy");
 	snprintf(cfg->metrics_file, sizeof(cfg->metrics_file), "%s",
 		 "/var/lib/kwarden/kwarden.prom");
+	cfg->fault_budget = 10;
+	cfg->fault_window_s = 60;
+	cfg->danger_mode = KW_POL_AUDIT;
 }
 
 __printf(2, 3)
@@ -271,6 +279,61 @@ static void set_number(struct parser *p, const struct key *k, const char *v)
 		*(unsigned int *)((char *)p->cfg + k->off) = (unsigned int)n;
 }
 
+/* "10/60s", "3/5m", "100/1h", or "off" */
+static void set_budget(struct parser *p, const struct key *k, const char *v)
+{
+	static const struct { char unit; unsigned int secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 },
+	};
+	unsigned long long count, win;
+	unsigned int i, mult = 0;
+	char *end;
+
+	if (!strcmp(v, "off") || !strcmp(v, "0")) {
+		p->cfg->fault_budget = 0;
+		return;
+	}
+	errno = 0;
+	count = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
+	if (!count || errno || *end != '/' || end[1] < '0' || end[1] > '9')
+		goto bad;
+	win = strtoull(end + 1, &end, 10);
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (*end == units[i].unit && !end[1])
+			mult = units[i].secs;
+	if (errno || !mult || !win)
+		goto bad;
+	if (count > k->max || win * mult > 7 * 86400) {
+		bad(p, "%s: '%s' out of range (at most %llu faults, a window of at most 7 days)",
+		    k->name, v, (unsigned long long)k->max);
+		return;
+	}
+	p->cfg->fault_budget = (unsigned int)count;
+	p->cfg->fault_window_s = (unsigned int)(win * mult);
+	return;
+bad:
+	bad(p, "%s: '%s' is not COUNT/WINDOW (e.g. 10/60s, 5/10m, 100/1h) or off",
+	    k->name, v);
+}
+
+static void set_mode(struct parser *p, const struct key *k, const char *v)
+{
+	static const char *const modes[] = {
+		[KW_POL_OFF] = "off",
+		[KW_POL_AUDIT] = "audit",
+		[KW_POL_ENFORCE] = "enforce",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (!strcmp(v, modes[i])) {
+			*(unsigned int *)((char *)p->cfg + k->off) = i;
+			return;
+		}
+	}
+	bad(p, "%s: '%s' is not off, audit or enforce", k->name, v);
+}
+
 static void set_value(struct parser *p, const struct key *k, const char *v)
 {
 	bool b;
@@ -288,6 +351,12 @@ static void set_value(struct parser *p, const struct key *k, const char *v)
 		break;
 	case KEY_UNIT:
 		set_unit(p, k, v);
+		break;
+	case KEY_BUDGET:
+		set_budget(p, k, v);
+		break;
+	case KEY_MODE:
+		set_mode(p, k, v);
 		break;
 	case KEY_BOOL:
 		if (parse_bool(v, &b))

@@ -37,6 +37,10 @@ struct kw_config {
 	unsigned int quarantine_after;		/* unhealthy boots; 0: never */
 	char metrics_file[PATH_MAX];	/* node_exporter textfile, "": off */
 	char policy_file[PATH_MAX];	/* module-load policy; missing: off */
+	/* fault_budget = COUNT/WINDOW: more faults of one module is an alert */
+	unsigned int fault_budget;	/* 0: no budget */
+	unsigned int fault_window_s;
+	unsigned int danger_mode;	/* dangerous_interfaces: enum kw_pol_mode */
 };
 
 /* Called once per problem with "file:line: message" */

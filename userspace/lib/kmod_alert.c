@@ -233,6 +233,8 @@ static void fault_message(struct kw_kmod_alert *k, const char *where)
 		append(k->msg, &n, " in module %s", k->module);
 	if (where[0])
 		append(k->msg, &n, " at %s", where);
+	if (k->target_sym[0])
+		append(k->msg, &n, ", called from %s", k->target_sym);
 	if (k->count)
 		append(k->msg, &n, ", fault %u of this module", k->count);
 }

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kwarden's BPF watch on dangerous interfaces: the ways root reaches into
+ * the kernel around the module loader and around kwarden.
+ *
+ *   - /dev/mem, /dev/kmem, /dev/port opened for write (char 1:1, 1:2, 1:4);
+ *   - /proc/kcore opened at all;
+ *   - kexec_load (kernel_load_data LOADING_KEXEC_IMAGE) and kexec_file_load
+ *     (kernel_read_file READING_KEXEC_IMAGE and _INITRAMFS);
+ *   - a BPF program that calls bpf_probe_write_user or bpf_override_return,
+ *     found in its instructions as the kernel copied them, before the
+ *     verifier sees them (bpf_prog_load);
+ *   - probes on kwarden.ko's own code: a perf kprobe (perf_event_open of the
+ *     kprobe PMU, or of a kprobe event made in tracefs) whose symbol starts
+ *     with "kw_" or "kwarden" or whose address lies in kwarden.ko's text,
+ *     read from the kprobe the kernel has just registered for the event
+ *     (perf_event_alloc); fentry/fexit/fmod_ret programs aimed at kwarden's
+ *     module BTF (bpf_prog_load); a kprobe_multi link naming such symbols
+ *     or addresses among its first KW_MULTI_MAX entries (bpf).
+ *
+ * dangerous_interfaces in kwarden.conf picks the mode (danger_conf): off,
+ * audit (report, deny nothing) or enforce (deny with EPERM and report).
+ * Safe mode (observe) is audit whatever the mode. kwardend itself, as the
+ * guard knows it (guard_self, shared with bpf/guard.bpf.c), is exempt.
+ * Each event is one dangerous_interface record in the shared ring buffer.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "kwarden.h"
+#include "kw_events.h"
+
+#define FMODE_WRITE		0x2
+#define S_IFMT			00170000
+#define S_IFCHR			0020000
+#define MEM_MAJOR		1
+#define PROC_SUPER_MAGIC	0x9fa0
+#define KW_MKDEV(ma, mi)	(((ma) << 20) | (mi))
+
+#define BPF_CALL_OPCODE		0x85	/* BPF_JMP | BPF_CALL */
+#define FUNC_probe_write_user	36
+#define FUNC_override_return	58
+#define KW_INSN_CHUNK		32	/* instructions read at once */
+#define KW_INSN_MAX		(1 << 20) /* BPF_COMPLEXITY_LIMIT_INSNS */
+#define KW_MULTI_MAX		32	/* kprobe_multi entries looked at */
+#define KW_SYM_READ		64
+
+/* TRACE_EVENT_FL_KPROBE of include/linux/trace_events.h on 6.12 */
+#define KW_TRACE_EVENT_FL_KPROBE	32
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Shared with the guard: who kwardend is (it is exempt) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kw_guard_self);
+} guard_self SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kw_danger_conf);
+} danger_conf SEC(".maps");
+
+static __always_inline bool is_kwardend(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 zero = 0;
+	struct kw_guard_self *s = bpf_map_lookup_elem(&guard_self, &zero);
+
+	if (!s || !s->tgid || (__u32)BPF_CORE_READ(t, tgid) != s->tgid)
+		return false;
+	return BPF_CORE_READ(t, group_leader, start_time) == s->start_time;
+}
+
+static __always_inline struct kw_danger_conf *conf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&danger_conf, &zero);
+}
+
+/* Whether to look at all: a mode is set and the task is not kwardend */
+static __always_inline bool watching(void)
+{
+	struct kw_danger_conf *c = conf();
+
+	return c && c->mode != KW_POL_OFF && !is_kwardend();
+}
+
+/* 1: deny (enforce, and not in safe mode) */
+static __always_inline __u32 denying(void)
+{
+	struct kw_danger_conf *c = conf();
+
+	return c && c->mode == KW_POL_ENFORCE && !c->observe;
+}
+
+static __always_inline struct kw_bpf_event *danger_new(__u32 op, __u32 arg,
+						       __u32 deny)
+{
+	struct kw_bpf_event *e;
+
+	e = event_new(KW_KIND_dangerous_interface,
+		      deny ? KW_ACTION_denied : KW_ACTION_logged);
+	if (!e)
+		return NULL;
+	e->op = op;
+	e->arg = arg;
+	current_exe(e->exe, sizeof(e->exe));
+	return e;
+}
+
+/* Report a simple event naming a dentry; the verdict */
+static __always_inline int danger_file(__u32 op, __u32 arg, struct file *file)
+{
+	__u32 deny = denying();
+	struct kw_bpf_event *e = danger_new(op, arg, deny);
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+
+	if (e) {
+		e->target_dev = BPF_CORE_READ(inode, i_rdev);
+		e->target_id = BPF_CORE_READ(inode, i_ino);
+		if (bpf_d_path(&file->f_path, e->path, sizeof(e->path)) < 0)
+			bpf_probe_read_kernel_str(e->path, sizeof(e->path),
+				BPF_CORE_READ(file, f_path.dentry, d_name.name));
+		bpf_ringbuf_submit(e, 0);
+	}
+	return kw_verdict(deny);
+}
+
+/* ---- /dev/mem, /dev/kmem, /dev/port, /proc/kcore ---- */
+
+/*
+ * The root of a procfs, entry "kcore". file_open runs for every open, so
+ * the common case (a regular file, not on procfs) costs two direct loads
+ * and no helper call: fields are read through the BTF pointers, not with
+ * bpf_probe_read_kernel().
+ */
+static __always_inline bool is_kcore(struct dentry *d)
+{
+	struct super_block *sb = d->d_sb;
+	char name[8];
+
+	if (!sb || sb->s_magic != PROC_SUPER_MAGIC || d->d_name.len != 5 ||
+	    d->d_parent != sb->s_root)
+		return false;
+	if (bpf_probe_read_kernel(name, 5, d->d_name.name))
+		return false;
+	return name[0] == 'k' && name[1] == 'c' && name[2] == 'o' &&
+	       name[3] == 'r' && name[4] == 'e';
+}
+
+/* bpf_d_path names the device node that was opened (a sleepable hook) */
+SEC("lsm/file_open")
+int BPF_PROG(kw_danger_open, struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	umode_t mode;
+	dev_t rdev;
+
+	if (!inode)
+		return kw_verdict(0);
+	mode = inode->i_mode;
+	if ((mode & S_IFMT) == S_IFCHR) {
+		if (!(file->f_mode & FMODE_WRITE))
+			return kw_verdict(0);
+		rdev = inode->i_rdev;
+		if (rdev != KW_MKDEV(MEM_MAJOR, 1) &&
+		    rdev != KW_MKDEV(MEM_MAJOR, 2) &&
+		    rdev != KW_MKDEV(MEM_MAJOR, 4))
+			return kw_verdict(0);
+		if (!watching())
+			return kw_verdict(0);
+		return danger_file(KW_OP_mem_write, file->f_mode, file);
+	}
+	if (!is_kcore(file->f_path.dentry) || !watching())
+		return kw_verdict(0);
+	return danger_file(KW_OP_kcore_open, file->f_mode, file);
+}
+
+/* ---- kexec ---- */
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(kw_danger_load_data, enum kernel_load_data_id id, bool contents)
+{
+	struct kw_bpf_event *e;
+	__u32 deny;
+
+	if (id != bpf_core_enum_value(enum kernel_load_data_id,
+				      LOADING_KEXEC_IMAGE) || !watching())
+		return kw_verdict(0);
+	deny = denying();
+	e = danger_new(KW_OP_kexec_load, 0, deny);
+	if (e)
+		bpf_ringbuf_submit(e, 0);
+	return kw_verdict(deny);
+}
+
+SEC("lsm/kernel_read_file")
+int BPF_PROG(kw_danger_read_file, struct file *file,
+	     enum kernel_read_file_id id, bool contents)
+{
+	if ((id != bpf_core_enum_value(enum kernel_read_file_id,
+				       READING_KEXEC_IMAGE) &&
+	     id != bpf_core_enum_value(enum kernel_read_file_id,
+				       READING_KEXEC_INITRAMFS)) || !watching())
+		return kw_verdict(0);
+	return danger_file(KW_OP_kexec_file_load,
+			   id == bpf_core_enum_value(enum kernel_read_file_id,
+						     READING_KEXEC_IMAGE) ?
+			   KW_KEXEC_KERNEL : KW_KEXEC_INITRAMFS, file);
+}
+
+/* ---- BPF programs ---- */
+
+struct kw_scan {
+	__u64 insns;		/* address, as a number: read with probe_read */
+	__u32 len;
+	__u32 at;		/* first offending instruction */
+	__u32 helper;		/* its helper, 0: none found */
+};
+
+/*
+ * Instructions [i * 32, i * 32 + 32) of the program. A whole chunk is read
+ * at once (a constant size: the verifier loses variable ones); the last
+ * one may run past the program's memory, and is then read one by one.
+ */
+static long scan_chunk(__u32 i, struct kw_scan *s)
+{
+	__u64 buf[KW_INSN_CHUNK];
+	__u32 first = i * KW_INSN_CHUNK, n, j;
+	__u64 src = s->insns + (__u64)first * sizeof(buf[0]);
+	__s32 imm;
+
+	if (first >= s->len)
+		return 1;
+	n = s->len - first;
+	if (bpf_probe_read_kernel(buf, sizeof(buf), (void *)src)) {
+		for (j = 0; j < KW_INSN_CHUNK && j < n; j++)
+			if (bpf_probe_read_kernel(&buf[j], sizeof(buf[j]),
+						  (void *)(src + j * 8)))
+				return 1;
+	}
+	for (j = 0; j < KW_INSN_CHUNK && j < n; j++) {
+		/* code: byte 0; src_reg: the high nibble of byte 1; imm */
+		if ((buf[j] & 0xff) != BPF_CALL_OPCODE || (buf[j] & 0xf000))
+			continue;
+		imm = (__s32)(buf[j] >> 32);
+		if (imm == FUNC_probe_write_user || imm == FUNC_override_return) {
+			s->at = first + j;
+			s->helper = imm;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A tracing program aimed at kwarden.ko's own BTF (fentry, fexit...) */
+static __always_inline bool aims_at_kwarden(struct bpf_prog *prog)
+{
+	struct btf *btf = BPF_CORE_READ(prog, aux, attach_btf);
+	char name[8] = {};
+
+	if (!btf)
+		return false;
+	bpf_probe_read_kernel_str(name, sizeof(name), btf->name);
+	return name[0] == 'k' && name[1] == 'w' && name[2] == 'a' &&
+	       name[3] == 'r' && name[4] == 'd' && name[5] == 'e' &&
+	       name[6] == 'n' && name[7] == '\0';
+}
+
+SEC("lsm/bpf_prog_load")
+int BPF_PROG(kw_danger_prog_load, struct bpf_prog *prog, union bpf_attr *attr,
+	     struct bpf_token *token)
+{
+	struct kw_scan s = {};
+	struct kw_bpf_event *e;
+	__u32 deny, op, arg;
+	void *insns;
+
+	if (!watching())
+		return kw_verdict(0);
+	s.len = BPF_CORE_READ(prog, len);
+	if (s.len > KW_INSN_MAX)
+		s.len = KW_INSN_MAX;
+	/*
+	 * The instructions' address as a plain number: the verifier forbids
+	 * variable offsets from a BTF pointer, so copy it as bytes.
+	 */
+	insns = (void *)prog + bpf_core_field_offset(struct bpf_prog, insnsi);
+	bpf_probe_read_kernel(&s.insns, sizeof(s.insns), &insns);
+	bpf_loop((s.len + KW_INSN_CHUNK - 1) / KW_INSN_CHUNK, scan_chunk, &s, 0);
+	if (s.helper) {
+		op = s.helper == FUNC_probe_write_user ? KW_OP_bpf_write_user :
+			KW_OP_bpf_override_return;
+		arg = s.helper;
+	} else if (aims_at_kwarden(prog)) {
+		op = KW_OP_probe_kwarden;
+		arg = KW_PROBE_TRACING;
+	} else {
+		return kw_verdict(0);
+	}
+	deny = denying();
+	e = danger_new(op, arg, deny);
+	if (e) {
+		e->target_id = s.at;
+		e->target_class = BPF_CORE_READ(prog, type);
+		BPF_CORE_READ_STR_INTO(&e->path, prog, aux, name);
+		if (op == KW_OP_probe_kwarden)
+			__builtin_memcpy(e->name, "kwarden", 8);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return kw_verdict(deny);
+}
+
+/* ---- probes on kwarden's code ---- */
+
+/* "kw_..." or "kwarden...", after an optional "kwarden:" module prefix */
+static __always_inline bool kwarden_symbol(const char *sym)
+{
+	const char *p = sym;
+
+	if (sym[0] == 'k' && sym[1] == 'w' && sym[2] == 'a' && sym[3] == 'r' &&
+	    sym[4] == 'd' && sym[5] == 'e' && sym[6] == 'n' && sym[7] == ':')
+		p = sym + 8;
+	return p[0] == 'k' && p[1] == 'w' &&
+	       (p[2] == '_' || (p[2] == 'a' && p[3] == 'r' && p[4] == 'd' &&
+				p[5] == 'e' && p[6] == 'n'));
+}
+
+static __always_inline bool kwarden_addr(__u64 addr)
+{
+	struct kw_danger_conf *c = conf();
+
+	return c && c->text_lo && addr >= c->text_lo && addr <= c->text_hi;
+}
+
+/* The kprobe behind a kprobe trace event, as trace_kprobe.c lays it out */
+static __always_inline struct trace_kprobe *event_kprobe(struct trace_event_call *call)
+{
+	struct trace_probe_event *tpe;
+	struct list_head *first;
+
+	tpe = (void *)call - bpf_core_field_offset(struct trace_probe_event, call);
+	first = BPF_CORE_READ(tpe, probes.next);
+	if (!first || first == (void *)tpe +
+	    bpf_core_field_offset(struct trace_probe_event, probes))
+		return NULL;
+	return (void *)first - bpf_core_field_offset(struct trace_probe, list) -
+	       bpf_core_field_offset(struct trace_kprobe, tp);
+}
+
+SEC("lsm/perf_event_alloc")
+int BPF_PROG(kw_danger_perf, struct perf_event *event)
+{
+	struct trace_event_call *call = BPF_CORE_READ(event, tp_event);
+	char sym[KW_SYM_READ] = {};
+	struct kw_bpf_event *e;
+	struct trace_kprobe *tk;
+	const char *symbol;
+	__u64 addr;
+	__u32 deny;
+
+	if (!call ||
+	    !(BPF_CORE_READ(call, flags) & KW_TRACE_EVENT_FL_KPROBE) ||
+	    !watching())
+		return kw_verdict(0);
+	tk = event_kprobe(call);
+	if (!tk)
+		return kw_verdict(0);
+	addr = (__u64)BPF_CORE_READ(tk, rp.kp.addr);
+	symbol = BPF_CORE_READ(tk, symbol);
+	if (symbol)
+		bpf_probe_read_kernel_str(sym, sizeof(sym), symbol);
+	if (!kwarden_symbol(sym) && !kwarden_addr(addr))
+		return kw_verdict(0);
+	deny = denying();
+	e = danger_new(KW_OP_probe_kwarden, KW_PROBE_PERF_KPROBE, deny);
+	if (e) {
+		__builtin_memcpy(e->path, sym, sizeof(sym));
+		__builtin_memcpy(e->name, "kwarden", 8);
+		e->target_id = addr;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return kw_verdict(deny);
+}
+
+struct kw_multi {
+	const __u64 *syms;	/* user array of char * */
+	const __u64 *addrs;	/* user array of addresses */
+	char sym[KW_SYM_READ];
+	__u64 addr;
+	bool hit;
+};
+
+static long multi_entry(__u32 i, struct kw_multi *m)
+{
+	__u64 p = 0;
+
+	if (m->syms) {
+		if (bpf_probe_read_user(&p, sizeof(p), m->syms + i) || !p)
+			return 0;
+		if (bpf_probe_read_user_str(m->sym, sizeof(m->sym),
+					    (void *)p) <= 0)
+			return 0;
+		m->hit = kwarden_symbol(m->sym);
+	} else if (m->addrs) {
+		if (bpf_probe_read_user(&m->addr, sizeof(m->addr),
+					m->addrs + i))
+			return 0;
+		m->hit = kwarden_addr(m->addr);
+	}
+	return m->hit;
+}
+
+/* BPF_LINK_CREATE of a kprobe_multi link: its first symbols or addresses */
+SEC("lsm/bpf")
+int BPF_PROG(kw_danger_bpf, int cmd, union bpf_attr *attr, unsigned int size)
+{
+	struct kw_multi m = {};
+	struct kw_bpf_event *e;
+	__u32 cnt, deny;
+
+	if (cmd != BPF_LINK_CREATE ||
+	    attr->link_create.attach_type != BPF_TRACE_KPROBE_MULTI ||
+	    !watching())
+		return kw_verdict(0);
+	m.syms = (const void *)attr->link_create.kprobe_multi.syms;
+	m.addrs = (const void *)attr->link_create.kprobe_multi.addrs;
+	cnt = attr->link_create.kprobe_multi.cnt;
+	if (cnt > KW_MULTI_MAX)
+		cnt = KW_MULTI_MAX;
+	bpf_loop(cnt, multi_entry, &m, 0);
+	if (!m.hit)
+		return kw_verdict(0);
+	deny = denying();
+	e = danger_new(KW_OP_probe_kwarden, KW_PROBE_KPROBE_MULTI, deny);
+	if (e) {
+		__builtin_memcpy(e->path, m.sym, sizeof(m.sym));
+		__builtin_memcpy(e->name, "kwarden", 8);
+		e->target_id = m.addr;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return kw_verdict(deny);
+}
