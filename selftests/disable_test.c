@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -105,6 +106,24 @@ static int init_from_buffer(const char *path)
 	return ret;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static bool guard_enforcing(void)
+{
+	json_object *st = kw_status();
+	bool on = json_object_get_boolean(kw_get(kw_get(st, "guard"),
+						 "enforcing"));
+
+	json_object_put(st);
+	return on;
+}
+
 /* kw_rogue_drv where modprobe finds it */
 static int modprobe_ready(void)
 {
@@ -185,6 +204,7 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	char out[8192], hex[KW_SHA256_HEX_LEN + 1];
 	uint8_t hash[KW_HASH_LEN];
 	const char *drv_line, *exit_line;
+	long long t0;
 	int n, err;
 
 	ASSERT_EQ(0, kw_finit(DRV_KO, ""));
@@ -208,7 +228,9 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_NE(0, access(BLOCKED "/kw_rogue_drv", F_OK));
 
 	run("dmesg -c", NULL, 0);
+	t0 = now_ms();
 	res = kw_run_json("kwardenctl --json disable kw_rogue_drv --reason selftest", -1, &n);
+	TH_LOG("kwardenctl disable took %lld ms (TCG)", now_ms() - t0);
 	ASSERT_NE(NULL, res);
 	TH_LOG("%s", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
 	EXPECT_STREQ("unloaded", kw_rec_str(res, "action"));
@@ -253,8 +275,24 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_TRUE(file_has(BLOCKED "/kw_rogue_drv", "state=disabled\n"));
 	EXPECT_TRUE(file_has(MODPROBE_CONF, "blacklist kw_rogue_drv\n"));
 	EXPECT_TRUE(file_has(MODPROBE_CONF, "install kw_rogue_drv /bin/false\n"));
+	t0 = now_ms();
 	ASSERT_EQ(0, run("kwardenctl modules", out, sizeof(out)));
+	TH_LOG("kwardenctl modules took %lld ms (TCG)", now_ms() - t0);
 	EXPECT_NE(NULL, strstr(out, "disabled"));
+
+	/* while kwarden is locked, nobody else lifts the block */
+	if (guard_enforcing()) {
+		EXPECT_NE(0, unlink(BLOCKED "/kw_rogue_drv"));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_NE(0, rename(BLOCKED "/kw_rogue_drv", "/var/lib/kwarden/x"));
+		EXPECT_NE(0, unlink(MODPROBE_CONF));
+		EXPECT_EQ(0, access(BLOCKED "/kw_rogue_drv", F_OK));
+		rec = kw_wait_alerts("--kind tamper_attempt", self->seq0, 3, &n);
+		EXPECT_NE(NULL, rec);
+		json_object_put(rec);
+	} else {
+		TH_LOG("the guard is not enforcing: the block's files are not protected here");
+	}
 
 	/*
 	 * modprobe honours the blacklist (busybox: with -b, quietly; kmod:
