@@ -29,6 +29,7 @@
 #define DRV_KO		MODDIR "/kw_rogue_drv.ko"
 #define USER_KO		MODDIR "/kw_rogue_user.ko"
 #define NOEXIT_KO	MODDIR "/kw_rogue_noexit.ko"
+#define HIDE_KO		MODDIR "/kw_rootkit_hide.ko"
 #define BLOCKED		"/var/lib/kwarden/blocked"
 #define MODPROBE_CONF	"/etc/modprobe.d/kwarden-blocked.conf"
 #define RESTORE		"/sys/module/kwarden/parameters/restore"
@@ -171,6 +172,7 @@ FIXTURE_TEARDOWN(disable)
 	kw_unload("kw_rogue_drv");
 	run("kwardenctl release kw_rogue_drv", NULL, 0);
 	run("kwardenctl release kw_rogue_noexit", NULL, 0);
+	run("kwardenctl release kw_rootkit_hide", NULL, 0);
 	write_str(RESTORE, "\n");	/* other tests expect "logged" */
 }
 
@@ -387,6 +389,35 @@ TEST_F_TIMEOUT(disable, no_exit_contained, 180)
 	ASSERT_NE(NULL, rec);
 	EXPECT_STREQ("restored", kw_rec_str(rec, "action"));
 	json_object_put(rec);
+}
+
+/* Hidden from /proc/modules: contained, delete_module never tried */
+TEST_F_TIMEOUT(disable, hidden_contained, 180)
+{
+	json_object *res, *rec;
+	int n, i;
+
+	if (access(HIDE_KO, R_OK))
+		SKIP(return, HIDE_KO " is not staged");
+	/* it links itself back after 15 s, so that it can be removed */
+	ASSERT_EQ(0, kw_finit(HIDE_KO, "unhide_ms=15000"));
+	rec = kw_wait_alerts("--kind module_hidden --module kw_rootkit_hide",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec) TH_LOG("kwarden.ko never reported the hidden module");
+	json_object_put(rec);
+	res = kw_run_json("kwardenctl --json disable kw_rootkit_hide", -1, &n);
+	ASSERT_NE(NULL, res);
+	TH_LOG("%s", kw_rec_str(res, "message") ?: "?");
+	EXPECT_STREQ("contained", kw_rec_str(res, "action"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(res, "why") ?: "", "hidden"));
+	EXPECT_EQ(NULL, find_step(res, "delete_module"));
+	json_object_put(res);
+	EXPECT_TRUE(file_has(BLOCKED "/kw_rootkit_hide", "state=disabled\n"));
+	/* back in the list: remove it, for the tests that load it again */
+	for (i = 0; i < 300 && system("grep -q '^kw_rootkit_hide ' /proc/modules"); i++)
+		usleep(100 * 1000);
+	kw_unload("kw_rootkit_hide");
+	EXPECT_FALSE(loaded("kw_rootkit_hide"));
 }
 
 /* quarantine blocks and leaves it loaded; release lifts everything */

@@ -384,7 +384,9 @@ json_object *kwd_disable(struct kwd *d, const struct kwd_act *act, char *err,
 		return refused(err, errlen, "%s is built into the kernel: it cannot be unloaded%s",
 			       act->name, "");
 	}
-	if (!json_object_get_boolean(kw_rec_obj(facts, "loaded"))) {
+	/* a module hidden from every list is loaded all the same */
+	if (!json_object_get_boolean(kw_rec_obj(facts, "loaded")) &&
+	    !json_object_get_boolean(kw_rec_obj(facts, "hidden"))) {
 		json_object_put(facts);
 		return refused(err, errlen, "%s is not loaded; `kwardenctl quarantine %s` blocks it from loading",
 			       act->name, act->name);
