@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -28,6 +29,7 @@
 #define DRV_KO		MODDIR "/kw_rogue_drv.ko"
 #define USER_KO		MODDIR "/kw_rogue_user.ko"
 #define NOEXIT_KO	MODDIR "/kw_rogue_noexit.ko"
+#define HIDE_KO		MODDIR "/kw_rootkit_hide.ko"
 #define BLOCKED		"/var/lib/kwarden/blocked"
 #define MODPROBE_CONF	"/etc/modprobe.d/kwarden-blocked.conf"
 #define RESTORE		"/sys/module/kwarden/parameters/restore"
@@ -105,6 +107,24 @@ static int init_from_buffer(const char *path)
 	return ret;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static bool guard_enforcing(void)
+{
+	json_object *st = kw_status();
+	bool on = json_object_get_boolean(kw_get(kw_get(st, "guard"),
+						 "enforcing"));
+
+	json_object_put(st);
+	return on;
+}
+
 /* kw_rogue_drv where modprobe finds it */
 static int modprobe_ready(void)
 {
@@ -152,6 +172,7 @@ FIXTURE_TEARDOWN(disable)
 	kw_unload("kw_rogue_drv");
 	run("kwardenctl release kw_rogue_drv", NULL, 0);
 	run("kwardenctl release kw_rogue_noexit", NULL, 0);
+	run("kwardenctl release kw_rootkit_hide", NULL, 0);
 	write_str(RESTORE, "\n");	/* other tests expect "logged" */
 }
 
@@ -185,6 +206,7 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	char out[8192], hex[KW_SHA256_HEX_LEN + 1];
 	uint8_t hash[KW_HASH_LEN];
 	const char *drv_line, *exit_line;
+	long long t0;
 	int n, err;
 
 	ASSERT_EQ(0, kw_finit(DRV_KO, ""));
@@ -208,7 +230,9 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_NE(0, access(BLOCKED "/kw_rogue_drv", F_OK));
 
 	run("dmesg -c", NULL, 0);
+	t0 = now_ms();
 	res = kw_run_json("kwardenctl --json disable kw_rogue_drv --reason selftest", -1, &n);
+	TH_LOG("kwardenctl disable took %lld ms (TCG)", now_ms() - t0);
 	ASSERT_NE(NULL, res);
 	TH_LOG("%s", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
 	EXPECT_STREQ("unloaded", kw_rec_str(res, "action"));
@@ -253,8 +277,24 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_TRUE(file_has(BLOCKED "/kw_rogue_drv", "state=disabled\n"));
 	EXPECT_TRUE(file_has(MODPROBE_CONF, "blacklist kw_rogue_drv\n"));
 	EXPECT_TRUE(file_has(MODPROBE_CONF, "install kw_rogue_drv /bin/false\n"));
+	t0 = now_ms();
 	ASSERT_EQ(0, run("kwardenctl modules", out, sizeof(out)));
+	TH_LOG("kwardenctl modules took %lld ms (TCG)", now_ms() - t0);
 	EXPECT_NE(NULL, strstr(out, "disabled"));
+
+	/* while kwarden is locked, nobody else lifts the block */
+	if (guard_enforcing()) {
+		EXPECT_NE(0, unlink(BLOCKED "/kw_rogue_drv"));
+		EXPECT_EQ(EPERM, errno);
+		EXPECT_NE(0, rename(BLOCKED "/kw_rogue_drv", "/var/lib/kwarden/x"));
+		EXPECT_NE(0, unlink(MODPROBE_CONF));
+		EXPECT_EQ(0, access(BLOCKED "/kw_rogue_drv", F_OK));
+		rec = kw_wait_alerts("--kind tamper_attempt", self->seq0, 3, &n);
+		EXPECT_NE(NULL, rec);
+		json_object_put(rec);
+	} else {
+		TH_LOG("the guard is not enforcing: the block's files are not protected here");
+	}
 
 	/*
 	 * modprobe honours the blacklist (busybox: with -b, quietly; kmod:
@@ -349,6 +389,35 @@ TEST_F_TIMEOUT(disable, no_exit_contained, 180)
 	ASSERT_NE(NULL, rec);
 	EXPECT_STREQ("restored", kw_rec_str(rec, "action"));
 	json_object_put(rec);
+}
+
+/* Hidden from /proc/modules: contained, delete_module never tried */
+TEST_F_TIMEOUT(disable, hidden_contained, 180)
+{
+	json_object *res, *rec;
+	int n, i;
+
+	if (access(HIDE_KO, R_OK))
+		SKIP(return, HIDE_KO " is not staged");
+	/* it links itself back after 15 s, so that it can be removed */
+	ASSERT_EQ(0, kw_finit(HIDE_KO, "unhide_ms=15000"));
+	rec = kw_wait_alerts("--kind module_hidden --module kw_rootkit_hide",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec) TH_LOG("kwarden.ko never reported the hidden module");
+	json_object_put(rec);
+	res = kw_run_json("kwardenctl --json disable kw_rootkit_hide", -1, &n);
+	ASSERT_NE(NULL, res);
+	TH_LOG("%s", kw_rec_str(res, "message") ?: "?");
+	EXPECT_STREQ("contained", kw_rec_str(res, "action"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(res, "why") ?: "", "hidden"));
+	EXPECT_EQ(NULL, find_step(res, "delete_module"));
+	json_object_put(res);
+	EXPECT_TRUE(file_has(BLOCKED "/kw_rootkit_hide", "state=disabled\n"));
+	/* back in the list: remove it, for the tests that load it again */
+	for (i = 0; i < 300 && system("grep -q '^kw_rootkit_hide ' /proc/modules"); i++)
+		usleep(100 * 1000);
+	kw_unload("kw_rootkit_hide");
+	EXPECT_FALSE(loaded("kw_rootkit_hide"));
 }
 
 /* quarantine blocks and leaves it loaded; release lifts everything */

@@ -33,16 +33,6 @@
 
 #define RESTORE_PARAM	"/sys/module/kwarden/parameters/restore"
 
-/*
- * kwarden.ko's module gate takes the blocks as KW_RULE_BLOCK rules pushed
- * together with the policy in force (kw_genl_push_policy()); the policy
- * code defines kwd_policy_push(), which reads the blocklist and pushes
- * both. Without it, blocks hold in user space only (modprobe.d, the
- * store), and the reply says so.
- */
-int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
-	__attribute__((weak));
-
 static json_object *step(json_object *steps, const char *name, int err,
 			 const char *what)
 {
@@ -65,11 +55,7 @@ static void propagate(struct kwd *d, json_object *steps)
 	int err = kw_block_mirror(d->cfg.blocklist_dir, d->cfg.modprobe_blocklist);
 
 	step(steps, "modprobe.d", err, d->cfg.modprobe_blocklist);
-	if (!kwd_policy_push) {
-		step(steps, "kmod_gate", 0,
-		     "not available: this kwardend cannot push blocks to kwarden.ko; modprobe.d and the store hold the block");
-		return;
-	}
+	/* the policy in force and every block, as KW_RULE_BLOCK rules */
 	if (!kwd_genl_present(d)) {
 		step(steps, "kmod_gate", 0,
 		     "kwarden.ko is not loaded: the block is pushed when it comes");
@@ -398,7 +384,9 @@ json_object *kwd_disable(struct kwd *d, const struct kwd_act *act, char *err,
 		return refused(err, errlen, "%s is built into the kernel: it cannot be unloaded%s",
 			       act->name, "");
 	}
-	if (!json_object_get_boolean(kw_rec_obj(facts, "loaded"))) {
+	/* a module hidden from every list is loaded all the same */
+	if (!json_object_get_boolean(kw_rec_obj(facts, "loaded")) &&
+	    !json_object_get_boolean(kw_rec_obj(facts, "hidden"))) {
 		json_object_put(facts);
 		return refused(err, errlen, "%s is not loaded; `kwardenctl quarantine %s` blocks it from loading",
 			       act->name, act->name);

@@ -196,6 +196,15 @@ void kwd_guard_protect_files(struct kwd *d)
 	protect_home(fd, d->cfg.socket_path, KW_GUARD_RUNTIME);
 	protect_inode(fd, KW_PIN_PARAM, KW_GUARD_KMOD, false, true);
 	protect_inode(fd, KW_SAFE_MODE_PARAM, KW_GUARD_KMOD, false, true);
+	/*
+	 * Blocks and evidence: lifting a block (removing or renaming its
+	 * entry) or erasing a forensic record takes the unlock. A damaged
+	 * entry still blocks (blocklist.c), so its contents need no more.
+	 */
+	protect_inode(fd, d->cfg.blocklist_dir, KW_GUARD_JOURNAL, true, true);
+	protect_inode(fd, d->cfg.forensics_dir, KW_GUARD_JOURNAL, true, true);
+	protect_inode(fd, d->cfg.modprobe_blocklist, KW_GUARD_CONFIG, false,
+		      true);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';

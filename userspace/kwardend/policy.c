@@ -107,7 +107,14 @@ int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
 	if (!kwd_genl_present(d))
 		return -ENOENT;
 #ifdef HAVE_BLOCKLIST
-	if (kw_block_list(d->cfg.blocklist_dir, &blocks, &n))
+	/* -E2BIG: the first KW_BLOCK_MAX entries, still worth pushing */
+	err = kw_block_list(d->cfg.blocklist_dir, &blocks, &n);
+	if (err)
+		kwd_log(LOG_ERR, "blocklist %s: %s%s", d->cfg.blocklist_dir,
+			strerror(-err), err == -E2BIG ?
+			": only the first entries are pushed to kwarden.ko" :
+			": no block is pushed to kwarden.ko");
+	if (err && err != -E2BIG)
 		n = 0;
 #endif
 	p->nblocks = (unsigned int)n;
