@@ -10,6 +10,8 @@
 # nothing detected, restored or denied afterwards.
 #
 # Each check prints "ok - ..." or "not ok - ..."; the host counts them.
+#
+# shellcheck disable=SC2317 # degraded_alert is called through wait_for
 
 FAULT=${FAULT:-kprobe}
 knob=/sys/kernel/debug/kwarden/inject_fault
@@ -61,7 +63,7 @@ wait_for()
 {
 	local i=0
 
-	while [ $i -lt 40 ]; do
+	while [ "$i" -lt 40 ]; do
 		"$@" && return 0
 		sleep 0.5
 		i=$((i + 1))
