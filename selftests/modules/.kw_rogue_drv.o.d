@@ -1,4 +1,4 @@
-kw_rogue_drv.o: /work/main/selftests/modules/kw_rogue_drv.c \
+kw_rogue_drv.o: /tmp/h4/selftests/modules/kw_rogue_drv.c \
  /work/main/build/kernels/6.12.117+deb12-amd64/usr/src/linux-headers-6.12.117+deb12-common/include/linux/compiler-version.h \
  /work/main/build/kernels/6.12.117+deb12-amd64/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kconfig.h \
  include/generated/autoconf.h \
@@ -592,4 +592,4 @@ kw_rogue_drv.o: /work/main/selftests/modules/kw_rogue_drv.c \
  /work/main/build/kernels/6.12.117+deb12-amd64/usr/src/linux-headers-6.12.117+deb12-common/include/linux/device/driver.h \
  /work/main/build/kernels/6.12.117+deb12-amd64/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/device.h \
  /work/main/build/kernels/6.12.117+deb12-amd64/usr/src/linux-headers-6.12.117+deb12-common/include/linux/pm_wakeup.h \
- /work/main/selftests/modules/kw_rogue.h
+ /tmp/h4/selftests/modules/kw_rogue.h
