@@ -125,6 +125,7 @@ static struct kprobe kw_poke_kp = {
 	.pre_handler = kw_poke_pre,
 };
 static bool kw_poke_registered;
+static bool *kw_kprobes_disarmed;	/* kernel/kprobes.c, static */
 
 bool kw_poke_explains(unsigned long addr, u8 value)
 {
@@ -165,11 +166,15 @@ u64 kw_poke_bytes(void)
 	return KW_POKE_SLOTS * sizeof(struct kw_poke);
 }
 
-/* The kprobe is registered, armed and its target still there */
+/*
+ * The kprobe is registered, armed and its target still there, and kprobes
+ * are not disarmed as a whole (debugfs kprobes/enabled = 0).
+ */
 bool kw_poke_alive(void)
 {
 	return kw_poke_registered && !kprobe_disabled(&kw_poke_kp) &&
-	       !(kw_poke_kp.flags & KPROBE_FLAG_GONE);
+	       !(kw_poke_kp.flags & KPROBE_FLAG_GONE) &&
+	       !(kw_kprobes_disarmed && READ_ONCE(*kw_kprobes_disarmed));
 }
 
 /* Test only: disarm the kprobe, as a tamperer would */
@@ -195,6 +200,7 @@ int kw_poke_init(void)
 	kw_text_start = kw_lookup_name("_stext");
 	kw_text_end = kw_lookup_name("_etext");
 	kw_memcpy_fn = kw_lookup_name("text_poke_memcpy");
+	kw_kprobes_disarmed = (bool *)kw_lookup_name("kprobes_all_disarmed");
 	/* __module_text_address() wants preemption off: kprobe handlers are */
 	kw_module_text = (void *)kw_lookup_func("__module_text_address");
 	if (!kw_text_start || !kw_text_end)

@@ -149,7 +149,9 @@ static bool kw_decide(const struct kw_facts *f, struct kw_decision *a)
 {
 	const struct kw_policy *pol;
 	const struct kw_rule *r;
-	bool safe = kw_safe_mode(), deny = false;
+	/* safe mode, or degraded by a failed self-check: deny nothing */
+	bool degraded = kw_degraded();
+	bool safe = kw_safe_mode() || degraded, deny = false;
 	u32 action;
 
 	rcu_read_lock();
@@ -178,7 +180,8 @@ static bool kw_decide(const struct kw_facts *f, struct kw_decision *a)
 	}
 	rcu_read_unlock();
 	if (safe && a->verdict == KW_VERDICT_WOULD_DENY)
-		strlcat(a->rule, ", safe mode", sizeof(a->rule));
+		strlcat(a->rule, degraded ? ", kwarden degraded" : ", safe mode",
+			sizeof(a->rule));
 	return deny;
 }
 

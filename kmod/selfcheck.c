@@ -28,7 +28,7 @@
 
 #define KW_MAX_REGIONS		8192	/* far more than modules + core */
 #define KW_WATCHDOG_MS		5000
-#define KW_STALL_MIN_MS		30000	/* a pass late by this much: stalled */
+#define KW_STALL_MIN_MS		60000	/* a pass late by this much: stalled */
 
 static bool test_faults;
 module_param(test_faults, bool, 0444);

@@ -7,9 +7,12 @@
 # by $FAULT (default kprobe) looks at, through the test-only debugfs knob,
 # and checks that kwarden.ko turns itself off: one kwarden_degraded alert
 # naming the check, state "degraded", no more scans, its kprobe gone, and
-# nothing detected, restored or denied afterwards.
+# nothing detected, restored or denied afterwards: a quarantined module
+# that the gate denied before loads after.
 #
 # Each check prints "ok - ..." or "not ok - ..."; the host counts them.
+#
+# shellcheck disable=SC2317 # degraded_alert is called through wait_for
 
 FAULT=${FAULT:-kprobe}
 knob=/sys/kernel/debug/kwarden/inject_fault
@@ -61,7 +64,7 @@ wait_for()
 {
 	local i=0
 
-	while [ $i -lt 40 ]; do
+	while [ "$i" -lt 40 ]; do
 		"$@" && return 0
 		sleep 0.5
 		i=$((i + 1))
@@ -75,6 +78,18 @@ check "state active before" [ "$(field state)" = active ]
 check "the test-only knob exists (kwarden.test_faults=1)" [ -e $knob ]
 check "the text-poke kprobe is registered" grep -q text_poke /sys/kernel/debug/kprobes/list
 check "the knob refuses an unknown check" sh -c "! echo nonsense > $knob 2> /dev/null"
+
+# A module the gate must deny while kwarden.ko is sound: quarantined, so
+# pushed to kwarden.ko as a BLOCK rule (the push is asynchronous)
+kwardenctl quarantine kw_dummy --reason "degraded_guest.sh" > /tmp/q 2>&1
+denied()
+{
+	if insmod "$mods/kw_dummy.ko" 2> /dev/null; then
+		rmmod kw_dummy
+		return 1
+	fi
+}
+check "a quarantined module is denied while kwarden.ko is sound" wait_for denied
 
 echo "$FAULT" > $knob
 check "kwarden_degraded alert from kwarden.ko" wait_for degraded_alert
@@ -95,8 +110,13 @@ check "the text-poke kprobe is unregistered" sh -c '! grep -q text_poke /sys/ker
 
 # Nothing is detected, restored or denied any more
 before=$(kwardenctl --json alerts 2> /dev/null | grep -c '"source":"kmod"')
-check "a module still loads (nothing denied)" insmod $mods/kw_dummy.ko
+check "the quarantined module now loads: nothing is denied" insmod $mods/kw_dummy.ko
 rmmod kw_dummy 2> /dev/null
+kwardenctl --json alerts --kind module_load --module kw_dummy 2> /dev/null |
+	grep '"source":"kmod"' | tail -n 1 > /tmp/load
+sed 's/^/# /' /tmp/load
+check "its load says would_deny, kwarden degraded" \
+	grep -q '"verdict":"would_deny".*kwarden degraded' /tmp/load
 check "a rootkit's write to sys_call_table goes through" insmod $mods/kw_rootkit_data.ko
 sleep 3
 after=$(kwardenctl --json alerts 2> /dev/null | grep -c '"source":"kmod"')

@@ -380,7 +380,7 @@ TEST(boot_health_bad_values)
 	struct errs e;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(1, parse(&cfg, &e, bad[i]));
 		EXPECT_EQ(60U, cfg.boot_healthy_after);
 		EXPECT_STREQ("", cfg.boot_healthy_target);

@@ -152,12 +152,39 @@ static void show_guard(json_object *g)
 		       str(g, "key_error", "unusable"));
 }
 
+/* "       boot: healthy; previous boot unhealthy, crashed in kw_panic" */
+static void show_boot(json_object *b)
+{
+	json_object *prev = kw_rec_obj(b, "previous");
+
+	if (!b)
+		return;
+	if (!flag(b, "recorded")) {
+		printf("       boot: NOT RECORDED (no boot health, no crash-loop quarantine)\n");
+		return;
+	}
+	printf("       boot: %s", flag(b, "healthy") ? "healthy" :
+	       "not healthy yet");
+	if (!flag(b, "healthy"))
+		printf(" (after %" PRIu64 " s)", num(b, "healthy_after_s"));
+	if (prev) {
+		printf("; previous boot %s", str(prev, "verdict", "?"));
+		if (kw_rec_str(prev, "culprit"))
+			printf(", crashed in %s", str(prev, "culprit", "?"));
+	}
+	if (num(b, "quarantined_at_start"))
+		printf("; %" PRIu64 " module(s) quarantined at start",
+		       num(b, "quarantined_at_start"));
+	printf("\n");
+}
+
 void show_status(json_object *st)
 {
 	show_daemon(kw_rec_obj(st, "daemon"));
 	show_kmod(kw_rec_obj(st, "kmod"));
 	show_bpf(kw_rec_obj(st, "bpf"));
 	show_guard(kw_rec_obj(st, "guard"));
+	show_boot(kw_rec_obj(st, "boot"));
 }
 
 void show_guard_change(bool unlock, json_object *g)

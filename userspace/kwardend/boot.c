@@ -433,7 +433,7 @@ static size_t attributed(struct kwd *d, const struct boots *bs,
 	return n;
 }
 
-static void quarantine(struct kwd *d, const char *name,
+static void quarantine_module(struct kwd *d, const char *name,
 		       const struct kw_boot **list, size_t n)
 {
 	struct kw_alert a = {
@@ -521,7 +521,7 @@ static void decide(struct kwd *d, const struct boots *bs)
 				name, blk.state);
 			continue;
 		}
-		quarantine(d, name, list, n < ARRAY_SIZE(list) ? n : ARRAY_SIZE(list));
+		quarantine_module(d, name, list, n < ARRAY_SIZE(list) ? n : ARRAY_SIZE(list));
 	}
 }
 
@@ -564,7 +564,7 @@ static int start_record(struct kwd *d, struct kwd_boot *bt)
 }
 
 /* Keeps modprobe.d in step with the blocklist (a fresh /etc too) */
-static void mirror(struct kwd *d)
+static void sync_mirror(struct kwd *d)
 {
 	char dir[PATH_MAX], *slash;
 	int err;
@@ -631,7 +631,7 @@ void kwd_boot_start(struct kwd *d)
 			 bs.b[bs.n - 2].culprit);
 	}
 	boots_free(&bs);
-	mirror(d);
+	sync_mirror(d);
 }
 
 /* A module_load alert, from the kmod or BPF: remember it, durably */
@@ -662,8 +662,8 @@ static void mark_healthy(struct kwd *d, const char *why)
 static bool target_reached(struct kwd *d)
 {
 	struct kwd_boot *bt = &the_boot;
-	char *argv[] = { "systemctl", "is-active", "--quiet",
-			 d->cfg.boot_healthy_target, NULL };
+	char *const argv[] = { "systemctl", "is-active", "--quiet",
+			       d->cfg.boot_healthy_target, NULL };
 	int st;
 
 	if (bt->target_pid > 0) {
