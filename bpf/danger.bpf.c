@@ -30,6 +30,7 @@
 #include <bpf/bpf_core_read.h>
 #include "kwarden.h"
 #include "kw_events.h"
+#include "kw_self.h"
 
 #define FMODE_WRITE		0x2
 #define S_IFMT			00170000
@@ -51,14 +52,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Shared with the guard: who kwardend is (it is exempt) */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct kw_guard_self);
-} guard_self SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -68,13 +61,7 @@ struct {
 
 static __always_inline bool is_kwardend(void)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 zero = 0;
-	struct kw_guard_self *s = bpf_map_lookup_elem(&guard_self, &zero);
-
-	if (!s || !s->tgid || (__u32)BPF_CORE_READ(t, tgid) != s->tgid)
-		return false;
-	return BPF_CORE_READ(t, group_leader, start_time) == s->start_time;
+	return is_kwardend_task(bpf_get_current_task_btf());
 }
 
 static __always_inline struct kw_danger_conf *conf(void)

@@ -28,6 +28,7 @@
 #include <bpf/bpf_core_read.h>
 #include "kwarden.h"
 #include "kw_events.h"
+#include "kw_self.h"
 
 #define FMODE_WRITE		0x2
 #define PTRACE_MODE_ATTACH	0x02
@@ -44,13 +45,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Who kwardend is: written by the claim program only */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct kw_guard_self);
-} guard_self SEC(".maps");
 
 /* The unlock key and the pins' device, written by kwardend */
 struct {
@@ -91,16 +85,6 @@ struct {
 } guard_mounts SEC(".maps");
 
 /* ---- who may ---- */
-
-static __always_inline bool is_kwardend_task(struct task_struct *t)
-{
-	__u32 zero = 0;
-	struct kw_guard_self *s = bpf_map_lookup_elem(&guard_self, &zero);
-
-	if (!s || !s->tgid || (__u32)BPF_CORE_READ(t, tgid) != s->tgid)
-		return false;
-	return BPF_CORE_READ(t, group_leader, start_time) == s->start_time;
-}
 
 static __always_inline bool unlocked(void)
 {

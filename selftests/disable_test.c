@@ -90,23 +90,6 @@ static void write_str(const char *path, const char *s)
 	}
 }
 
-static int init_from_buffer(const char *path)
-{
-	struct stat st;
-	char *buf;
-	int fd, ret = -EIO;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = fstat(fd, &st) ? NULL : malloc(st.st_size);
-	if (buf && read(fd, buf, st.st_size) == st.st_size)
-		ret = syscall(SYS_init_module, buf, st.st_size, "") ? -errno : 0;
-	free(buf);
-	close(fd);
-	return ret;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -313,7 +296,7 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_NE(0, err) TH_LOG("finit_module of a disabled module succeeded");
 	EXPECT_FALSE(loaded("kw_rogue_drv"));
 	kw_unload("kw_rogue_drv");
-	err = init_from_buffer(DRV_KO);
+	err = kw_init_buffer(DRV_KO);
 	EXPECT_NE(0, err) TH_LOG("init_module of a disabled module succeeded");
 	EXPECT_FALSE(loaded("kw_rogue_drv"));
 	kw_unload("kw_rogue_drv");

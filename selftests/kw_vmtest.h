@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include "alert.h"
 #include "journal.h"
@@ -33,6 +34,24 @@ static inline int kw_finit(const char *path, const char *params)
 	if (fd < 0)
 		return -errno;
 	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* init_module from a buffer, as a loader of .ko.xz files does */
+static inline int kw_init_buffer(const char *path)
+{
+	struct stat st;
+	char *buf;
+	int fd, ret = -EIO;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = fstat(fd, &st) ? NULL : malloc(st.st_size);
+	if (buf && read(fd, buf, st.st_size) == st.st_size)
+		ret = syscall(SYS_init_module, buf, st.st_size, "") ? -errno : 0;
+	free(buf);
 	close(fd);
 	return ret;
 }

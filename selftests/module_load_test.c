@@ -58,23 +58,6 @@ static json_object *wait_module(const char *module, uint64_t after, int want,
 	return kw_wait_alerts(filter, after, want, count);
 }
 
-static int init_from_buffer(const char *path)
-{
-	struct stat st;
-	char *buf;
-	int fd, ret = -EIO;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = fstat(fd, &st) ? NULL : malloc(st.st_size);
-	if (buf && read(fd, buf, st.st_size) == st.st_size)
-		ret = syscall(SYS_init_module, buf, st.st_size, "") ? -errno : 0;
-	free(buf);
-	close(fd);
-	return ret;
-}
-
 static void my_comm(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/self/comm", "r");
@@ -151,7 +134,7 @@ TEST_F(module_load, init_module_from_buffer)
 	json_object *rec, *d;
 	int n;
 
-	ASSERT_EQ(0, init_from_buffer(DUMMY_KO));
+	ASSERT_EQ(0, kw_init_buffer(DUMMY_KO));
 	rec = wait_module("kw_dummy", self->seq0, 1, &n);
 	check_common(_metadata, rec, "kw_dummy");
 	EXPECT_EQ(1, n);
@@ -484,7 +467,7 @@ TEST_F(policy, enforce_denies_init_module)
 
 	ASSERT_EQ(0, write_policy("enforce", "", false));
 	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
-	EXPECT_EQ(-EPERM, init_from_buffer(DUMMY_KO));
+	EXPECT_EQ(-EPERM, kw_init_buffer(DUMMY_KO));
 	EXPECT_FALSE(loaded("kw_dummy"));
 	rec = wait_kind("module_load_denied", self->seq0, 1, &n);
 	check_gate(_metadata, rec, "module_load_denied", "denied",
@@ -596,7 +579,7 @@ TEST_F(policy, learned_policy_lets_the_same_modules_load)
 	ASSERT_FALSE(loaded("kw_dummy"));
 	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
 	kw_unload("kw_dummy");
-	ASSERT_EQ(0, init_from_buffer(DUMMY_KO));
+	ASSERT_EQ(0, kw_init_buffer(DUMMY_KO));
 	rec = wait_kind("module_load", self->seq0, 3, &n);
 	check_gate(_metadata, rec, "module_load", "allowed", "init_module",
 		   self->sha);
@@ -618,7 +601,7 @@ TEST_F_TIMEOUT(policy, enforcement_outlives_the_daemon, 180)
 	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
 	ASSERT_EQ(0, kw_stop_kwardend());
 	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
-	EXPECT_EQ(-EPERM, init_from_buffer(DUMMY_KO));
+	EXPECT_EQ(-EPERM, kw_init_buffer(DUMMY_KO));
 	EXPECT_FALSE(loaded("kw_dummy"));
 	ASSERT_EQ(0, kw_start_kwardend());
 	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
