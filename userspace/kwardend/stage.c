@@ -191,6 +191,7 @@ int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 	st->previous = old.version;
 	st->previous_stage = old.stage;
 	snprintf(st->boot, sizeof(st->boot), "%s", d->boot_id);
+	the_stage.loaded = true;	/* a damaged state is replaced now */
 	if (p->mode != KW_POL_ENFORCE)
 		st->stage = KW_STAGE_AS_FILE;
 	else if (d->cfg.policy_audit_period)
