@@ -120,7 +120,7 @@ static int state_kv(void *obj, const char *k, const char *v)
 	if (!strcmp(k, "boot")) {
 		if (strlen(v) >= sizeof(st->boot))
 			return -EINVAL;
-		strcpy(st->boot, v);
+		snprintf(st->boot, sizeof(st->boot), "%s", v);
 		return 0;
 	}
 	return 0;	/* a newer kwardend's key: kept out, not fatal */

@@ -258,12 +258,12 @@ static int parse_policy(const char *key, json_object *v,
 	size_t i;
 	int64_t ver;
 
-	if (!strcmp(key, "version")) {
+	if (!strcmp(key, "policy_version")) {
 		if (!json_object_is_type(v, json_type_int))
-			return fail(err, errlen, "'version' must be a number");
+			return fail(err, errlen, "'policy_version' must be a number");
 		ver = json_object_get_int64(v);
 		if (ver < 1 || ver > 100000)
-			return fail(err, errlen, "'version' must be 1 to 100000");
+			return fail(err, errlen, "'policy_version' must be 1 to 100000");
 		req->version = (unsigned int)ver;
 		return 0;
 	}
@@ -301,7 +301,7 @@ static const struct {
 	{ "reason", CMD(KW_CMD_DISABLE) | CMD(KW_CMD_QUARANTINE) },
 	{ "op", CMD(KW_CMD_POLICY) },
 	{ "path", CMD(KW_CMD_POLICY) },
-	{ "version", CMD(KW_CMD_POLICY) },
+	{ "policy_version", CMD(KW_CMD_POLICY) },
 };
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
@@ -345,7 +345,7 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 		return fail(err, errlen, "'path' goes with op 'apply', and only there");
 	if (req->cmd == KW_CMD_POLICY && req->version &&
 	    req->policy_op != KW_POLICY_ROLLBACK)
-		return fail(err, errlen, "'version' goes with op 'rollback', and only there");
+		return fail(err, errlen, "'policy_version' goes with op 'rollback', and only there");
 	return 0;
 }
 
@@ -411,7 +411,7 @@ json_object *kw_request_json(const struct kw_request *req)
 		json_object_object_add(o, "op", json_object_new_string(
 			ops[req->policy_op <= KW_POLICY_ROLLBACK ? req->policy_op : 0]));
 		if (req->version)
-			json_object_object_add(o, "version",
+			json_object_object_add(o, "policy_version",
 					       json_object_new_int64(req->version));
 		if (req->path[0])
 			json_object_object_add(o, "path",
