@@ -120,6 +120,7 @@ static int state_kv(void *obj, const char *k, const char *v)
 	if (!strcmp(k, "boot")) {
 		if (strlen(v) >= sizeof(st->boot))
 			return -EINVAL;
+		memset(st->boot, 0, sizeof(st->boot));	/* a key seen twice */
 		snprintf(st->boot, sizeof(st->boot), "%s", v);
 		return 0;
 	}
@@ -156,6 +157,7 @@ static void copy_text(char *dst, size_t len, const char *src)
 {
 	size_t i;
 
+	memset(dst, 0, len);
 	snprintf(dst, len, "%s", src);
 	for (i = 0; dst[i]; i++)
 		if ((unsigned char)dst[i] < ' ' || dst[i] == 0x7f)
