@@ -214,6 +214,16 @@ static void show_policy(json_object *pol)
 	printf("generation:  %llu (kwarden.ko has %llu)\n",
 	       (unsigned long long)kw_rec_u64(pol, "generation"),
 	       (unsigned long long)kw_rec_u64(pol, "pushed_generation"));
+	if (kw_rec_obj(pol, "staging"))
+		printf("stage:       v%llu %s (file says %s), %llu would-deny, %llu denied%s%s\n",
+		       (unsigned long long)kw_rec_u64(kw_rec_obj(pol, "staging"), "version"),
+		       kw_rec_str(kw_rec_obj(pol, "staging"), "stage") ?: "?",
+		       kw_rec_str(pol, "file_mode") ?: "?",
+		       (unsigned long long)kw_rec_u64(kw_rec_obj(pol, "staging"), "would_deny"),
+		       (unsigned long long)kw_rec_u64(kw_rec_obj(pol, "staging"), "denied"),
+		       kw_rec_str(kw_rec_obj(pol, "staging"), "promote_at") ?
+		       ", promotion at " : "",
+		       kw_rec_str(kw_rec_obj(pol, "staging"), "promote_at") ?: "");
 	if (err)
 		printf("error:       %s\n", err);
 	for (i = 0; i < n; i++)
