@@ -174,10 +174,13 @@ int policy_request_version(const struct ctl *ctl, enum kw_policy_op op,
 	return 0;
 }
 
+static bool apply_now;	/* policy apply --now */
+
 int policy_request(const struct ctl *ctl, enum kw_policy_op op,
 		   const char *path, json_object **body)
 {
-	struct kw_request req = { .cmd = KW_CMD_POLICY, .policy_op = op };
+	struct kw_request req = { .cmd = KW_CMD_POLICY, .policy_op = op,
+				  .now = op == KW_POLICY_APPLY && apply_now };
 	json_object *reply;
 	struct conn c;
 	int err, r;
@@ -382,6 +385,10 @@ int cmd_policy(const struct ctl *ctl, int argc, char **argv)
 	}
 	if (!strcmp(sub, "check") && argc == 4 && !strcmp(argv[2], "--offline"))
 		return do_check(ctl, argv[3], true);
+	if (!strcmp(sub, "apply") && argc == 4 && !strcmp(argv[2], "--now")) {
+		apply_now = true;
+		return do_apply(ctl, argv[3]);
+	}
 	if (!strcmp(sub, "check") || !strcmp(sub, "apply")) {
 		if (argc != 3)
 			return usage_error("policy %s: needs exactly one FILE", sub);

@@ -380,6 +380,7 @@ static void policy_request(struct kwd *d, struct client *c)
 		reply(c, o);
 		return;
 	}
+	kwd_stage_skip_audit(c->req.policy_op == KW_POLICY_APPLY && c->req.now);
 	ret = kwd_policy_request(d, c->req.policy_op == KW_POLICY_APPLY ?
 				 c->req.path : NULL, err, sizeof(err),
 				 on_policy_pushed, c);

@@ -193,6 +193,7 @@ int kwd_policy_install(struct kwd *d, const char *buf, size_t len, char *err,
 /* stage.c: staged policy, audit first, promotion, rollback */
 void kwd_stage_start(struct kwd *d);	/* after boot and policy start */
 unsigned int kwd_stage_mode(unsigned int file_mode);
+void kwd_stage_skip_audit(bool now);	/* for the next kwd_stage_new() */
 int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 		  const struct kw_policy *p, const char *origin, char *err,
 		  size_t errlen);

@@ -32,6 +32,7 @@ struct kwd_stage {
 	struct kw_pstate st;
 	struct kw_storm storm;
 	char rollback_why[200];		/* a rollback to do at the next tick */
+	bool now;			/* the next apply skips its audit */
 };
 
 static struct kwd_stage the_stage;
@@ -68,6 +69,12 @@ static void set_outcome(struct kwd *d, unsigned int ver, const char *fmt, ...)
 	vsnprintf(m.outcome, sizeof(m.outcome), fmt, ap);
 	va_end(ap);
 	kw_pmeta_save(d->cfg.policy_store_dir, ver, &m);
+}
+
+/* "kwardenctl policy apply --now": the admin enforces at once */
+void kwd_stage_skip_audit(bool now)
+{
+	the_stage.now = now;
 }
 
 /* The mode to push for a file whose own mode is file_mode */
@@ -167,15 +174,19 @@ int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 		  size_t errlen)
 {
 	struct kw_pstate *st = &the_stage.st, old = *st;
+	json_object *extra;
 	struct kw_pmeta m = {
 		.added_ns = kw_now_ns(), .previous = st->version,
 		.previous_stage = st->stage,
 	};
+	bool now = the_stage.now;
 	unsigned int ver;
 	char msg[300];
 	int r;
 
-	snprintf(m.origin, sizeof(m.origin), "%s", origin);
+	the_stage.now = false;
+	snprintf(m.origin, sizeof(m.origin), "%s%s", origin,
+		 now ? " (--now)" : "");
 	snprintf(m.outcome, sizeof(m.outcome), "applied");
 	r = kw_pstore_add(d->cfg.policy_store_dir, buf, len, &m, &ver);
 	if (r) {
@@ -194,7 +205,7 @@ int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 	the_stage.loaded = true;	/* a damaged state is replaced now */
 	if (p->mode != KW_POL_ENFORCE)
 		st->stage = KW_STAGE_AS_FILE;
-	else if (d->cfg.policy_audit_period)
+	else if (d->cfg.policy_audit_period && !now)
 		st->stage = KW_STAGE_AUDIT;
 	else
 		st->stage = KW_STAGE_ENFORCE;
@@ -206,8 +217,11 @@ int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 	else
 		snprintf(msg, sizeof(msg), "module policy v%u applied, mode %s (%s)",
 			 ver, kw_pol_mode_name(p->mode) ?: "off", origin);
+	extra = json_object_new_object();
+	json_object_object_add(extra, "audit_skipped", json_object_new_boolean(
+		now && p->mode == KW_POL_ENFORCE));
 	raise_policy(d, KW_KIND_policy_applied, KW_ACTION_logged, msg, "applied",
-		     NULL);
+		     extra);
 	return 0;
 }
 

@@ -258,6 +258,12 @@ static int parse_policy(const char *key, json_object *v,
 	size_t i;
 	int64_t ver;
 
+	if (!strcmp(key, "now")) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return fail(err, errlen, "'now' must be a boolean");
+		req->now = json_object_get_boolean(v);
+		return 0;
+	}
 	if (!strcmp(key, "policy_version")) {
 		if (!json_object_is_type(v, json_type_int))
 			return fail(err, errlen, "'policy_version' must be a number");
@@ -302,6 +308,7 @@ static const struct {
 	{ "op", CMD(KW_CMD_POLICY) },
 	{ "path", CMD(KW_CMD_POLICY) },
 	{ "policy_version", CMD(KW_CMD_POLICY) },
+	{ "now", CMD(KW_CMD_POLICY) },
 };
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
@@ -346,6 +353,9 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 	if (req->cmd == KW_CMD_POLICY && req->version &&
 	    req->policy_op != KW_POLICY_ROLLBACK)
 		return fail(err, errlen, "'policy_version' goes with op 'rollback', and only there");
+	if (req->cmd == KW_CMD_POLICY && req->now &&
+	    req->policy_op != KW_POLICY_APPLY)
+		return fail(err, errlen, "'now' goes with op 'apply', and only there");
 	return 0;
 }
 
@@ -413,6 +423,8 @@ json_object *kw_request_json(const struct kw_request *req)
 		if (req->version)
 			json_object_object_add(o, "policy_version",
 					       json_object_new_int64(req->version));
+		if (req->now)
+			json_object_object_add(o, "now", json_object_new_boolean(1));
 		if (req->path[0])
 			json_object_object_add(o, "path",
 					       json_object_new_string(req->path));

@@ -59,6 +59,7 @@ struct kw_request {
 	enum kw_policy_op policy_op;	/* policy */
 	char path[KW_REQ_PATH_MAX];	/* policy apply: the new file */
 	unsigned int version;		/* policy rollback */
+	bool now;			/* policy apply: enforce, no audit */
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd);
