@@ -741,6 +741,7 @@ void kwd_boot_previous(struct kwd *d, char *id, size_t len, bool *unhealthy)
 	*unhealthy = the_boot.prev_verdict == KW_BOOT_UNHEALTHY;
 }
 
+/* The newest earlier boot that became healthy, and its modules */
 json_object *kwd_boot_last_healthy(struct kwd *d)
 {
 	struct boots bs = {};
@@ -752,7 +753,9 @@ json_object *kwd_boot_last_healthy(struct kwd *d)
 	for (i = bs.n; i > 0 && !o; i--) {
 		const struct kw_boot *b = &bs.b[i - 1];
 
-		if (!b->healthy_ns || b->verdict == KW_BOOT_UNHEALTHY)
+		/* this boot's modules are checked as they are loaded now */
+		if (!b->healthy_ns || b->verdict == KW_BOOT_UNHEALTHY ||
+		    !strcmp(b->id, d->boot_id))
 			continue;
 		o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_string(b->id));

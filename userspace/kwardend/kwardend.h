@@ -255,7 +255,7 @@ json_object *kwd_boot_status(struct kwd *d);
 void kwd_boot_stop(struct kwd *d);
 /* The boot before this one: id ("" if none) and whether it was unhealthy */
 void kwd_boot_previous(struct kwd *d, char *id, size_t len, bool *unhealthy);
-/* The newest boot that became healthy: {"id", "modules": [...]}, or NULL */
+/* The newest earlier boot that became healthy: {"id", "modules": [...]} */
 json_object *kwd_boot_last_healthy(struct kwd *d);
 
 /* status.c */
