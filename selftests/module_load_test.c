@@ -615,7 +615,7 @@ TEST_F_TIMEOUT(policy, enforcement_outlives_the_daemon, 180)
 	json_object *st;
 
 	ASSERT_EQ(0, write_policy("enforce", "", false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	ASSERT_EQ(0, kw_stop_kwardend());
 	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
 	EXPECT_EQ(-EPERM, init_from_buffer(DUMMY_KO));
