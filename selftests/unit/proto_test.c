@@ -301,7 +301,7 @@ TEST(policy_requests)
 			       &r, err));
 	EXPECT_EQ(0, strncmp(err, "'path' must be an absolute", 26));
 	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"delete\"}", &r, err));
-	EXPECT_STREQ("'op' must be show, reload or apply", err);
+	EXPECT_STREQ("'op' must be show, reload, apply, history or rollback", err);
 	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":1}", &r, err));
 	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"status\",\"op\":\"show\"}", &r, err));
 	EXPECT_STREQ("'op' is not valid for 'status'", err);
