@@ -440,7 +440,7 @@ TEST_F(policy, enforce_denies_finit_module)
 	int n;
 
 	ASSERT_EQ(0, write_policy("enforce", "", false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
 	EXPECT_FALSE(loaded("kw_dummy"));
 	rec = wait_kind("module_load_denied", self->seq0, 1, &n);
@@ -466,7 +466,7 @@ TEST_F(policy, enforce_denies_init_module)
 	int n;
 
 	ASSERT_EQ(0, write_policy("enforce", "", false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	EXPECT_EQ(-EPERM, kw_init_buffer(DUMMY_KO));
 	EXPECT_FALSE(loaded("kw_dummy"));
 	rec = wait_kind("module_load_denied", self->seq0, 1, &n);
@@ -489,7 +489,7 @@ TEST_F(policy, enforce_denies_compressed)
 	int n, ret;
 
 	ASSERT_EQ(0, write_policy("enforce", "", false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	ret = finit_flags(DUMMY_XZ, MODULE_INIT_COMPRESSED_FILE);
 	EXPECT_EQ(-EPERM, ret);
 	if (ret == -EPERM) {
@@ -521,7 +521,7 @@ TEST_F(policy, audit_reports_would_deny)
 	before = kw_rec_u64(kw_get(st, "kmod"), "module_loads_would_deny");
 	json_object_put(st);
 	ASSERT_EQ(0, write_policy("audit", "", false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
 	EXPECT_TRUE(loaded("kw_dummy"));
 	rec = wait_kind("module_load", self->seq0, 1, &n);
@@ -546,7 +546,7 @@ TEST_F(policy, allowlisted_hash_loads_other_hash_does_not)
 		 "allow name=kw-dummy sha256=%s reason=\"test allow\"\n",
 		 self->sha);
 	ASSERT_EQ(0, write_policy("enforce", extra, false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
 	rec = wait_kind("module_load", self->seq0, 1, &n);
 	check_gate(_metadata, rec, "module_load", "allowed", "finit_module",
@@ -559,7 +559,7 @@ TEST_F(policy, allowlisted_hash_loads_other_hash_does_not)
 	/* the same name with another image is not the allowed module */
 	snprintf(extra, sizeof(extra), "allow name=kw_dummy sha256=%064d\n", 0);
 	ASSERT_EQ(0, write_policy("enforce", extra, false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
 }
 
@@ -574,7 +574,7 @@ TEST_F(policy, learned_policy_lets_the_same_modules_load)
 	ASSERT_EQ(0, system("grep -q '^allow name=kw_dummy sha256=' " POL_FILE ".learned"));
 	ASSERT_EQ(0, system("sed 's/^mode audit/mode enforce/' " POL_FILE ".learned > " POL_FILE));
 	ASSERT_EQ(0, ctl_policy("check", POL_FILE));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	kw_unload("kw_dummy");
 	ASSERT_FALSE(loaded("kw_dummy"));
 	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
@@ -598,7 +598,7 @@ TEST_F_TIMEOUT(policy, enforcement_outlives_the_daemon, 180)
 	json_object *st;
 
 	ASSERT_EQ(0, write_policy("enforce", "", false));
-	ASSERT_EQ(0, ctl_policy("apply", POL_FILE));
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	ASSERT_EQ(0, kw_stop_kwardend());
 	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
 	EXPECT_EQ(-EPERM, kw_init_buffer(DUMMY_KO));

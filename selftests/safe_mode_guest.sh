@@ -53,7 +53,7 @@ check $([ $i -le 100 ]; echo $?) "and reported as tamper_attempt, action logged"
 
 kwardenctl policy learn -o /tmp/learned > /dev/null 2>&1 &&
 	sed 's/^mode audit/mode enforce/' /tmp/learned > /tmp/enforce &&
-	kwardenctl policy apply /tmp/enforce > /dev/null &&
+	kwardenctl policy apply --now /tmp/enforce > /dev/null &&
 	insmod $MODS/kw_dummy.ko
 check $? "an enforce policy that denies kw_dummy lets it load"
 rmmod kw_dummy 2> /dev/null

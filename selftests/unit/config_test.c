@@ -70,6 +70,48 @@ TEST(good_file)
 	EXPECT_TRUE(cfg.syslog);
 }
 
+/* The staged policy's keys: defaults, durations with units, bounds */
+TEST(policy_staging_keys)
+{
+	struct kw_config cfg;
+	struct errs e;
+
+	kw_config_defaults(&cfg);
+	EXPECT_STREQ("/var/lib/kwarden/policy", cfg.policy_store_dir);
+	EXPECT_EQ(600U, cfg.policy_audit_period);
+	EXPECT_EQ(0U, cfg.policy_max_would_deny);
+	EXPECT_EQ(10U, cfg.policy_storm_denials);
+	EXPECT_EQ(60U, cfg.policy_storm_window);
+	EXPECT_EQ(2U, cfg.policy_probation_boots);
+	ASSERT_EQ(0, parse(&cfg, &e,
+		"policy_store_dir = /srv/kw/policy\n"
+		"policy_audit_period = 2h\n"
+		"policy_max_would_deny = 3\n"
+		"policy_storm_denials = 0\n"
+		"policy_storm_window = 5m\n"
+		"policy_probation_boots = 1\n"));
+	EXPECT_EQ(0, e.n);
+	EXPECT_STREQ("/srv/kw/policy", cfg.policy_store_dir);
+	EXPECT_EQ(7200U, cfg.policy_audit_period);
+	EXPECT_EQ(3U, cfg.policy_max_would_deny);
+	EXPECT_EQ(0U, cfg.policy_storm_denials);
+	EXPECT_EQ(300U, cfg.policy_storm_window);
+	EXPECT_EQ(1U, cfg.policy_probation_boots);
+	/* 0 s of audit is allowed (enforce at once), a test's 8s too */
+	ASSERT_EQ(0, parse(&cfg, &e, "policy_audit_period = 0\n"));
+	EXPECT_EQ(0U, cfg.policy_audit_period);
+	ASSERT_EQ(0, parse(&cfg, &e, "policy_audit_period = 8s\n"));
+	EXPECT_EQ(8U, cfg.policy_audit_period);
+	/* out of bounds: reported, the default kept */
+	EXPECT_EQ(3, parse(&cfg, &e,
+		"policy_audit_period = 31d\n"
+		"policy_storm_denials = 257\n"
+		"policy_storm_window = 0\n"));
+	EXPECT_EQ(600U, cfg.policy_audit_period);
+	EXPECT_EQ(10U, cfg.policy_storm_denials);
+	EXPECT_EQ(60U, cfg.policy_storm_window);
+}
+
 TEST(sizes_and_booleans)
 {
 	static const struct { const char *v; uint64_t bytes; } sizes[] = {

@@ -301,7 +301,7 @@ TEST(policy_requests)
 			       &r, err));
 	EXPECT_EQ(0, strncmp(err, "'path' must be an absolute", 26));
 	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"delete\"}", &r, err));
-	EXPECT_STREQ("'op' must be show, reload or apply", err);
+	EXPECT_STREQ("'op' must be show, reload, apply, history or rollback", err);
 	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"policy\",\"op\":1}", &r, err));
 	EXPECT_EQ(-EINVAL, req("{\"version\":1,\"cmd\":\"status\",\"op\":\"show\"}", &r, err));
 	EXPECT_STREQ("'op' is not valid for 'status'", err);
@@ -386,6 +386,38 @@ TEST(module_commands)
 	    "'name' is not valid for 'modules'");
 	bad(_metadata, "{\"version\":1,\"cmd\":\"status\",\"name\":\"x\"}",
 	    "'name' is not valid for 'status'");
+}
+
+/* The staged policy's ops: history, rollback with an optional version */
+TEST(policy_stage_ops)
+{
+	struct kw_request r;
+	json_object *o;
+	char err[256];
+
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"history\"}", &r, err));
+	EXPECT_EQ((int)KW_POLICY_HISTORY, (int)r.policy_op);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"rollback\"}", &r, err));
+	EXPECT_EQ((int)KW_POLICY_ROLLBACK, (int)r.policy_op);
+	EXPECT_EQ(0, (int)r.version);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"policy\",\"op\":\"rollback\",\"policy_version\":7}",
+			 &r, err));
+	EXPECT_EQ(7, (int)r.version);
+	/* the protocol's own "version" stays 1 on the way out */
+	o = kw_request_json(&r);
+	EXPECT_STREQ("{\"version\":1,\"cmd\":\"policy\",\"op\":\"rollback\",\"policy_version\":7}",
+		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	bad(_metadata, "{\"version\":1,\"cmd\":\"policy\",\"op\":\"history\",\"policy_version\":2}",
+	    "'policy_version' goes with op 'rollback', and only there");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"policy\",\"op\":\"rollback\",\"policy_version\":0}",
+	    "'policy_version' must be 1 to 100000");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"policy\",\"op\":\"rollback\",\"policy_version\":\"2\"}",
+	    "'policy_version' must be a number");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"status\",\"policy_version\":2}",
+	    "'policy_version' is not valid for 'status'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"policy\",\"op\":\"undo\"}",
+	    "'op' must be show, reload, apply, history or rollback");
 }
 
 TEST_HARNESS_MAIN

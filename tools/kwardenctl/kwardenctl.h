@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <json-c/json.h>
+#include "proto.h"
 
 /* Exit codes, see `kwardenctl help` */
 #define EXIT_TALK		1	/* kwardend unreachable or said no */
@@ -68,6 +69,20 @@ int live_modules(struct live_module **out, size_t *n, bool *from_kwarden);
 
 /* policy.c */
 int cmd_policy(const struct ctl *ctl, int argc, char **argv);
+
+int policy_request(const struct ctl *ctl, enum kw_policy_op op,
+		   const char *path, json_object **body);
+int policy_request_version(const struct ctl *ctl, enum kw_policy_op op,
+			   unsigned int version, json_object **body);
+
+/* policy_stage.c: staged policy, see docs/policy-staging.md */
+struct kw_policy;
+int policy_stage_checks(const struct ctl *ctl, const char *path,
+			const struct kw_policy *p,
+			const struct live_module *mods, size_t n,
+			json_object *report);
+int policy_history(const struct ctl *ctl);
+int policy_rollback(const struct ctl *ctl, const char *version);
 
 /* show.c */
 void show_clean(const char *s, int width);	/* one line, padded, cut */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kwardenctl policy show | check FILE | learn [--hash] [-o OUT] | apply FILE
+ * kwardenctl policy show | check [--offline] FILE | learn [--hash] [-o OUT] |
+ *                   apply FILE | history | rollback [VERSION]
  *
  * check and apply validate the file (every problem as "file:line:
  * message"), then evaluate every module loaded now against it: a policy
@@ -71,7 +72,7 @@ static size_t evaluate(const struct kw_policy *p, const struct live_module *m,
  * EXIT_TALK if the loaded modules cannot be read.
  */
 static int check_file(const struct ctl *ctl, const char *path,
-		      json_object *report)
+		      json_object *report, bool offline)
 {
 	struct live_module *mods = NULL;
 	struct denial *den = NULL;
@@ -97,6 +98,11 @@ static int check_file(const struct ctl *ctl, const char *path,
 		kw_pol_mode_name(p.mode) ?: "off"));
 	json_object_object_add(report, "rules",
 			       json_object_new_int64((int64_t)p.nrules));
+	json_object_object_add(report, "offline", json_object_new_boolean(offline));
+	if (offline) {
+		kw_policy_free(&p);
+		return 0;
+	}
 	r = live_modules(&mods, &n, &kw);
 	if (r) {
 		fprintf(stderr, "kwardenctl: cannot list the loaded modules: %s\n",
@@ -136,6 +142,7 @@ static int check_file(const struct ctl *ctl, const char *path,
 	json_object_object_add(report, "would_deny", arr);
 	json_object_object_add(report, "denies_kwarden",
 			       json_object_new_boolean(self));
+	nd += (size_t)policy_stage_checks(ctl, path, &p, mods, n, report);
 	free(den);
 	free(mods);
 	kw_policy_free(&p);
@@ -144,10 +151,36 @@ static int check_file(const struct ctl *ctl, const char *path,
 	return nd ? EXIT_POLICY_DENIES : 0;
 }
 
-static int policy_request(const struct ctl *ctl, enum kw_policy_op op,
-			  const char *path, json_object **body)
+int policy_request_version(const struct ctl *ctl, enum kw_policy_op op,
+			   unsigned int version, json_object **body)
 {
-	struct kw_request req = { .cmd = KW_CMD_POLICY, .policy_op = op };
+	struct kw_request req = { .cmd = KW_CMD_POLICY, .policy_op = op,
+				  .version = version };
+	json_object *reply;
+	struct conn c;
+	int err, r;
+
+	kw_filter_init(&req.filter);
+	err = open_and_send(ctl, &c, &req);
+	if (err)
+		return talk_error(err);
+	r = read_reply(&c, POLICY_TIMEOUT_MS, &reply);
+	ctl_close(&c);
+	if (r != KW_REPLY_OK) {
+		json_object_put(reply);
+		return EXIT_TALK;
+	}
+	*body = reply;
+	return 0;
+}
+
+static bool apply_now;	/* policy apply --now */
+
+int policy_request(const struct ctl *ctl, enum kw_policy_op op,
+		   const char *path, json_object **body)
+{
+	struct kw_request req = { .cmd = KW_CMD_POLICY, .policy_op = op,
+				  .now = op == KW_POLICY_APPLY && apply_now };
 	json_object *reply;
 	struct conn c;
 	int err, r;
@@ -184,6 +217,16 @@ static void show_policy(json_object *pol)
 	printf("generation:  %llu (kwarden.ko has %llu)\n",
 	       (unsigned long long)kw_rec_u64(pol, "generation"),
 	       (unsigned long long)kw_rec_u64(pol, "pushed_generation"));
+	if (kw_rec_obj(pol, "staging"))
+		printf("stage:       v%llu %s (file says %s), %llu would-deny, %llu denied%s%s\n",
+		       (unsigned long long)kw_rec_u64(kw_rec_obj(pol, "staging"), "version"),
+		       kw_rec_str(kw_rec_obj(pol, "staging"), "stage") ?: "?",
+		       kw_rec_str(pol, "file_mode") ?: "?",
+		       (unsigned long long)kw_rec_u64(kw_rec_obj(pol, "staging"), "would_deny"),
+		       (unsigned long long)kw_rec_u64(kw_rec_obj(pol, "staging"), "denied"),
+		       kw_rec_str(kw_rec_obj(pol, "staging"), "promote_at") ?
+		       ", promotion at " : "",
+		       kw_rec_str(kw_rec_obj(pol, "staging"), "promote_at") ?: "");
 	if (err)
 		printf("error:       %s\n", err);
 	for (i = 0; i < n; i++)
@@ -207,16 +250,20 @@ static int do_show(const struct ctl *ctl)
 	return 0;
 }
 
-static int do_check(const struct ctl *ctl, const char *path)
+static int do_check(const struct ctl *ctl, const char *path, bool offline)
 {
 	json_object *rep = json_object_new_object();
-	int r = check_file(ctl, path, rep);
+	int r = check_file(ctl, path, rep, offline);
 
 	json_object_object_add(rep, "valid", json_object_new_boolean(r == 0));
 	if (ctl->json)
 		print_json(rep);
+	else if (!r && offline)
+		printf("%s: valid (syntax and schema; the live system not checked)\n",
+		       path);
 	else if (!r)
-		printf("%s: valid; no loaded module would be denied\n", path);
+		printf("%s: valid; no loaded module, none of the last healthy boot's, and not kwarden would be denied\n",
+		       path);
 	json_object_put(rep);
 	return r;
 }
@@ -226,7 +273,7 @@ static int do_apply(const struct ctl *ctl, const char *path)
 {
 	json_object *rep = json_object_new_object(), *reply = NULL;
 	char abs[PATH_MAX];
-	int r = check_file(ctl, path, rep);
+	int r = check_file(ctl, path, rep, false);
 
 	if (r) {
 		if (ctl->json)
@@ -246,8 +293,13 @@ static int do_apply(const struct ctl *ctl, const char *path)
 	if (ctl->json)
 		print_json(reply);
 	else
-		printf("%s applied: mode %s, %zu rules, generation %llu\n", path,
+		printf("%s applied as v%llu: mode %s (stage %s), %zu rules, generation %llu\n",
+		       path,
+		       (unsigned long long)kw_rec_u64(kw_rec_obj(kw_rec_obj(reply, "policy"),
+								 "staging"), "version"),
 		       kw_rec_str(kw_rec_obj(reply, "policy"), "mode") ?: "?",
+		       kw_rec_str(kw_rec_obj(kw_rec_obj(reply, "policy"), "staging"),
+				  "stage") ?: "?",
 		       json_object_array_length(kw_rec_obj(kw_rec_obj(reply, "policy"),
 							   "rules")),
 		       (unsigned long long)kw_rec_u64(kw_rec_obj(reply, "policy"),
@@ -325,17 +377,33 @@ int cmd_policy(const struct ctl *ctl, int argc, char **argv)
 	int c;
 
 	if (!sub)
-		return usage_error("%s", "policy: missing show, check, learn or apply");
+		return usage_error("%s", "policy: missing show, check, learn, apply, history or rollback");
 	if (!strcmp(sub, "show")) {
 		if (argc != 2)
 			return usage_error("policy show: unexpected argument '%s'", argv[2]);
 		return do_show(ctl);
 	}
+	if (!strcmp(sub, "check") && argc == 4 && !strcmp(argv[2], "--offline"))
+		return do_check(ctl, argv[3], true);
+	if (!strcmp(sub, "apply") && argc == 4 && !strcmp(argv[2], "--now")) {
+		apply_now = true;
+		return do_apply(ctl, argv[3]);
+	}
 	if (!strcmp(sub, "check") || !strcmp(sub, "apply")) {
 		if (argc != 3)
 			return usage_error("policy %s: needs exactly one FILE", sub);
-		return sub[0] == 'c' ? do_check(ctl, argv[2]) :
+		return sub[0] == 'c' ? do_check(ctl, argv[2], false) :
 				       do_apply(ctl, argv[2]);
+	}
+	if (!strcmp(sub, "history")) {
+		if (argc != 2)
+			return usage_error("policy history: unexpected argument '%s'", argv[2]);
+		return policy_history(ctl);
+	}
+	if (!strcmp(sub, "rollback")) {
+		if (argc > 3)
+			return usage_error("policy rollback: unexpected argument '%s'", argv[3]);
+		return policy_rollback(ctl, argc == 3 ? argv[2] : NULL);
 	}
 	if (!strcmp(sub, "learn")) {
 		optind = 1;

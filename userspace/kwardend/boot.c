@@ -735,6 +735,40 @@ json_object *kwd_boot_status(struct kwd *d)
 	return o;
 }
 
+void kwd_boot_previous(struct kwd *d, char *id, size_t len, bool *unhealthy)
+{
+	snprintf(id, len, "%s", the_boot.prev_id);
+	*unhealthy = the_boot.prev_verdict == KW_BOOT_UNHEALTHY;
+}
+
+/* The newest earlier boot that became healthy, and its modules */
+json_object *kwd_boot_last_healthy(struct kwd *d)
+{
+	struct boots bs = {};
+	json_object *o = NULL, *mods;
+	size_t i, j;
+
+	if (boots_load(d, &bs))
+		return NULL;
+	for (i = bs.n; i > 0 && !o; i--) {
+		const struct kw_boot *b = &bs.b[i - 1];
+
+		/* this boot's modules are checked as they are loaded now */
+		if (!b->healthy_ns || b->verdict == KW_BOOT_UNHEALTHY ||
+		    !strcmp(b->id, d->boot_id))
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(b->id));
+		mods = json_object_new_array();
+		for (j = 0; j < b->nmodules; j++)
+			json_object_array_add(mods,
+					      json_object_new_string(b->modules[j]));
+		json_object_object_add(o, "modules", mods);
+	}
+	boots_free(&bs);
+	return o;
+}
+
 void kwd_boot_stop(struct kwd *d)
 {
 	struct kwd_boot *bt = &the_boot;

@@ -343,25 +343,54 @@ static void on_policy_pushed(struct kwd *d, void *ctx, json_object *st,
 	kmod_done(d, c);
 }
 
-/* policy show | reload | apply PATH */
+/* policy show | reload | apply PATH | history | rollback [VERSION] */
 static void policy_request(struct kwd *d, struct client *c)
 {
 	char err[512];
-	json_object *o;
+	json_object *o, *res;
 	int ret;
 
-	if (c->req.policy_op != KW_POLICY_SHOW) {
-		ret = kwd_policy_request(d, c->req.policy_op == KW_POLICY_APPLY ?
-					 c->req.path : NULL, err, sizeof(err),
-					 on_policy_pushed, c);
-		if (ret < 0) {
+	if (c->req.policy_op == KW_POLICY_HISTORY) {
+		o = kw_reply_ok();
+		json_object_object_add(o, "history", kwd_stage_history(d));
+		reply(c, o);
+		return;
+	}
+	if (c->req.policy_op == KW_POLICY_ROLLBACK) {
+		res = kwd_stage_rollback(d, c->req.version, false,
+					 "kwardenctl policy rollback", err,
+					 sizeof(err));
+		if (!res) {
 			reply_error(c, err);
 			return;
 		}
-		if (ret == 0) {
-			c->state = C_KMOD;
-			return;
-		}
+		o = kw_reply_ok();
+		json_object_object_add(o, "state", res);
+		json_object_object_add(o, "policy", kwd_policy_status(d));
+		reply(c, o);
+		return;
+	}
+	if (c->req.policy_op == KW_POLICY_SHOW) {
+		o = kw_reply_ok();
+		json_object_object_add(o, "policy", kwd_policy_status(d));
+		json_object_object_add(o, "last_healthy_boot",
+				       kwd_boot_last_healthy(d));
+		json_object_object_add(o, "kmod",
+				       json_object_new_boolean(kwd_genl_present(d)));
+		reply(c, o);
+		return;
+	}
+	kwd_stage_skip_audit(c->req.policy_op == KW_POLICY_APPLY && c->req.now);
+	ret = kwd_policy_request(d, c->req.policy_op == KW_POLICY_APPLY ?
+				 c->req.path : NULL, err, sizeof(err),
+				 on_policy_pushed, c);
+	if (ret < 0) {
+		reply_error(c, err);
+		return;
+	}
+	if (ret == 0) {
+		c->state = C_KMOD;
+		return;
 	}
 	o = kw_reply_ok();
 	json_object_object_add(o, "policy", kwd_policy_status(d));

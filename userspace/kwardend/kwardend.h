@@ -14,6 +14,7 @@
 #include "config.h"
 #include "journal.h"
 #include "kwarden.h"
+#include "policy_store.h"
 
 #define KWARDEN_VERSION	"0.1.0"
 
@@ -185,6 +186,25 @@ void kwd_policy_acked(struct kwd *d, json_object *st);
 int kwd_policy_request(struct kwd *d, const char *path, char *err,
 		       size_t errlen, kwd_kmod_done_fn *done, void *ctx);
 bool kwd_bpf_dup_module_load(struct kwd *d);
+void kwd_policy_restage(struct kwd *d);
+int kwd_policy_install(struct kwd *d, const char *buf, size_t len, char *err,
+		       size_t errlen, enum kw_stage *stage);
+
+/* stage.c: staged policy, audit first, promotion, rollback */
+void kwd_stage_start(struct kwd *d);	/* after boot and policy start */
+unsigned int kwd_stage_mode(unsigned int file_mode);
+void kwd_stage_skip_audit(bool now);	/* for the next kwd_stage_new() */
+int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
+		  const struct kw_policy *p, const char *origin, char *err,
+		  size_t errlen);
+void kwd_stage_note(struct kwd *d, json_object *rec);
+void kwd_stage_tick(struct kwd *d);
+json_object *kwd_stage_status(struct kwd *d);
+json_object *kwd_stage_history(struct kwd *d);
+/* version 0: the previous one; NULL + err when it cannot */
+json_object *kwd_stage_rollback(struct kwd *d, unsigned int ver,
+				bool automatic, const char *why, char *err,
+				size_t errlen);
 
 /* control.c */
 int kwd_ctl_start(struct kwd *d);
@@ -233,6 +253,10 @@ void kwd_boot_note_alert(struct kwd *d, const struct kw_alert *a);
 void kwd_boot_tick(struct kwd *d);
 json_object *kwd_boot_status(struct kwd *d);
 void kwd_boot_stop(struct kwd *d);
+/* The boot before this one: id ("" if none) and whether it was unhealthy */
+void kwd_boot_previous(struct kwd *d, char *id, size_t len, bool *unhealthy);
+/* The newest earlier boot that became healthy: {"id", "modules": [...]} */
+json_object *kwd_boot_last_healthy(struct kwd *d);
 
 /* status.c */
 json_object *kwd_status(struct kwd *d, json_object *kmod,

@@ -192,6 +192,7 @@ static int start(struct kwd *d, const struct options *o)
 	if (!o->no_bpf)
 		kwd_bpf_start(d);
 	kwd_policy_start(d);	/* before kwarden.ko is connected to */
+	kwd_stage_start(d);	/* its stage, and a rollback, before too */
 	if (!o->no_kmod && kwd_genl_start(d) == -ENOENT)
 		kwd_log(LOG_WARNING, "kwarden.ko is not loaded");
 	if (!kwd_genl_present(d))

@@ -22,6 +22,7 @@
 #include "kwardend.h"
 #include "names.h"
 #include "policy.h"
+#include "policy_store.h"
 #include "timefmt.h"
 
 #if __has_include("blocklist.h")
@@ -33,6 +34,7 @@
 
 struct kwd_policy {
 	struct kw_policy pol;		/* in force */
+	unsigned int file_mode;		/* pol's mode in its file (stage.c) */
 	bool from_file;			/* false: no file, mode off */
 	uint64_t gen;			/* of pol */
 	uint64_t pushed_gen;		/* kwarden.ko acknowledged */
@@ -138,6 +140,8 @@ static void take(struct kwd_policy *p, struct kw_policy *newp, bool file)
 	kw_policy_free(&p->pol);
 	p->pol = *newp;
 	kw_policy_init(newp);
+	p->file_mode = p->pol.mode;
+	p->pol.mode = kwd_stage_mode(p->file_mode);
 	p->from_file = file;
 	p->gen = kw_now_ns();
 	p->error[0] = '\0';
@@ -293,6 +297,12 @@ int kwd_policy_request(struct kwd *d, const char *path, char *err,
 			free(buf);
 			return -EINVAL;
 		}
+		n = kwd_stage_new(d, buf, len, &newp, path, err, errlen);
+		if (n) {
+			kw_policy_free(&newp);
+			free(buf);
+			return n;
+		}
 		n = install(buf, len, d->cfg.policy_file);
 		free(buf);
 		if (n) {
@@ -311,6 +321,45 @@ int kwd_policy_request(struct kwd *d, const char *path, char *err,
 	if (n)
 		snprintf(err, errlen, "pushing to kwarden.ko: %s", strerror(-n));
 	return n;
+}
+
+/* The stage's mode again over the file's (stage.c) */
+void kwd_policy_restage(struct kwd *d)
+{
+	unsigned int m = kwd_stage_mode(the_policy.file_mode);
+
+	if (m != the_policy.pol.mode) {
+		the_policy.pol.mode = m;
+		the_policy.gen = kw_now_ns();
+	}
+}
+
+/*
+ * A stored version back in place of the policy file (stage.c's
+ * rollback); *stage gets what its own mode stages to.
+ */
+int kwd_policy_install(struct kwd *d, const char *buf, size_t len, char *err,
+		       size_t errlen, enum kw_stage *stage)
+{
+	struct report_ctx r = { .first = err, .len = errlen };
+	struct kw_policy newp;
+	int n = kw_policy_parse(&newp, "stored version", buf, len, report, &r);
+
+	if (n) {
+		kw_policy_free(&newp);
+		return -EINVAL;
+	}
+	n = install(buf, len, d->cfg.policy_file);
+	if (n) {
+		snprintf(err, errlen, "installing %s: %s", d->cfg.policy_file,
+			 strerror(-n));
+		kw_policy_free(&newp);
+		return n;
+	}
+	*stage = newp.mode == KW_POL_ENFORCE ? KW_STAGE_ENFORCE :
+					       KW_STAGE_AS_FILE;
+	take(&the_policy, &newp, true);
+	return 0;
 }
 
 json_object *kwd_policy_status(struct kwd *d)
@@ -343,6 +392,9 @@ json_object *kwd_policy_status(struct kwd *d)
 		json_object_array_add(rules, json_object_new_string(line));
 	}
 	json_object_object_add(o, "rules", rules);
+	json_object_object_add(o, "file_mode", json_object_new_string(
+		kw_pol_mode_name(p->file_mode) ?: "off"));
+	json_object_object_add(o, "staging", kwd_stage_status(d));
 	return o;
 }
 

@@ -61,6 +61,7 @@ int kwd_raise(struct kwd *d, struct kw_alert *a)
 	kwd_boot_note_alert(d, a);
 	kwd_modstat_note(d, rec);
 	kwd_response_note(d, rec);
+	kwd_stage_note(d, rec);
 	kwd_log_alert(rec, severity);
 	json_object_put(rec);
 	kwd_ctl_publish(d);

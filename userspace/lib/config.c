@@ -69,6 +69,17 @@ static const struct key keys[] = {
 	{ "fault_budget", KEY_BUDGET, 0, 0, 1, 1000000 },
 	{ "dangerous_interfaces", KEY_MODE,
 	  offsetof(struct kw_config, danger_mode), 0, 0, 0 },
+	PATH_KEY(policy_store_dir),
+	{ "policy_audit_period", KEY_DURATION,
+	  offsetof(struct kw_config, policy_audit_period), 0, 0, 30 * 86400 },
+	{ "policy_max_would_deny", KEY_UINT,
+	  offsetof(struct kw_config, policy_max_would_deny), 0, 0, 1000000 },
+	{ "policy_storm_denials", KEY_UINT,
+	  offsetof(struct kw_config, policy_storm_denials), 0, 0, 256 },
+	{ "policy_storm_window", KEY_DURATION,
+	  offsetof(struct kw_config, policy_storm_window), 0, 1, 86400 },
+	{ "policy_probation_boots", KEY_UINT,
+	  offsetof(struct kw_config, policy_probation_boots), 0, 0, 100 },
 };
 
 void kw_config_defaults(struct kw_config *cfg)
@@ -100,6 +111,13 @@ void kw_config_defaults(struct kw_config *cfg)
 	cfg->fault_budget = 10;
 	cfg->fault_window_s = 60;
 	cfg->danger_mode = KW_POL_AUDIT;
+	snprintf(cfg->policy_store_dir, sizeof(cfg->policy_store_dir), "%s",
+		 "/var/lib/kwarden/policy");
+	cfg->policy_audit_period = 600;
+	cfg->policy_max_would_deny = 0;
+	cfg->policy_storm_denials = 10;
+	cfg->policy_storm_window = 60;
+	cfg->policy_probation_boots = 2;
 }
 
 __printf(2, 3)

@@ -41,6 +41,13 @@ struct kw_config {
 	unsigned int fault_budget;	/* 0: no budget */
 	unsigned int fault_window_s;
 	unsigned int danger_mode;	/* dangerous_interfaces: enum kw_pol_mode */
+	/* staged policy, see docs/policy-staging.md */
+	char policy_store_dir[PATH_MAX];	/* every version applied */
+	unsigned int policy_audit_period;	/* seconds of audit first */
+	unsigned int policy_max_would_deny;	/* bound to be promoted */
+	unsigned int policy_storm_denials;	/* denials that roll back; 0: off */
+	unsigned int policy_storm_window;	/* ... within seconds */
+	unsigned int policy_probation_boots;	/* unhealthy one rolls back */
 };
 
 /* Called once per problem with "file:line: message" */

@@ -252,10 +252,27 @@ static int parse_named(const char *key, json_object *v,
 static int parse_policy(const char *key, json_object *v,
 			struct kw_request *req, char *err, size_t errlen)
 {
-	static const char *const ops[] = { "show", "reload", "apply" };
+	static const char *const ops[] = { "show", "reload", "apply",
+					   "history", "rollback" };
 	const char *s;
 	size_t i;
+	int64_t ver;
 
+	if (!strcmp(key, "now")) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return fail(err, errlen, "'now' must be a boolean");
+		req->now = json_object_get_boolean(v);
+		return 0;
+	}
+	if (!strcmp(key, "policy_version")) {
+		if (!json_object_is_type(v, json_type_int))
+			return fail(err, errlen, "'policy_version' must be a number");
+		ver = json_object_get_int64(v);
+		if (ver < 1 || ver > 100000)
+			return fail(err, errlen, "'policy_version' must be 1 to 100000");
+		req->version = (unsigned int)ver;
+		return 0;
+	}
 	if (want_string(v, key, err, errlen))
 		return -EINVAL;
 	s = json_object_get_string(v);
@@ -271,7 +288,7 @@ static int parse_policy(const char *key, json_object *v,
 			req->policy_op = (enum kw_policy_op)i;
 			return 0;
 		}
-	return fail(err, errlen, "'op' must be show, reload or apply");
+	return fail(err, errlen, "'op' must be show, reload, apply, history or rollback");
 }
 
 /* The commands each optional member belongs to */
@@ -290,6 +307,8 @@ static const struct {
 	{ "reason", CMD(KW_CMD_DISABLE) | CMD(KW_CMD_QUARANTINE) },
 	{ "op", CMD(KW_CMD_POLICY) },
 	{ "path", CMD(KW_CMD_POLICY) },
+	{ "policy_version", CMD(KW_CMD_POLICY) },
+	{ "now", CMD(KW_CMD_POLICY) },
 };
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
@@ -331,6 +350,12 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 	if (req->cmd == KW_CMD_POLICY &&
 	    (req->policy_op == KW_POLICY_APPLY) != !!req->path[0])
 		return fail(err, errlen, "'path' goes with op 'apply', and only there");
+	if (req->cmd == KW_CMD_POLICY && req->version &&
+	    req->policy_op != KW_POLICY_ROLLBACK)
+		return fail(err, errlen, "'policy_version' goes with op 'rollback', and only there");
+	if (req->cmd == KW_CMD_POLICY && req->now &&
+	    req->policy_op != KW_POLICY_APPLY)
+		return fail(err, errlen, "'now' goes with op 'apply', and only there");
 	return 0;
 }
 
@@ -390,10 +415,16 @@ json_object *kw_request_json(const struct kw_request *req)
 		return o;
 	}
 	if (req->cmd == KW_CMD_POLICY) {
-		static const char *const ops[] = { "show", "reload", "apply" };
+		static const char *const ops[] = { "show", "reload", "apply",
+						   "history", "rollback" };
 
 		json_object_object_add(o, "op", json_object_new_string(
-			ops[req->policy_op <= KW_POLICY_APPLY ? req->policy_op : 0]));
+			ops[req->policy_op <= KW_POLICY_ROLLBACK ? req->policy_op : 0]));
+		if (req->version)
+			json_object_object_add(o, "policy_version",
+					       json_object_new_int64(req->version));
+		if (req->now)
+			json_object_object_add(o, "now", json_object_new_boolean(1));
 		if (req->path[0])
 			json_object_object_add(o, "path",
 					       json_object_new_string(req->path));

@@ -41,6 +41,8 @@ enum kw_policy_op {
 	KW_POLICY_SHOW,		/* the policy kwardend pushed, and its state */
 	KW_POLICY_RELOAD,	/* read the policy file again and push it */
 	KW_POLICY_APPLY,	/* validate "path", install it, push it */
+	KW_POLICY_HISTORY,	/* every stored version, and the stage */
+	KW_POLICY_ROLLBACK,	/* back to "version" (0 or none: previous) */
 };
 
 #define KW_REQ_PATH_MAX		256
@@ -56,6 +58,8 @@ struct kw_request {
 	char reason[KW_REQ_REASON_MAX + 1];	/* disable, quarantine */
 	enum kw_policy_op policy_op;	/* policy */
 	char path[KW_REQ_PATH_MAX];	/* policy apply: the new file */
+	unsigned int version;		/* policy rollback */
+	bool now;			/* policy apply: enforce, no audit */
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd);
