@@ -10,7 +10,8 @@
  *   - writable fds to our maps, detach/update of our links;
  *   - open for write, truncate, setattr, unlink, rmdir, rename, create and
  *     hard links on the inodes kwardend registered in guard_inodes (config,
- *     journal, control socket, pins, its own program), by device and inode;
+ *     journal, control socket, pins, its own program), by device and inode
+ *     (a freed inode with no links left drops its key);
  *   - unmounting the bpffs that holds the pins, or lazily a mount above it;
  *   - opening kernel.ftrace_enabled or debugfs kprobes/enabled for write,
  *     which would turn off every BPF trampoline or kprobe (kwardend too).
@@ -598,6 +599,27 @@ int BPF_PROG(kw_guard_link, struct dentry *old_dentry, struct inode *dir,
 	if (!dir_hit(dir, &h) || exempt())
 		return kw_verdict(0);
 	return deny_file(KW_OP_link, 0, &h, new_dentry);
+}
+
+/*
+ * An inode number outlives its file: ext4 hands a freed one to the next
+ * file made in the same group, often at once. When a registered inode
+ * with no links left is freed (kwardend replaced its metrics or state
+ * file, an unlocked admin removed an entry), its key goes with it, so
+ * the stranger that gets the number next is not "ours" until kwardend's
+ * next pass notices. Inodes merely dropped from the cache keep their key.
+ */
+SEC("lsm/inode_free_security")
+int BPF_PROG(kw_guard_inode_free, struct inode *inode)
+{
+	struct kw_guard_inode k = {};
+
+	if (BPF_CORE_READ(inode, i_nlink))
+		return 0;
+	k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	k.ino = BPF_CORE_READ(inode, i_ino);
+	bpf_map_delete_elem(&guard_inodes, &k);
+	return 0;
 }
 
 /* ---- kwardend's claim ---- */

@@ -86,6 +86,7 @@ static void protect_inode(int fd, const char *path, uint32_t cls, bool as_dir,
 	struct guarded *g;
 	struct stat st;
 	uint32_t val;
+	bool changed;
 
 	if (follow ? stat(path, &st) : lstat(path, &st))
 		return;
@@ -105,13 +106,16 @@ static void protect_inode(int fd, const char *path, uint32_t cls, bool as_dir,
 		ninodes++;
 	}
 	g->seen = true;
-	if (g->cls == val && !strcmp(g->path, path))
-		return;
+	changed = g->cls != val || strcmp(g->path, path);
 	if (strcmp(g->path, path)) {
 		free(g->path);
 		g->path = strdup(path) ?: strdup("?");
 	}
-	if (bpf_map_update_elem(fd, &key, &val, BPF_ANY))
+	/*
+	 * Unchanged is written again all the same: the guard drops the key
+	 * of a freed inode, and the number may be back at this path by now.
+	 */
+	if (bpf_map_update_elem(fd, &key, &val, BPF_ANY) && changed)
 		kwd_log(LOG_WARNING, "guard: cannot protect %s: %s", path,
 			strerror(errno));
 	g->cls = val;
