@@ -19,6 +19,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/genetlink.h>
 #include "kwardend.h"
+#include "blocklist.h"
 #include "compiler.h"
 #include "kmod_alert.h"
 #include "names.h"
@@ -792,11 +793,6 @@ json_object *kwd_genl_counters(struct kwd *d)
 
 /* ---- KWARDEN_CMD_POLICY ---- */
 
-#if __has_include("blocklist.h")
-#include "blocklist.h"
-#define HAVE_BLOCKLIST 1
-#endif
-
 struct push_arg {
 	const struct kw_policy *p;
 	const struct kw_block *blocks;
@@ -825,7 +821,6 @@ static int put_rule(struct nl_msg *msg, const struct kw_rule *r)
 	return 0;
 }
 
-#ifdef HAVE_BLOCKLIST
 /* A blocked module as a BLOCK rule: "block: quarantined: REASON" */
 static void block_rule(const struct kw_block *b, struct kw_rule *r)
 {
@@ -837,27 +832,22 @@ static void block_rule(const struct kw_block *b, struct kw_rule *r)
 		 b->reason[0] ? b->reason : b->name);
 	kw_one_line(r->reason);
 }
-#endif
 
 static int put_policy(struct nl_msg *msg, const void *arg)
 {
 	const struct push_arg *a = arg;
-	size_t i;
-#ifdef HAVE_BLOCKLIST
 	struct kw_rule r;
-#endif
+	size_t i;
 
 	if (nla_put_u32(msg, KWARDEN_A_POL_MODE, a->p->mode) ||
 	    nla_put_u32(msg, KWARDEN_A_POL_DEFAULT, a->p->def) ||
 	    nla_put_u64(msg, KWARDEN_A_POL_GEN, a->gen))
 		return -EMSGSIZE;
-#ifdef HAVE_BLOCKLIST
 	for (i = 0; i < a->n; i++) {
 		block_rule(&a->blocks[i], &r);
 		if (put_rule(msg, &r))
 			return -EMSGSIZE;
 	}
-#endif
 	for (i = 0; i < a->p->nrules; i++)
 		if (put_rule(msg, &a->p->rules[i]))
 			return -EMSGSIZE;
@@ -870,10 +860,6 @@ int kwd_genl_push(struct kwd *d, const struct kw_policy *p,
 		  kwd_kmod_done_fn *done, void *ctx)
 {
 	struct push_arg a = { .p = p, .blocks = blocks, .n = n, .gen = gen };
-
-#ifndef HAVE_BLOCKLIST
-	a.n = n = 0;	/* no blocklist store in this build */
-#endif
 	size_t hint = (p->nrules + n) * (sizeof(struct kw_rule) + 64);
 
 	if (p->nrules + n > KW_MAX_RULES)

@@ -13,22 +13,18 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include "blocklist.h"
 #include "kwardend.h"
 #include "names.h"
 #include "policy.h"
 #include "policy_store.h"
 #include "timefmt.h"
 
-#if __has_include("blocklist.h")
-#include "blocklist.h"
-#define HAVE_BLOCKLIST 1
-#endif
 
 #define SHOW_RULES_MAX	100	/* rules listed by "policy show" */
 
@@ -108,7 +104,6 @@ int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
 
 	if (!kwd_genl_present(d))
 		return -ENOENT;
-#ifdef HAVE_BLOCKLIST
 	/* -E2BIG: the first KW_BLOCK_MAX entries, still worth pushing */
 	err = kw_block_list(d->cfg.blocklist_dir, &blocks, &n);
 	if (err)
@@ -118,7 +113,6 @@ int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
 			": no block is pushed to kwarden.ko");
 	if (err && err != -E2BIG)
 		n = 0;
-#endif
 	p->nblocks = (unsigned int)n;
 	err = kwd_genl_push(d, &p->pol, blocks, n, p->gen, done ?: on_pushed,
 			    ctx);
@@ -193,47 +187,6 @@ void kwd_policy_stop(struct kwd *d)
 	d->policy = NULL;
 }
 
-/* Copies src over dst atomically: temporary, fsync, rename, fsync dir */
-static int install(const char *src_buf, size_t len, const char *dst)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	int fd, dfd, err = 0;
-	size_t off = 0;
-	ssize_t w;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.new", dst) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		w = write(fd, src_buf + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			err = w < 0 ? -errno : -EIO;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (!err && fsync(fd))
-		err = -errno;
-	close(fd);
-	if (!err && rename(tmp, dst))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		return err;
-	}
-	snprintf(dir, sizeof(dir), "%s", dst);
-	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-}
-
 static int read_all(const char *path, char **buf, size_t *len)
 {
 	FILE *f = fopen(path, "re");
@@ -303,7 +256,7 @@ int kwd_policy_request(struct kwd *d, const char *path, char *err,
 			free(buf);
 			return n;
 		}
-		n = install(buf, len, d->cfg.policy_file);
+		n = kw_write_atomic(d->cfg.policy_file, buf, len, 0600);
 		free(buf);
 		if (n) {
 			snprintf(err, errlen, "installing %s: %s",
@@ -349,7 +302,7 @@ int kwd_policy_install(struct kwd *d, const char *buf, size_t len, char *err,
 		kw_policy_free(&newp);
 		return -EINVAL;
 	}
-	n = install(buf, len, d->cfg.policy_file);
+	n = kw_write_atomic(d->cfg.policy_file, buf, len, 0600);
 	if (n) {
 		snprintf(err, errlen, "installing %s: %s", d->cfg.policy_file,
 			 strerror(-n));
