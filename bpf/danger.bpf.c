@@ -16,7 +16,9 @@
  *     read from the kprobe the kernel has just registered for the event
  *     (perf_event_alloc); fentry/fexit/fmod_ret programs aimed at kwarden's
  *     module BTF (bpf_prog_load); a kprobe_multi link naming such symbols
- *     or addresses among its first KW_MULTI_MAX entries (bpf).
+ *     or addresses among its first KW_MULTI_MAX entries (bpf);
+ *   - read, write, ioctl and mmap of files whose operations belong to a
+ *     module kwardend contained (danger_contained), attached on demand.
  *
  * dangerous_interfaces in kwarden.conf picks the mode (danger_conf): off,
  * audit (report, deny nothing) or enforce (deny with EPERM and report).
@@ -33,6 +35,7 @@
 #include "kw_self.h"
 
 #define FMODE_WRITE		0x2
+#define MAY_WRITE		0x2
 #define S_IFMT			00170000
 #define S_IFCHR			0020000
 #define MEM_MAJOR		1
@@ -201,6 +204,84 @@ int BPF_PROG(kw_danger_read_file, struct file *file,
 			   id == bpf_core_enum_value(enum kernel_read_file_id,
 						     READING_KEXEC_IMAGE) ?
 			   KW_KEXEC_KERNEL : KW_KEXEC_INITRAMFS, file);
+}
+
+/* ---- the files of a contained module ---- */
+
+/*
+ * A contained module stays loaded, so its character devices, misc devices
+ * and other files whose operations it owns still reach its code. Once a
+ * file is open its f_op is the driver's, and f_op->owner names the module:
+ * read, write, ioctl and mmap are denied on it. These programs are not
+ * attached at load: kwardend attaches them while danger_contained holds a
+ * loaded module, so every read and write on the system pays for them only
+ * then. At most one record a second per module; every access is denied
+ * whatever dangerous_interfaces says (safe mode: reported, not denied).
+ * The open itself is not seen: at file_open a device's f_op is still the
+ * generic one. 32-bit ioctls (file_ioctl_compat) are not watched.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KW_CONTAINED_MAX);
+	__type(key, struct kw_contained_key);
+	__type(value, __u64);
+} danger_contained SEC(".maps");
+
+static __always_inline int contained(struct file *file, __u32 how)
+{
+	struct kw_contained_key k = {};
+	struct kw_danger_conf *c;
+	struct kw_bpf_event *e;
+	struct module *owner;
+	__u64 *last, now;
+	__u32 deny;
+
+	owner = BPF_CORE_READ(file, f_op, owner);
+	if (!owner ||
+	    bpf_probe_read_kernel_str(k.name, sizeof(k.name), owner->name) < 0)
+		return kw_verdict(0);
+	last = bpf_map_lookup_elem(&danger_contained, &k);
+	if (!last || is_kwardend())
+		return kw_verdict(0);
+	c = conf();
+	deny = !(c && c->observe);
+	now = bpf_ktime_get_boot_ns();
+	if (now - *last < 1000000000ULL)
+		return kw_verdict(deny);
+	*last = now;
+	e = danger_new(KW_OP_contained_device, how, deny);
+	if (e) {
+		__builtin_memcpy(e->name, k.name, sizeof(e->name));
+		e->target_dev = BPF_CORE_READ(file, f_inode, i_rdev);
+		e->target_id = BPF_CORE_READ(file, f_inode, i_ino);
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path),
+				BPF_CORE_READ(file, f_path.dentry, d_name.name));
+		bpf_ringbuf_submit(e, 0);
+	}
+	return kw_verdict(deny);
+}
+
+SEC("lsm/file_permission")
+int BPF_PROG(kw_contained_rw, struct file *file, int mask)
+{
+	return contained(file, mask & MAY_WRITE ? KW_CONTAINED_WRITE :
+						  KW_CONTAINED_READ);
+}
+
+SEC("lsm/file_ioctl")
+int BPF_PROG(kw_contained_ioctl, struct file *file, unsigned int cmd,
+	     unsigned long arg)
+{
+	return contained(file, KW_CONTAINED_IOCTL);
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(kw_contained_mmap, struct file *file, unsigned long reqprot,
+	     unsigned long prot, unsigned long flags)
+{
+	if (!file)
+		return kw_verdict(0);
+	return contained(file, KW_CONTAINED_MMAP);
 }
 
 /* ---- BPF programs ---- */

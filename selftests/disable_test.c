@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -334,11 +335,32 @@ TEST_F(disable, in_use_refused)
 	run("kwardenctl release kw_rogue_user", NULL, 0);
 }
 
-/* No exit function: contained, not unloaded, the reason said; slot restored */
+#define NOEXIT_DEV	"/dev/kw_rogue_noexit"
+#define NOEXIT_IOCTL	0x4b57	/* any command: the driver says 0 */
+
+/* A read of the device: its length, or -errno */
+static int dev_read(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+
+	return n < 0 ? -errno : (int)n;
+}
+
+static int dev_ioctl(int fd)
+{
+	return ioctl(fd, NOEXIT_IOCTL, 0) ? -errno : 0;
+}
+
+/*
+ * No exit function: contained, not unloaded, the reason said; slot
+ * restored; its misc device, open before and opened after, answers no
+ * read or ioctl any more (a dangerous_interface says so)
+ */
 TEST_F_TIMEOUT(disable, no_exit_contained, 180)
 {
-	json_object *res, *rec;
-	int n, err;
+	json_object *res, *rec, *step;
+	int n, err, fd, fd2;
 
 	if (access(NOEXIT_KO, R_OK))
 		SKIP(return, NOEXIT_KO " is not staged");
@@ -348,6 +370,11 @@ TEST_F_TIMEOUT(disable, no_exit_contained, 180)
 			     self->seq0, 1, &n);
 	ASSERT_NE(NULL, rec) TH_LOG("kwarden.ko never reported the slot");
 	json_object_put(rec);
+	/* the driver works, and a process holds it open */
+	fd = open(NOEXIT_DEV, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG(NOEXIT_DEV ": %s", strerror(errno));
+	EXPECT_EQ(16, dev_read(fd));
+	EXPECT_EQ(0, dev_ioctl(fd));
 
 	res = kw_run_json("kwardenctl --json disable kw_rogue_noexit", -1, &n);
 	ASSERT_NE(NULL, res);
@@ -355,8 +382,28 @@ TEST_F_TIMEOUT(disable, no_exit_contained, 180)
 	EXPECT_STREQ("contained", kw_rec_str(res, "action"));
 	EXPECT_NE(NULL, strstr(kw_rec_str(res, "why") ?: "", "no exit function"));
 	EXPECT_EQ(NULL, find_step(res, "delete_module"));	/* never tried */
+	step = find_step(res, "device_nodes");
+	ASSERT_NE(NULL, step);
+	EXPECT_TRUE(json_object_get_boolean(kw_get(step, "ok")));
 	json_object_put(res);
 	EXPECT_TRUE(loaded("kw_rogue_noexit"));
+	/* its device: the open fd and a new one answer nothing */
+	EXPECT_EQ(-EPERM, dev_read(fd));
+	EXPECT_EQ(-EPERM, dev_ioctl(fd));
+	fd2 = open(NOEXIT_DEV, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(-EPERM, dev_read(fd2));
+	close(fd2);
+	close(fd);
+	rec = kw_wait_alerts("--kind dangerous_interface --module kw_rogue_noexit",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec) TH_LOG("no dangerous_interface for the device");
+	EXPECT_STREQ("denied", kw_rec_str(rec, "action"));
+	EXPECT_STREQ("contained_device",
+		     kw_rec_str(kw_get(rec, "detail"), "what"));
+	EXPECT_STREQ("kw_rogue_noexit",
+		     kw_rec_str(kw_get(rec, "detail"), "target"));
+	json_object_put(rec);
 	EXPECT_TRUE(file_has(BLOCKED "/kw_rogue_noexit", "state=disabled\n"));
 	EXPECT_TRUE(file_has(RESTORE, "syscall_table_modified"));
 

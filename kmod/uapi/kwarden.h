@@ -324,7 +324,8 @@ struct kw_bpf_event {
 	KW_TAMPER_OP(kexec_file_load)					\
 	KW_TAMPER_OP(bpf_write_user)	/* a BPF program calling it */	\
 	KW_TAMPER_OP(bpf_override_return)				\
-	KW_TAMPER_OP(probe_kwarden)	/* kprobe, fentry on kwarden */
+	KW_TAMPER_OP(probe_kwarden)	/* kprobe, fentry on kwarden */ \
+	KW_TAMPER_OP(contained_device)	/* a contained module's files */
 
 #define KW_TAMPER_OP_ENUM(name) KW_OP_##name,
 enum kw_tamper_op {
@@ -402,6 +403,21 @@ struct kw_danger_conf {
 /* kexec_file_load: which file (arg) */
 #define KW_KEXEC_KERNEL		1
 #define KW_KEXEC_INITRAMFS	2
+
+/* contained_device: which access (arg) */
+#define KW_CONTAINED_READ	1
+#define KW_CONTAINED_WRITE	2
+#define KW_CONTAINED_IOCTL	3
+#define KW_CONTAINED_MMAP	4
+
+/*
+ * danger_contained: the modules kwardend contained and that are still
+ * loaded, by name; the value is when the last record was sent (boot ns).
+ */
+#define KW_CONTAINED_MAX	64
+struct kw_contained_key {
+	char name[KW_NAME_LEN];
+};
 
 /* probe_kwarden: how (arg) */
 #define KW_PROBE_PERF_KPROBE	1	/* perf_event_open of a kprobe */

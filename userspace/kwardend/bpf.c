@@ -21,6 +21,7 @@
 #include <sys/vfs.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "guard.h"
 #include "kwardend.h"
 #include "compiler.h"
 #include "bpf_alert.h"
@@ -41,6 +42,8 @@ struct kwd_bpf {
 	bool pinned;
 	struct bpf_link *links[MAX_LINKS];
 	unsigned int nlinks;
+	struct bpf_link *contained[4];	/* on demand: kwd_bpf_contain() */
+	unsigned int ncontained;
 	uint64_t events;	/* records consumed */
 	uint64_t merged;	/* module_load left to kwarden.ko's record */
 	uint64_t bad;		/* records of a size or kind we don't know */
@@ -228,36 +231,95 @@ static void load_danger(struct kwd_bpf *b)
 			strerror(errno));
 }
 
+/* Programs attached only while a module is contained (bpf/danger.bpf.c) */
+static bool on_demand(const struct bpf_program *prog)
+{
+	return !strncmp(bpf_program__name(prog), "kw_contained_", 13);
+}
+
 /*
- * Attach each program, then let its link replace the one a previous
+ * Attach one program, then let its link replace the one a previous
  * kwardend pinned: no window without the hook, and if attaching fails the
  * old link stays (it writes to the same pinned ring buffer).
  */
+static struct bpf_link *attach_pin(struct kwd_bpf *b, struct bpf_program *prog)
+{
+	struct bpf_link *link = bpf_program__attach(prog);
+	char path[PATH_MAX];
+
+	if (!link) {
+		kwd_log(LOG_ERR, "attach %s: %s", bpf_program__name(prog),
+			strerror(errno));
+		return NULL;
+	}
+	pin_name(path, sizeof(path), bpf_program__name(prog));
+	if (b->pinned) {
+		unlink(path);	/* detaches the old program */
+		if (bpf_link__pin(link, path))
+			kwd_log(LOG_WARNING, "pin %s: %s", path,
+				strerror(errno));
+	}
+	return link;
+}
+
 static void attach_obj(struct kwd_bpf *b, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	struct bpf_link *link;
-	char path[PATH_MAX];
 
 	bpf_object__for_each_program(prog, obj) {
-		link = bpf_program__attach(prog);
-		if (!link) {
-			kwd_log(LOG_ERR, "attach %s: %s", bpf_program__name(prog),
-				strerror(errno));
+		if (on_demand(prog))
 			continue;
-		}
-		pin_name(path, sizeof(path), bpf_program__name(prog));
-		if (b->pinned) {
-			unlink(path);	/* detaches the old program */
-			if (bpf_link__pin(link, path))
-				kwd_log(LOG_WARNING, "pin %s: %s", path,
-					strerror(errno));
-		}
+		link = attach_pin(b, prog);
+		if (!link)
+			continue;
 		if (b->nlinks < ARRAY_SIZE(b->links))
 			b->links[b->nlinks++] = link;
 		else
 			bpf_link__destroy(link);	/* pinned, or gone */
 	}
+}
+
+/*
+ * on: attach the programs that deny a contained module's files (and pin
+ * them, replacing a previous kwardend's); off: detach them, pins
+ * included. Every read and write pays for them, so they run only while
+ * needed.
+ */
+int kwd_bpf_contain(struct kwd *d, bool on)
+{
+	struct kwd_bpf *b = d->bpf;
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	char path[PATH_MAX];
+	unsigned int i;
+	int err = 0;
+
+	if (!b || !b->danger)
+		return -ENOENT;
+	for (i = 0; i < b->ncontained; i++)
+		bpf_link__destroy(b->contained[i]);
+	b->ncontained = 0;
+	bpf_object__for_each_program(prog, b->danger->obj) {
+		if (!on_demand(prog))
+			continue;
+		if (!on) {
+			pin_name(path, sizeof(path), bpf_program__name(prog));
+			if (b->pinned && unlink(path) && errno != ENOENT)
+				err = -errno;
+			continue;
+		}
+		link = attach_pin(b, prog);
+		if (!link)
+			err = -EIO;
+		else if (b->ncontained < ARRAY_SIZE(b->contained))
+			b->contained[b->ncontained++] = link;
+		else
+			bpf_link__destroy(link);
+	}
+	if (b->guard)
+		kwd_guard_protect_ids(d);
+	return err;
 }
 
 static int attach_all(struct kwd_bpf *b)
@@ -419,6 +481,8 @@ int kwd_bpf_start(struct kwd *d)
 	}
 	if (b->guard)
 		kwd_guard_arm(d);
+	if (b->danger)
+		kwd_danger_contained_sync(d);
 	/* drops counted while no kwardend ran are reported now */
 	b->drops_seen = d->resume_drops;
 	ring_buffer__consume(b->rb);
@@ -440,6 +504,9 @@ void kwd_bpf_stop(struct kwd *d)
 	for (i = 0; i < b->nlinks; i++)
 		bpf_link__destroy(b->links[i]);
 	b->nlinks = 0;
+	for (i = 0; i < b->ncontained; i++)
+		bpf_link__destroy(b->contained[i]);
+	b->ncontained = 0;
 	guard_bpf__destroy(b->guard);
 	b->guard = NULL;
 	danger_bpf__destroy(b->danger);
@@ -499,11 +566,15 @@ bool kwd_bpf_pinned(struct kwd *d)
 
 int kwd_bpf_map_fd(struct kwd *d, const char *name)
 {
-	struct bpf_map *map;
+	struct bpf_map *map = NULL;
 
-	if (!kwd_bpf_guard_loaded(d))
+	if (!d->bpf)
 		return -ENOENT;
-	map = bpf_object__find_map_by_name(d->bpf->guard->obj, name);
+	if (kwd_bpf_guard_loaded(d))
+		map = bpf_object__find_map_by_name(d->bpf->guard->obj, name);
+	/* danger's own: guard_self there is the guard's, or a stand-in */
+	if (!map && d->bpf->danger && !strncmp(name, "danger_", 7))
+		map = bpf_object__find_map_by_name(d->bpf->danger->obj, name);
 	return map ? bpf_map__fd(map) : -ENOENT;
 }
 
@@ -560,5 +631,8 @@ int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max)
 		n = obj_ids(b->danger->obj, ids, n, max);
 	for (i = 0; i < b->nlinks; i++)
 		n = add_id(ids, n, max, KW_OBJ_LINK, bpf_link__fd(b->links[i]));
+	for (i = 0; i < b->ncontained; i++)
+		n = add_id(ids, n, max, KW_OBJ_LINK,
+			   bpf_link__fd(b->contained[i]));
 	return n;
 }

@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include "blocklist.h"
 #include "compiler.h"
+#include "guard.h"
 #include "kwardend.h"
 #include "names.h"
 #include "response.h"
@@ -54,6 +55,8 @@ static void propagate(struct kwd *d, json_object *steps)
 {
 	int err = kw_block_mirror(d->cfg.blocklist_dir, d->cfg.modprobe_blocklist);
 
+	/* the new entry and mirror are ours before the reply, not a tick later */
+	kwd_guard_protect_files(d);
 	step(steps, "modprobe.d", err, d->cfg.modprobe_blocklist);
 	/* the policy in force and every block, as KW_RULE_BLOCK rules */
 	if (!kwd_genl_present(d)) {
@@ -296,6 +299,7 @@ static json_object *contain(struct kwd *d, const struct kwd_act *act,
 	json_object *o = result(act, act->name, "contained", why);
 	json_object *steps = kw_rec_obj(o, "steps"), *restored, *detail;
 	char msg[512];
+	bool guarded;
 	size_t nh;
 
 	block(d, act, "disabled", steps);
@@ -306,8 +310,11 @@ static json_object *contain(struct kwd *d, const struct kwd_act *act,
 	step(steps, "hooks", 0, nh ?
 	     "its ftrace/kprobe/fops hooks stay: kwarden.ko cannot unregister another module's hooks" :
 	     "no hooks traced to it");
-	step(steps, "device_nodes", 0,
-	     "not denied: root ignores file modes, and no BPF rule on device numbers exists yet");
+	kwd_danger_contained_sync(d);
+	guarded = kwd_danger_contained_guards(d, act->name);
+	step(steps, "device_nodes", guarded ? 0 : -ENOENT, guarded ?
+	     "read, write, ioctl and mmap of files whose operations it owns are denied (BPF; the open itself is not)" :
+	     "not denied: no BPF file guard for it (BPF not loaded, or it is not in /sys/module)");
 	add_str(o, "forensics", rec_path);
 	snprintf(msg, sizeof(msg),
 		 "module %s contained, not unloaded: %s; its reload is blocked%s",
@@ -331,6 +338,11 @@ static const char *obstacle(const struct kwd_act *act, json_object *facts,
 	size_t i, n = holders ? json_object_array_length(holders) : 0, off;
 
 	*refuse = false;
+	/* never unloadable: contained, in use or not */
+	if (json_object_get_boolean(kw_rec_obj(facts, "hidden")))
+		return "it is hidden from the kernel's module list: unloading it is not safe";
+	if (!has_section(facts, ".exit.text"))
+		return "it has no exit function (no .exit.text section): only a forced unload could remove it, and kwarden never forces";
 	if (n) {
 		off = (size_t)snprintf(buf, len, "in use by ");
 		for (i = 0; i < n && off < len; i++)
@@ -345,10 +357,6 @@ static const char *obstacle(const struct kwd_act *act, json_object *facts,
 		*refuse = !act->automatic;
 		return buf;
 	}
-	if (json_object_get_boolean(kw_rec_obj(facts, "hidden")))
-		return "it is hidden from the kernel's module list: unloading it is not safe";
-	if (!has_section(facts, ".exit.text"))
-		return "it has no exit function (no .exit.text section): only a forced unload could remove it, and kwarden never forces";
 	if (act->contain_only)
 		return "the response policy says contain";
 	return NULL;

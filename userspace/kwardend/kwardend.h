@@ -119,6 +119,8 @@ void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
 /* danger.c: dangerous_interfaces, see bpf/danger.bpf.c */
 void kwd_danger_configure(struct kwd *d, int conf_fd);
 json_object *kwd_danger_status(struct kwd *d);
+void kwd_danger_contained_sync(struct kwd *d);
+bool kwd_danger_contained_guards(struct kwd *d, const char *name);
 
 /* budget.c: fault_budget, on module_fault alerts */
 void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault);
@@ -130,7 +132,8 @@ void kwd_bpf_tick(struct kwd *d);
 json_object *kwd_bpf_status(struct kwd *d);
 bool kwd_bpf_guard_loaded(struct kwd *d);
 bool kwd_bpf_pinned(struct kwd *d);
-int kwd_bpf_map_fd(struct kwd *d, const char *name);	/* guard maps */
+int kwd_bpf_map_fd(struct kwd *d, const char *name);	/* guard, danger */
+int kwd_bpf_contain(struct kwd *d, bool on);
 int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
 
 /* guard.c: self-protection, see bpf/guard.bpf.c */

@@ -119,7 +119,8 @@ int kw_bpf_alert_target(const struct kw_bpf_event *e, int64_t realtime_off,
 	memset(a, 0, sizeof(*a));
 	if (danger) {
 		a->detail = kw_danger_describe(e, s);
-		a->module = e->op == KW_OP_probe_kwarden ? "kwarden" : NULL;
+		a->module = e->op == KW_OP_probe_kwarden ? "kwarden" :
+			    s->name[0] ? s->name : NULL;
 	} else if (tamper) {
 		a->detail = kw_tamper_describe(e, s);
 		a->module = e->op == KW_OP_module_unload && s->name[0] ?

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "compiler.h"
 #include "danger_alert.h"
 #include "names.h"
 
@@ -44,6 +45,16 @@ static const char *helper_name(unsigned int op)
 {
 	return op == KW_OP_bpf_write_user ? "bpf_probe_write_user"
 					   : "bpf_override_return";
+}
+
+static const char *contained_how(unsigned int how)
+{
+	static const char *const names[] = {
+		[KW_CONTAINED_READ] = "read", [KW_CONTAINED_WRITE] = "write",
+		[KW_CONTAINED_IOCTL] = "ioctl", [KW_CONTAINED_MMAP] = "mmap",
+	};
+
+	return how < ARRAY_SIZE(names) && names[how] ? names[how] : "access";
 }
 
 static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
@@ -89,6 +100,11 @@ static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
 			snprintf(buf, len, "%s on kwarden.ko's code at %s",
 				 e->arg == KW_PROBE_KPROBE_MULTI ?
 				 "kprobe_multi link" : "perf kprobe", s->path);
+		break;
+	case KW_OP_contained_device:
+		snprintf(buf, len, "%s on %s, a file of contained module %s",
+			 contained_how(e->arg), s->path[0] ? s->path : "?",
+			 s->name[0] ? s->name : "?");
 		break;
 	default:
 		snprintf(buf, len, "operation %u", e->op);
@@ -148,6 +164,12 @@ static void add_op_fields(json_object *o, const struct kw_bpf_event *e,
 			add_int(o, "prog_type", e->target_class);
 		else if (e->target_id)
 			add_hex(o, "address", e->target_id);
+		break;
+	case KW_OP_contained_device:
+		add_str(o, "target", s->path);
+		add_str(o, "access", contained_how(e->arg));
+		add_int(o, "dev_major", e->target_dev >> 20);
+		add_int(o, "dev_minor", e->target_dev & 0xfffff);
 		break;
 	default:
 		break;
