@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <json-c/json.h>
 #include "proto.h"
 
@@ -41,6 +42,10 @@ void ctl_close(struct conn *c);
 /* main.c */
 struct kw_request;
 int usage_error(const char *fmt, const char *arg);
+/* help.c */
+void print_usage(FILE *f);
+bool known_command(const char *cmd);
+int print_command_help(const char *cmd);
 bool not_running(int err);
 int talk_error(int err);	/* EXIT_NOPERM or EXIT_TALK */
 int open_and_send(const struct ctl *ctl, struct conn *c,

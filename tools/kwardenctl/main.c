@@ -20,69 +20,6 @@
 #define SCAN_TIMEOUT_MS		330000	/* kwardend gives up at 300 s */
 #define ALERTS_TIMEOUT_MS	30000
 
-static void print_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: kwardenctl [--json] [--socket PATH] COMMAND [ARGS]\n"
-		"\n"
-		"Commands:\n"
-		"  status                 kwardend, kwarden.ko and BPF state\n"
-		"  alerts [--since T] [--kind K] [--module M] [--follow]\n"
-		"                         alerts from the journal, oldest first;\n"
-		"                         T is RFC 3339 (2026-11-26T10:00:00Z) or an\n"
-		"                         age such as 30s, 15m, 2h, 7d\n"
-		"  scan                   run one full kwarden.ko integrity scan now\n"
-		"  unlock [--for S] [--key-file F]\n"
-		"                         stand the self-protection aside for S seconds\n"
-		"                         (default %d, at most %d) so that kwardend can be\n"
-		"                         stopped and kwarden.ko unloaded; F is the unlock\n"
-		"                         key (default %s)\n"
-		"  lock                   restore the self-protection now\n"
-		"  modules                every module: size, hash, signature, taints,\n"
-		"                         faults, hooks owned, verdict, load time\n"
-		"  module show NAME       one module's facts: sections, parameters,\n"
-		"                         holders, drivers, hooks, faults, block\n"
-		"  disable NAME [--dry-run] [--reason R]\n"
-		"                         unload NAME safely (devices unbound, never\n"
-		"                         forced) and block its reload, or contain it\n"
-		"                         when it cannot be unloaded; refused if in use\n"
-		"  quarantine NAME [--reason R]\n"
-		"                         block NAME from loading, leave it loaded\n"
-		"  release NAME           lift the block of NAME\n"
-		"  top [--interval S] [--iterations N]\n"
-		"                         live view of faults and hooks per module\n"
-		"  policy show            the module-load policy in force\n"
-		"  policy check [--offline] FILE\n"
-		"                         validate FILE, and evaluate the loaded modules,\n"
-		"                         kwarden and the last healthy boot's modules\n"
-		"  policy learn [--hash] [-o OUT]\n"
-		"                         an allowlist of the loaded modules (audit mode)\n"
-		"  policy apply [--now] FILE\n"
-		"                         check FILE, store it as a new version, audit first\n"
-		"                         (--now: a mode enforce file is enforced at once)\n"
-		"  policy history         the stored versions and the stage of the current one\n"
-		"  policy rollback [VERSION]\n"
-		"                         put VERSION (default: the previous one) back\n"
-		"  help                   this help\n"
-		"\n"
-		"Options:\n"
-		"  -j, --json             machine output: `alerts` and `modules` print\n"
-		"                         one object per line, the others (and `top`,\n"
-		"                         once) one object\n"
-		"  -s, --socket PATH      control socket (default /run/kwarden/control.sock)\n"
-		"\n"
-		"Exit status:\n"
-		"  0   success (status: kwardend is running)\n"
-		"  1   error talking to kwardend, or kwardend refused the request\n"
-		"  3   status: kwardend is not running (LSB)\n"
-		"  2   policy check/apply: a loaded module, kwarden or a module of the\n"
-		"      last healthy boot would be denied\n"
-		"  4   permission denied: only root may (LSB)\n"
-		"  64  usage error: unknown command, option or bad argument\n"
-		"  65  policy check/apply: the file is not a valid policy\n",
-		KW_UNLOCK_DEFAULT_S, KW_UNLOCK_MAX_S, KW_KEY_PATH);
-}
-
 bool not_running(int err)
 {
 	return err == -ENOENT || err == -ECONNREFUSED;
@@ -386,20 +323,6 @@ static int run_alerts(const struct ctl *ctl, const struct kw_request *req)
 	return r < 0 ? EXIT_TALK : 0;
 }
 
-static bool known_command(const char *cmd)
-{
-	static const char *const cmds[] = {
-		"alerts", "status", "scan", "lock", "unlock", "modules",
-		"module", "disable", "quarantine", "release", "top", "policy",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(cmd, cmds[i]))
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -435,11 +358,19 @@ int main(int argc, char **argv)
 	argv += optind;
 	kw_filter_init(&req.filter);
 	if (!strcmp(cmd, "help")) {
+		if (argc > 2)
+			return usage_error("help: unexpected argument '%s'",
+					   argv[2]);
+		if (argc == 2)
+			return print_command_help(argv[1]);
 		print_usage(stdout);
 		return 0;
 	}
 	if (!known_command(cmd))
 		return usage_error("unknown command '%s'", cmd);
+	for (c = 1; c < argc; c++)
+		if (!strcmp(argv[c], "--help") || !strcmp(argv[c], "-h"))
+			return print_command_help(cmd);
 	/* "policy check --offline FILE" reads a file and nothing else (CI) */
 	if (geteuid() && !(!strcmp(cmd, "policy") && argc == 4 &&
 			   !strcmp(argv[1], "check") &&
