@@ -223,13 +223,13 @@ int BPF_PROG(kw_danger_read_file, struct file *file,
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, KW_CONTAINED_MAX);
-	__type(key, struct kw_contained_key);
+	__type(key, struct kw_modname);
 	__type(value, __u64);
 } danger_contained SEC(".maps");
 
 static __always_inline int contained(struct file *file, __u32 how)
 {
-	struct kw_contained_key k = {};
+	struct kw_modname k = {};
 	struct kw_danger_conf *c;
 	struct kw_bpf_event *e;
 	struct module *owner;

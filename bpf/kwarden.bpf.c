@@ -9,7 +9,10 @@
  * task just before the module's init runs, turns that into one
  * struct kw_bpf_event in the `events` ring buffer.
  *
- * In this slice the LSM programs never deny: deny_module_loads stays 0.
+ * The final verdict on a load is kwarden.ko's, at MODULE_STATE_COMING:
+ * deny_module_loads stays 0. An autoload request (request_module(), the
+ * kernel_module_request hook) for a module kwardend blocked is denied here,
+ * before modprobe is even spawned.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -118,4 +121,45 @@ int BPF_PROG(kw_module_load, struct module *mod)
 	if (p)
 		bpf_map_delete_elem(&pending, &id);
 	return 0;
+}
+
+/*
+ * The names and exact aliases ("fs-xfs", "net-pf-38") of the blocked
+ * modules, each with its module's name; written by kwardend whenever the
+ * blocklist changes. The gate in kwarden.ko would refuse the module at
+ * COMING anyway, but a denied request spawns no modprobe, so no modprobe.d
+ * install command runs, and the record names the task that asked.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KW_REQUEST_DENY_MAX);
+	__type(key, struct kw_modname);
+	__type(value, struct kw_modname);
+} request_deny SEC(".maps");
+
+/* Safe mode: report the request, deny nothing; written by kwardend */
+__u32 request_observe;
+
+SEC("lsm/kernel_module_request")
+int BPF_PROG(kw_module_request, char *kmod_name)
+{
+	struct kw_modname k = {};
+	struct kw_modname *mod;
+	struct kw_bpf_event *e;
+	__u32 deny = !request_observe;
+
+	if (bpf_probe_read_kernel_str(k.name, sizeof(k.name), kmod_name) < 0)
+		return kw_verdict(0);
+	mod = bpf_map_lookup_elem(&request_deny, &k);
+	if (!mod)
+		return kw_verdict(0);
+	e = event_new(KW_KIND_module_load_denied,
+		      deny ? KW_ACTION_denied : KW_ACTION_logged);
+	if (e) {
+		e->via = KW_VIA_REQUEST;
+		__builtin_memcpy(e->name, mod->name, sizeof(e->name));
+		__builtin_memcpy(e->path, k.name, sizeof(k.name));
+		bpf_ringbuf_submit(e, 0);
+	}
+	return kw_verdict(deny);
 }

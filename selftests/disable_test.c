@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -31,6 +32,7 @@
 #define USER_KO		MODDIR "/kw_rogue_user.ko"
 #define NOEXIT_KO	MODDIR "/kw_rogue_noexit.ko"
 #define HIDE_KO		MODDIR "/kw_rootkit_hide.ko"
+#define DUMMY_KO	MODDIR "/kw_dummy.ko"
 #define BLOCKED		"/var/lib/kwarden/blocked"
 #define MODPROBE_CONF	"/etc/modprobe.d/kwarden-blocked.conf"
 #define RESTORE		"/sys/module/kwarden/parameters/restore"
@@ -110,17 +112,23 @@ static bool guard_enforcing(void)
 }
 
 /* kw_rogue_drv where modprobe finds it */
-static int modprobe_ready(void)
+/* ko into /lib/modules/$(uname -r)/extra, and depmod */
+static int install_module(const char *ko)
 {
 	struct utsname u;
-	char cmd[256];
+	char cmd[512];
 
 	if (uname(&u))
 		return -1;
 	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p /lib/modules/%s/extra && cp " DRV_KO " /lib/modules/%s/extra/ && depmod",
-		 u.release, u.release);
+		 "mkdir -p /lib/modules/%s/extra && cp %s /lib/modules/%s/extra/ && depmod",
+		 u.release, ko, u.release);
 	return run(cmd, NULL, 0);
+}
+
+static int modprobe_ready(void)
+{
+	return install_module(DRV_KO);
 }
 
 /* kwarden.ko took the block as a policy rule: its module gate is there */
@@ -483,6 +491,66 @@ TEST_F(disable, quarantine_and_release)
 			     self->seq0, 1, &n);
 	EXPECT_NE(NULL, rec);
 	json_object_put(rec);
+}
+
+/* Whether modules.alias maps alias to module, as depmod wrote it */
+static bool has_alias(const char *alias, const char *module)
+{
+	char path[256], want[128], line[512];
+	struct utsname u;
+	bool found = false;
+	FILE *f;
+
+	if (uname(&u))
+		return false;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias", u.release);
+	snprintf(want, sizeof(want), "alias %s %s\n", alias, module);
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = !strcmp(line, want);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * mount -t kw_dummyfs asks the kernel for "fs-kw_dummyfs" (request_module),
+ * an alias of kw_dummy: with kw_dummy quarantined, the BPF
+ * kernel_module_request program denies the request itself (no modprobe
+ * runs, the mount says ENODEV), and the record names the request and the
+ * task. Released, the same mount autoloads kw_dummy (the control).
+ */
+TEST_F_TIMEOUT(disable, autoload_request_denied, 240)
+{
+	json_object *rec;
+	int n, err;
+
+	kw_unload("kw_dummy");
+	ASSERT_EQ(0, install_module(DUMMY_KO));
+	ASSERT_TRUE(has_alias("fs-kw_dummyfs", "kw_dummy"));
+	ASSERT_EQ(0, run("kwardenctl quarantine kw_dummy --reason selftest",
+			 NULL, 0));
+	mkdir("/tmp/kw-dummyfs", 0700);
+	err = mount("none", "/tmp/kw-dummyfs", "kw_dummyfs", MS_RDONLY, NULL);
+	EXPECT_EQ(-1, err);
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_FALSE(loaded("kw_dummy"));
+	rec = kw_wait_alerts("--kind module_load_denied --module kw_dummy",
+			     self->seq0, 1, &n);
+	ASSERT_NE(NULL, rec) TH_LOG("no module_load_denied for the request");
+	TH_LOG("%s", kw_rec_str(rec, "message"));
+	EXPECT_STREQ("denied", kw_rec_str(rec, "action"));
+	EXPECT_STREQ("request_module", kw_rec_str(kw_get(rec, "detail"), "via"));
+	EXPECT_STREQ("fs-kw_dummyfs",
+		     kw_rec_str(kw_get(rec, "detail"), "request"));
+	EXPECT_STREQ("disable_test", kw_rec_str(kw_get(rec, "detail"), "comm"));
+	json_object_put(rec);
+
+	/* the control: released, the kernel's request loads kw_dummy */
+	ASSERT_EQ(0, run("kwardenctl release kw_dummy", NULL, 0));
+	mount("none", "/tmp/kw-dummyfs", "kw_dummyfs", MS_RDONLY, NULL);
+	EXPECT_TRUE(loaded("kw_dummy")) TH_LOG("released, it did not autoload");
+	kw_unload("kw_dummy");
 }
 
 /* The CLI's usage errors, and what it says about the unknown */

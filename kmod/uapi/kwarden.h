@@ -94,6 +94,7 @@ enum kw_load_via {
 	KW_VIA_UNKNOWN,
 	KW_VIA_FINIT_MODULE,	/* kernel_read_file(READING_MODULE) */
 	KW_VIA_INIT_MODULE,	/* kernel_load_data(LOADING_MODULE) */
+	KW_VIA_REQUEST,		/* kernel_module_request: an autoload */
 };
 
 /* Number of old/new bytes carried by a memory alert */
@@ -410,14 +411,21 @@ struct kw_danger_conf {
 #define KW_CONTAINED_IOCTL	3
 #define KW_CONTAINED_MMAP	4
 
+/* A module name, or an autoload request's, as a BPF map key or value */
+struct kw_modname {
+	char name[KW_NAME_LEN];
+};
+
 /*
  * danger_contained: the modules kwardend contained and that are still
  * loaded, by name; the value is when the last record was sent (boot ns).
  */
 #define KW_CONTAINED_MAX	64
-struct kw_contained_key {
-	char name[KW_NAME_LEN];
-};
+/*
+ * request_deny (bpf/kwarden.bpf.c): the names and exact aliases of the
+ * blocked modules, each with its module's name.
+ */
+#define KW_REQUEST_DENY_MAX	4096
 
 /* probe_kwarden: how (arg) */
 #define KW_PROBE_PERF_KPROBE	1	/* perf_event_open of a kprobe */

@@ -20,3 +20,5 @@ module_exit(kw_dummy_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kwarden selftest: a module that does nothing");
+/* what mount -t kw_dummyfs asks the kernel for: an autoload to deny */
+MODULE_ALIAS("fs-kw_dummyfs");

@@ -192,6 +192,33 @@ TEST(init_module_without_path)
 	json_object_put(rec);
 }
 
+/* An autoload request denied by name: the module, and what was asked */
+TEST(request_denied_names_module_and_request)
+{
+	struct kw_bpf_event e;
+	struct kw_bpf_strs s;
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	fill_event(&e);
+	e.kind = KW_KIND_module_load_denied;
+	e.action = KW_ACTION_denied;
+	e.via = KW_VIA_REQUEST;
+	snprintf(e.name, sizeof(e.name), "xfs");
+	snprintf(e.path, sizeof(e.path), "fs-xfs");
+	ASSERT_EQ(0, kw_bpf_alert(&e, 0, &a, &s));
+	rec = kw_alert_json(&a);
+	EXPECT_STREQ("xfs", kw_rec_str(rec, "module"));
+	EXPECT_STREQ("denied", kw_rec_str(rec, "action"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("request_module", kw_rec_str(d, "via"));
+	EXPECT_STREQ("fs-xfs", kw_rec_str(d, "request"));
+	EXPECT_EQ(NULL, field(d, "path"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message"),
+			       "request_module \"fs-xfs\""));
+	json_object_put(rec);
+}
+
 /* Fields the kernel filled to the brim, and names users chose */
 TEST(bpf_strings_are_bounded_and_one_line)
 {

@@ -145,6 +145,7 @@ TEST(via_names)
 {
 	EXPECT_STREQ("finit_module", kw_via_name(KW_VIA_FINIT_MODULE));
 	EXPECT_STREQ("init_module", kw_via_name(KW_VIA_INIT_MODULE));
+	EXPECT_STREQ("request_module", kw_via_name(KW_VIA_REQUEST));
 	EXPECT_STREQ("unknown", kw_via_name(KW_VIA_UNKNOWN));
 	EXPECT_STREQ("unknown", kw_via_name(99));
 }

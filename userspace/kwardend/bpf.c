@@ -483,6 +483,7 @@ int kwd_bpf_start(struct kwd *d)
 		kwd_guard_arm(d);
 	if (b->danger)
 		kwd_danger_contained_sync(d);
+	kwd_request_sync(d);
 	/* drops counted while no kwardend ran are reported now */
 	b->drops_seen = d->resume_drops;
 	ring_buffer__consume(b->rb);
@@ -562,6 +563,30 @@ bool kwd_bpf_guard_loaded(struct kwd *d)
 bool kwd_bpf_pinned(struct kwd *d)
 {
 	return d->bpf && d->bpf->pinned;
+}
+
+/* Deletes every key of a map whose keys are at most 64 bytes */
+void kwd_bpf_clear_map(int fd, size_t key_size)
+{
+	char key[64], next[64];
+
+	if (key_size > sizeof(key))
+		return;
+	/* always the first key: deleting it ends the walk, and it is bounded */
+	while (!bpf_map_get_next_key(fd, NULL, next)) {
+		memcpy(key, next, key_size);
+		if (bpf_map_delete_elem(fd, key))
+			break;
+	}
+}
+
+/* request_deny's fd, with request_observe set first (safe mode) */
+int kwd_bpf_request_map(struct kwd *d, bool observe)
+{
+	if (!d->bpf || !d->bpf->skel || !d->bpf->skel->bss)
+		return -ENOENT;
+	d->bpf->skel->bss->request_observe = observe;
+	return bpf_map__fd(d->bpf->skel->maps.request_deny);
 }
 
 int kwd_bpf_map_fd(struct kwd *d, const char *name)

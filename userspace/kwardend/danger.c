@@ -110,7 +110,7 @@ static bool wanted(const struct kw_block *b, size_t n, const char *name)
 /* Deletes the keys no longer wanted; the walk restarts after a delete */
 static void drop_unwanted(int fd, const struct kw_block *b, size_t n)
 {
-	struct kw_contained_key key, next;
+	struct kw_modname key, next;
 	void *prev = NULL;
 	unsigned int rounds = 0;
 
@@ -128,7 +128,7 @@ static void drop_unwanted(int fd, const struct kw_block *b, size_t n)
 void kwd_danger_contained_sync(struct kwd *d)
 {
 	int fd = kwd_bpf_map_fd(d, "danger_contained"), err;
-	struct kw_contained_key key;
+	struct kw_modname key;
 	struct kw_block *b = NULL;
 	unsigned int want = 0;
 	__u64 never = 0;
@@ -169,7 +169,7 @@ void kwd_danger_contained_sync(struct kwd *d)
 bool kwd_danger_contained_guards(struct kwd *d, const char *name)
 {
 	int fd = kwd_bpf_map_fd(d, "danger_contained");
-	struct kw_contained_key key = {};
+	struct kw_modname key = {};
 	__u64 last;
 
 	snprintf(key.name, sizeof(key.name), "%s", name);

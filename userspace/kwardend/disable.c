@@ -53,11 +53,14 @@ static json_object *step(json_object *steps, const char *name, int err,
 /* modprobe.d and kwarden.ko follow the store; failures are reported */
 static void propagate(struct kwd *d, json_object *steps)
 {
+	char buf[256];
 	int err = kw_block_mirror(d->cfg.blocklist_dir, d->cfg.modprobe_blocklist);
 
 	/* the new entry and mirror are ours before the reply, not a tick later */
 	kwd_guard_protect_files(d);
 	step(steps, "modprobe.d", err, d->cfg.modprobe_blocklist);
+	kwd_request_sync(d);
+	step(steps, "bpf", 0, kwd_request_step(buf, sizeof(buf)));
 	/* the policy in force and every block, as KW_RULE_BLOCK rules */
 	if (!kwd_genl_present(d)) {
 		step(steps, "kmod_gate", 0,
@@ -66,8 +69,6 @@ static void propagate(struct kwd *d, json_object *steps)
 	}
 	err = kwd_policy_push(d, NULL, NULL);
 	step(steps, "kmod_gate", err, "KW_RULE_BLOCK pushed to kwarden.ko");
-	step(steps, "bpf", 0,
-	     "no BPF rule: the LSM hooks see a file or a buffer, not a module name");
 }
 
 /* Startup: the modprobe.d mirror rewritten from the store */

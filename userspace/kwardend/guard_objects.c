@@ -253,21 +253,6 @@ const char *kwd_guard_target(struct kwd *d, const struct kw_bpf_event *e,
 	return buf;
 }
 
-static void clear_map(int fd, size_t key_size)
-{
-	char key[64], next[64];
-	void *prev = NULL;
-
-	if (key_size > sizeof(key))
-		return;
-	/* deleting the key we stand on restarts the walk: bounded anyway */
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, key_size);
-		bpf_map_delete_elem(fd, key);
-		prev = NULL;
-	}
-}
-
 void kwd_guard_protect_mounts(struct kwd *d)
 {
 	int fd = kwd_bpf_map_fd(d, "guard_mounts"), n, i;
@@ -278,7 +263,7 @@ void kwd_guard_protect_mounts(struct kwd *d)
 
 	if (fd < 0 || !kwd_bpf_pinned(d))
 		return;
-	clear_map(fd, sizeof(uint32_t));
+	kwd_bpf_clear_map(fd, sizeof(uint32_t));
 	nmounts = 0;
 	buf = malloc(MOUNTINFO_MAX);
 	mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);

@@ -134,6 +134,13 @@ bool kwd_bpf_guard_loaded(struct kwd *d);
 bool kwd_bpf_pinned(struct kwd *d);
 int kwd_bpf_map_fd(struct kwd *d, const char *name);	/* guard, danger */
 int kwd_bpf_contain(struct kwd *d, bool on);
+void kwd_bpf_clear_map(int fd, size_t key_size);
+int kwd_bpf_request_map(struct kwd *d, bool observe);
+
+/* request.c: autoload requests of blocked modules, see bpf/kwarden.bpf.c */
+void kwd_request_sync(struct kwd *d);
+void kwd_request_tick(struct kwd *d);
+const char *kwd_request_step(char *buf, size_t len);
 int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
 
 /* guard.c: self-protection, see bpf/guard.bpf.c */

@@ -62,6 +62,7 @@ static void on_tick(struct kwd *d, struct kwd_watch *w, uint32_t events)
 	kwd_genl_tick(d);
 	kwd_guard_tick(d);
 	kwd_danger_contained_sync(d);
+	kwd_request_tick(d);
 	kwd_response_tick(d);
 	kwd_boot_tick(d);
 	kwd_metrics_tick(d);

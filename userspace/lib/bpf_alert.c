@@ -56,9 +56,12 @@ static json_object *detail_json(const struct kw_bpf_event *e,
 {
 	json_object *o = json_object_new_object();
 
-	if (e->kind == KW_KIND_module_load)
+	bool req = e->via == KW_VIA_REQUEST;
+
+	if (e->kind == KW_KIND_module_load || req)
 		json_object_object_add(o, "name", json_object_new_string(s->name));
-	json_object_object_add(o, "path",
+	/* an autoload names no file: what was requested ("fs-xfs") */
+	json_object_object_add(o, req ? "request" : "path",
 			       s->path[0] ? json_object_new_string(s->path) : NULL);
 	json_object_object_add(o, "via",
 			       json_object_new_string(kw_via_name(e->via)));
@@ -82,6 +85,14 @@ static void message(const struct kw_bpf_event *e, struct kw_bpf_strs *s)
 	size_t len = sizeof(s->msg);
 	const char *from = s->path[0] ? " from " : "";
 
+	if (e->kind == KW_KIND_module_load_denied && e->via == KW_VIA_REQUEST) {
+		snprintf(msg, len,
+			 "autoload of blocked module %s (request_module \"%s\") by %s (pid %u, uid %u) %s",
+			 s->name, s->path, s->comm, e->pid, e->uid,
+			 e->action == KW_ACTION_denied ? "denied" :
+			 "allowed and reported (safe mode)");
+		return;
+	}
 	if (e->kind == KW_KIND_module_load_denied) {
 		snprintf(msg, len,
 			 "module load%s%s via %s by %s (pid %u, uid %u) denied",

@@ -75,6 +75,7 @@ static const char *const vias[] = {
 	[KW_VIA_UNKNOWN]	= "unknown",
 	[KW_VIA_FINIT_MODULE]	= "finit_module",
 	[KW_VIA_INIT_MODULE]	= "init_module",
+	[KW_VIA_REQUEST]	= "request_module",
 };
 
 /* OCSF 1.x: Severity ID (1 informational ... 6 fatal) per syslog level */
