@@ -8,6 +8,7 @@
  * the module's behalf (ida_free() of an id never allocated) and the stack
  * must name the module's frame; last, a BUG() and an oops in a kernel
  * thread of the module. Every report is declared first (kwvm-expect).
+ * Last, the budget's window outlives a restart of kwardend.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -196,6 +197,56 @@ TEST_F_TIMEOUT(fault, bug_in_module_thread, 180)
 TEST_F_TIMEOUT(fault, oops_in_module_thread, 180)
 {
 	die_in_thread(_metadata, &self->rs, self->seq0, "oops=1", "oops");
+}
+
+#define DROPIN_DIR	"/etc/kwarden/kwarden.conf.d"
+#define DROPIN		DROPIN_DIR "/50-fault-test.conf"
+
+/* Stops kwardend, runs cmd while the guard is unlocked, starts it again */
+static int restart_with(const char *cmd)
+{
+	if (kw_stop_kwardend())
+		return -1;
+	if (cmd && system(cmd))
+		return -1;
+	return kw_start_kwardend();
+}
+
+/*
+ * kwardend restarted in the middle of a window: the faults before the
+ * restart still count, read back from the journal. The budget, 5 per
+ * 30 s, comes from a drop-in (which the guard then protects); the faults
+ * of the tests above age out of it first.
+ */
+TEST_F_TIMEOUT(fault, budget_outlives_restart, 300)
+{
+	struct recs *rs = &self->rs;
+	json_object *r;
+	FILE *f;
+
+	ASSERT_EQ(0, restart_with("mkdir -p " DROPIN_DIR " && echo 'fault_budget = 5/30s' > " DROPIN));
+	f = fopen(DROPIN, "a");
+	EXPECT_EQ(NULL, f) TH_LOG("the drop-in is writable while locked");
+	if (f)
+		fclose(f);
+	sleep(31);
+	ASSERT_EQ(0, kw_finit(FAULTY_KO, "warns=3 period_ms=100"));
+	ASSERT_EQ(3, wait_list("--kind module_fault --module kw_faulty",
+			       self->seq0, 3, rs));
+	kw_unload("kw_faulty");
+	ASSERT_EQ(0, restart_with(NULL));
+	ASSERT_EQ(0, kw_finit(FAULTY_KO, "warns=3 period_ms=100"));
+	ASSERT_EQ(6, wait_list("--kind module_fault --module kw_faulty",
+			       self->seq0, 6, rs));
+	ASSERT_EQ(1, wait_list("--kind module_fault_budget_exceeded --module kw_faulty",
+			       self->seq0, 1, rs));
+	r = rs->r[0];
+	TH_LOG("%s", kw_rec_str(r, "message"));
+	EXPECT_EQ(6U, du64(r, "faults"));
+	EXPECT_EQ(5U, du64(r, "budget"));
+	EXPECT_EQ(30U, du64(r, "window_s"));
+	kw_unload("kw_faulty");
+	EXPECT_EQ(0, restart_with("rm -rf " DROPIN_DIR));
 }
 
 TEST_HARNESS_MAIN

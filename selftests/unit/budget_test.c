@@ -40,6 +40,35 @@ TEST(over_budget_once_per_window)
 	EXPECT_NE(NULL, kw_budget_fault(&b, "kw_faulty", 1100 * SEC + 10));
 }
 
+/*
+ * kwardend restarted: the window's faults are read back from the journal,
+ * so the count goes on; a report already journaled is not made again.
+ */
+TEST(replayed_window_goes_on)
+{
+	int i;
+
+	kw_budget_init(&b, 10, 60);
+	for (i = 1; i <= 6; i++)	/* before the restart */
+		kw_budget_fault(&b, "kw_faulty", 1000 * SEC + i * SEC);
+	for (i = 7; i <= 10; i++)
+		EXPECT_EQ(NULL, kw_budget_fault(&b, "kw_faulty", 1000 * SEC + i * SEC));
+	EXPECT_NE(NULL, kw_budget_fault(&b, "kw_faulty", 1011 * SEC));
+
+	kw_budget_init(&b, 10, 60);
+	for (i = 1; i <= 11; i++)
+		kw_budget_fault(&b, "kw_faulty", 2000 * SEC + i * SEC);
+	kw_budget_said(&b, "kw_faulty", 2011 * SEC);
+	EXPECT_EQ(NULL, kw_budget_fault(&b, "kw_faulty", 2020 * SEC));
+	/* a report of an older window says nothing of this one */
+	kw_budget_init(&b, 10, 60);
+	kw_budget_fault(&b, "kw_faulty", 3000 * SEC);
+	kw_budget_said(&b, "kw_faulty", 2900 * SEC);
+	for (i = 1; i < 10; i++)
+		kw_budget_fault(&b, "kw_faulty", 3000 * SEC + i);
+	EXPECT_NE(NULL, kw_budget_fault(&b, "kw_faulty", 3001 * SEC));
+}
+
 TEST(modules_are_separate)
 {
 	int i;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "harness.h"
 #include "config.h"
@@ -300,6 +301,55 @@ TEST(load_file)
 		     e.msg[0] + strlen(path));
 	unlink(path);
 	EXPECT_EQ(-ENOENT, kw_config_load(&cfg, path, collect, &e));
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* kwarden.conf.d/NAME.conf in name order, later wins; others skipped */
+TEST(dropins)
+{
+	char dir[] = "/tmp/kw-confd-XXXXXX", path[256], d[300], f[400];
+	struct kw_config cfg;
+	struct errs e = {};
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kwarden.conf", dir);
+	snprintf(d, sizeof(d), "%s.d", path);
+	kw_config_defaults(&cfg);
+	/* no directory: nothing to read, no problem */
+	EXPECT_EQ(0, kw_config_load_dropins(&cfg, path, collect, &e));
+	put_file(path, "journal_keep = 3\nquarantine_after = 4\n");
+	ASSERT_EQ(0, mkdir(d, 0700));
+	snprintf(f, sizeof(f), "%s/20-late.conf", d);
+	put_file(f, "journal_keep = 7\n");
+	snprintf(f, sizeof(f), "%s/10-early.conf", d);
+	put_file(f, "journal_keep = 5\nfault_budget = 5/20s\nsyslog = x\n");
+	snprintf(f, sizeof(f), "%s/30-skipped.conf.bak", d);
+	put_file(f, "journal_keep = 99\n");
+	snprintf(f, sizeof(f), "%s/.40-hidden.conf", d);
+	put_file(f, "journal_keep = 98\n");
+	EXPECT_EQ(0, kw_config_load(&cfg, path, collect, &e));
+	EXPECT_EQ(1, kw_config_load_dropins(&cfg, path, collect, &e));
+	EXPECT_EQ(7U, cfg.journal_keep);
+	EXPECT_EQ(4U, cfg.quarantine_after);
+	EXPECT_EQ(5U, cfg.fault_budget);
+	EXPECT_EQ(20U, cfg.fault_window_s);
+	ASSERT_EQ(1, e.n);
+	EXPECT_NE(NULL, strstr(e.msg[0], "/kwarden.conf.d/10-early.conf:3: syslog"));
+	/* an unreadable drop-in (a directory named .conf) is one problem */
+	snprintf(f, sizeof(f), "%s/50-dir.conf", d);
+	ASSERT_EQ(0, mkdir(f, 0700));
+	EXPECT_EQ(2, kw_config_load_dropins(&cfg, path, collect, &e));
+	snprintf(f, sizeof(f), "rm -rf %s", dir);
+	EXPECT_EQ(0, system(f));
 }
 
 TEST(oversized_file)

@@ -3,7 +3,9 @@
  * The fault budget of kwarden.conf (fault_budget = COUNT/WINDOW), kept on
  * the stream of module_fault alerts from kwarden.ko: a module with more
  * faults than that in a window raises one module_fault_budget_exceeded,
- * which the response policy may act on.
+ * which the response policy may act on. The windows outlive a restart of
+ * kwardend: at start, this boot's records of both kinds are read back from
+ * the journal (modstats.c) before kwarden.ko's backlog is taken.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,26 @@
 
 static struct kw_budget the_budget;
 static bool budget_ready;
+
+static struct kw_budget *budget(struct kwd *d)
+{
+	if (!budget_ready) {
+		kw_budget_init(&the_budget, d->cfg.fault_budget,
+			       d->cfg.fault_window_s);
+		budget_ready = true;
+	}
+	return &the_budget;
+}
+
+/* A journal record of this boot, at start: module_fault or the budget's */
+void kwd_budget_replay(struct kwd *d, int kind, const char *module,
+		       uint64_t t_ns)
+{
+	if (kind == KW_KIND_module_fault)
+		kw_budget_fault(budget(d), module, t_ns);
+	else if (kind == KW_KIND_module_fault_budget_exceeded)
+		kw_budget_said(budget(d), module, t_ns);
+}
 
 void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault)
 {
@@ -29,12 +51,7 @@ void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault)
 
 	if (fault->kind != KW_KIND_module_fault)
 		return;
-	if (!budget_ready) {
-		kw_budget_init(&the_budget, d->cfg.fault_budget,
-			       d->cfg.fault_window_s);
-		budget_ready = true;
-	}
-	m = kw_budget_fault(&the_budget, fault->module, fault->time_ns);
+	m = kw_budget_fault(budget(d), fault->module, fault->time_ns);
 	if (!m)
 		return;
 	snprintf(msg, sizeof(msg),

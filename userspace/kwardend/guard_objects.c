@@ -188,7 +188,7 @@ static void sweep(int fd)
 void kwd_guard_protect_files(struct kwd *d)
 {
 	int fd = kwd_bpf_map_fd(d, "guard_inodes");
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], dropins[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 
@@ -196,6 +196,12 @@ void kwd_guard_protect_files(struct kwd *d)
 		return;
 	protect_home(fd, KW_KEY_PATH, KW_GUARD_CONFIG);
 	protect_inode(fd, d->config_path, KW_GUARD_CONFIG, false, true);
+	/* the drop-ins: the directory and each file in it */
+	if (snprintf(dropins, sizeof(dropins), "%s.d", d->config_path) <
+	    (int)sizeof(dropins)) {
+		protect_inode(fd, dropins, KW_GUARD_CONFIG, true, true);
+		protect_entries(fd, dropins, NULL, KW_GUARD_CONFIG);
+	}
 	protect_home(fd, d->cfg.journal_path, KW_GUARD_JOURNAL);
 	protect_home(fd, d->cfg.socket_path, KW_GUARD_RUNTIME);
 	protect_inode(fd, KW_PIN_PARAM, KW_GUARD_KMOD, false, true);

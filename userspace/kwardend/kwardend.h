@@ -124,6 +124,8 @@ bool kwd_danger_contained_guards(struct kwd *d, const char *name);
 
 /* budget.c: fault_budget, on module_fault alerts */
 void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault);
+void kwd_budget_replay(struct kwd *d, int kind, const char *module,
+		       uint64_t t_ns);
 
 /* bpf.c */
 int kwd_bpf_start(struct kwd *d);

@@ -113,17 +113,23 @@ static void report_stderr(void *ctx, const char *msg)
 /* Bad lines keep their defaults; an unreadable file keeps all of them */
 static int load_config(struct kwd *d, const struct options *o)
 {
-	int reported = 0, n;
+	int reported = 0, n, m;
 
 	kw_config_defaults(&d->cfg);
 	n = kw_config_load(&d->cfg, o->config, report_stderr, &reported);
 	if (n == -ENOENT && !o->config_given)
-		return 0;
+		n = 0;
 	if (n < 0) {
 		fprintf(stderr, "kwardend: %s: %s\n", o->config, strerror(-n));
 		return 1;
 	}
-	return n;
+	m = kw_config_load_dropins(&d->cfg, o->config, report_stderr,
+				   &reported);
+	if (m < 0) {
+		fprintf(stderr, "kwardend: %s.d: %s\n", o->config, strerror(-m));
+		return 1;
+	}
+	return n + m;
 }
 
 static void read_boot_id(struct kwd *d)

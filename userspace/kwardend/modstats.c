@@ -121,9 +121,14 @@ static void note_load(struct kwd_modstat *m, json_object *rec,
 	}
 }
 
-/* One journal record; this_boot: it was raised since the kernel booted */
-static void note(struct kwd *d, json_object *rec, bool this_boot)
+/*
+ * One journal record; this_boot: it was raised since the kernel booted;
+ * replay: read back at start (the fault budget takes it too)
+ */
+static void note(struct kwd *d, json_object *rec, bool this_boot,
+		 bool replay)
 {
+	uint64_t t;
 	const char *name = kw_rec_str(rec, "module");
 	const char *kind_name = kw_rec_str(rec, "kind");
 	json_object *detail = kw_rec_obj(rec, "detail");
@@ -145,6 +150,8 @@ static void note(struct kwd *d, json_object *rec, bool this_boot)
 	}
 	if (!this_boot)
 		return;
+	if (replay && !kw_time_parse(kw_rec_str(rec, "time") ?: "", &t))
+		kwd_budget_replay(d, kind, name, t);
 	m->kinds[kind]++;
 	m->alerts++;
 	if (kind == KW_KIND_module_load)
@@ -180,7 +187,7 @@ static uint64_t boot_time_ns(void)
 
 void kwd_modstat_note(struct kwd *d, json_object *rec)
 {
-	note(d, rec, true);
+	note(d, rec, true, false);
 }
 
 /* Once, at start, after the journal is open */
@@ -198,7 +205,7 @@ void kwd_modstat_load(struct kwd *d)
 			continue;	/* no module named: not ours */
 		rec = kw_parse_line(line, len);
 		if (rec)
-			note(d, rec, of_this_boot(d, rec, boot_ns));
+			note(d, rec, of_this_boot(d, rec, boot_ns), true);
 		json_object_put(rec);
 	}
 	kw_cursor_close(&c);

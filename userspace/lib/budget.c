@@ -57,3 +57,14 @@ const struct kw_budget_mod *kw_budget_fault(struct kw_budget *b,
 	m->exceeded = true;
 	return m;
 }
+
+void kw_budget_said(struct kw_budget *b, const char *module, uint64_t t_ns)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (!strcmp(b->mods[i].name, module) &&
+		    t_ns >= b->mods[i].start_ns &&
+		    t_ns < b->mods[i].start_ns + b->window_ns)
+			b->mods[i].exceeded = true;
+}

@@ -40,4 +40,10 @@ const struct kw_budget_mod *kw_budget_fault(struct kw_budget *b,
 					    const char *module,
 					    uint64_t t_ns);
 
+/*
+ * module was said over budget at t_ns (a journal record read back): a
+ * later fault in that window does not say it again.
+ */
+void kw_budget_said(struct kw_budget *b, const char *module, uint64_t t_ns);
+
 #endif /* KW_BUDGET_H */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include "alert.h"
 #include "config.h"
 #include "kwarden.h"
@@ -557,5 +558,55 @@ int kw_config_load(struct kw_config *cfg, const char *path,
 	}
 	errors = kw_config_parse(cfg, path, buf, (size_t)n, report, ctx);
 	free(buf);
+	return errors;
+}
+
+/* "*.conf", not hidden: what a drop-in directory holds for us */
+static int is_dropin(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return de->d_name[0] != '.' && n > 5 &&
+	       !strcmp(de->d_name + n - 5, ".conf");
+}
+
+static void report_path(kw_report_fn *report, void *ctx, const char *path,
+			const char *what)
+{
+	char msg[PATH_MAX + 128];
+
+	if (!report)
+		return;
+	snprintf(msg, sizeof(msg), "%s:1: %s", path, what);
+	report(ctx, msg);
+}
+
+int kw_config_load_dropins(struct kw_config *cfg, const char *path,
+			   kw_report_fn *report, void *ctx)
+{
+	char dir[PATH_MAX], file[PATH_MAX];
+	struct dirent **list;
+	int n, i, r, errors = 0;
+
+	if (snprintf(dir, sizeof(dir), "%s.d", path) >= (int)sizeof(dir))
+		return 0;
+	n = scandir(dir, &list, is_dropin, alphasort);
+	if (n < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	for (i = 0; i < n; i++) {
+		if (i >= KW_CONF_DROPINS_MAX) {
+			report_path(report, ctx, dir,
+				    "too many drop-ins: the rest are not read");
+			errors++;
+		} else if (snprintf(file, sizeof(file), "%s/%s", dir,
+				    list[i]->d_name) < (int)sizeof(file)) {
+			r = kw_config_load(cfg, file, report, ctx);
+			if (r < 0)
+				report_path(report, ctx, file, strerror(-r));
+			errors += r < 0 ? 1 : r;
+		}
+		free(list[i]);
+	}
+	free(list);
 	return errors;
 }

@@ -2,6 +2,8 @@
 /*
  * /etc/kwarden/kwarden.conf: "key = value" lines, '#' comments. Every bad
  * line is reported as "file:line: message" and leaves its default alone.
+ * Then the drop-ins, /etc/kwarden/kwarden.conf.d/NAME.conf in name order:
+ * a later line wins.
  */
 #ifndef KW_CONFIG_H
 #define KW_CONFIG_H
@@ -16,6 +18,7 @@
 #define KW_CONF_PATH		"/etc/kwarden/kwarden.conf"
 #define KW_CONF_MAX_BYTES	(64 * 1024)
 #define KW_CONF_LINE_MAX	1024
+#define KW_CONF_DROPINS_MAX	64
 #define KW_SOCKET_PATH_MAX	108	/* sizeof(sun_path) */
 
 struct kw_config {
@@ -60,5 +63,12 @@ int kw_config_parse(struct kw_config *cfg, const char *name, const char *buf,
 /* As above, from a file; -errno if it cannot be read */
 int kw_config_load(struct kw_config *cfg, const char *path,
 		   kw_report_fn *report, void *ctx);
+/*
+ * PATH.d/NAME.conf (hidden files and other names skipped) in name order,
+ * each as above; an unreadable one is one reported problem. Returns the
+ * problems; a missing directory is none; -errno if it cannot be listed.
+ */
+int kw_config_load_dropins(struct kw_config *cfg, const char *path,
+			   kw_report_fn *report, void *ctx);
 
 #endif /* KW_CONFIG_H */
