@@ -89,11 +89,7 @@ void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra)
 	json_object_object_add(detail, "kmod",
 			       json_object_new_boolean(kwd_genl_present(d)));
 	json_object_object_add(detail, "bpf", json_object_new_boolean(!!d->bpf));
-	if (extra) {
-		json_object_object_foreach(extra, key, val)
-			json_object_object_add(detail, key, json_object_get(val));
-		json_object_put(extra);
-	}
+	kw_rec_merge(detail, extra);
 	a.time_ns = kw_now_ns();
 	a.detail = detail;
 	kwd_raise(d, &a);

@@ -147,11 +147,7 @@ static void raise_policy(struct kwd *d, unsigned int kind, unsigned int action,
 		d->cfg.policy_audit_period));
 	json_object_object_add(detail, "max_would_deny", json_object_new_int64(
 		d->cfg.policy_max_would_deny));
-	if (extra) {
-		json_object_object_foreach(extra, k, v)
-			json_object_object_add(detail, k, json_object_get(v));
-		json_object_put(extra);
-	}
+	kw_rec_merge(detail, extra);
 	a.time_ns = kw_now_ns();
 	a.detail = detail;
 	kwd_raise(d, &a);

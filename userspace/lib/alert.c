@@ -100,3 +100,23 @@ uint64_t kw_rec_u64(json_object *rec, const char *key)
 		return 0;
 	return json_object_get_uint64(v);
 }
+
+void kw_rec_add_str(json_object *o, const char *key, const char *val)
+{
+	json_object_object_add(o, key, val && *val ? json_object_new_string(val)
+						   : NULL);
+}
+
+void kw_rec_add_int(json_object *o, const char *key, long long val)
+{
+	json_object_object_add(o, key, json_object_new_int64(val));
+}
+
+void kw_rec_merge(json_object *o, json_object *extra)
+{
+	if (!extra)
+		return;
+	json_object_object_foreach(extra, key, val)
+		json_object_object_add(o, key, json_object_get(val));
+	json_object_put(extra);
+}

@@ -35,4 +35,10 @@ json_object *kw_rec_obj(json_object *rec, const char *key);
 const char *kw_rec_str(json_object *rec, const char *key);
 uint64_t kw_rec_u64(json_object *rec, const char *key);
 
+/* Field builders: a NULL or empty string is stored as null */
+void kw_rec_add_str(json_object *o, const char *key, const char *val);
+void kw_rec_add_int(json_object *o, const char *key, long long val);
+/* Adds every member of extra to o, then puts extra (may be NULL) */
+void kw_rec_merge(json_object *o, json_object *extra);
+
 #endif /* KW_ALERT_H */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "compiler.h"
 #include "danger_alert.h"
+#include "alert.h"
 #include "names.h"
 
 #define MEM_MAJOR	1
@@ -112,17 +113,6 @@ static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
 	}
 }
 
-static void add_str(json_object *o, const char *key, const char *val)
-{
-	json_object_object_add(o, key, val && *val ? json_object_new_string(val)
-						   : NULL);
-}
-
-static void add_int(json_object *o, const char *key, long long val)
-{
-	json_object_object_add(o, key, json_object_new_int64(val));
-}
-
 static void add_hex(json_object *o, const char *key, unsigned long long v)
 {
 	char buf[24];
@@ -137,39 +127,39 @@ static void add_op_fields(json_object *o, const struct kw_bpf_event *e,
 	switch (e->op) {
 	case KW_OP_mem_write:
 	case KW_OP_kcore_open:
-		add_str(o, "target", s->path[0] ? s->path :
+		kw_rec_add_str(o, "target", s->path[0] ? s->path :
 			e->op == KW_OP_kcore_open ? "/proc/kcore" : NULL);
-		add_str(o, "device", mem_device(e->target_dev));
-		add_int(o, "dev_major", e->target_dev >> 20);
-		add_int(o, "dev_minor", e->target_dev & 0xfffff);
-		add_int(o, "flags", e->arg);
+		kw_rec_add_str(o, "device", mem_device(e->target_dev));
+		kw_rec_add_int(o, "dev_major", e->target_dev >> 20);
+		kw_rec_add_int(o, "dev_minor", e->target_dev & 0xfffff);
+		kw_rec_add_int(o, "flags", e->arg);
 		break;
 	case KW_OP_kexec_file_load:
-		add_str(o, "target", s->path);
-		add_str(o, "file", e->arg == KW_KEXEC_INITRAMFS ? "initramfs"
+		kw_rec_add_str(o, "target", s->path);
+		kw_rec_add_str(o, "file", e->arg == KW_KEXEC_INITRAMFS ? "initramfs"
 								 : "kernel");
 		break;
 	case KW_OP_bpf_write_user:
 	case KW_OP_bpf_override_return:
-		add_str(o, "target", s->path);
-		add_str(o, "helper", helper_name(e->op));
-		add_int(o, "helper_id", e->arg);
-		add_int(o, "insn", (long long)e->target_id);
-		add_int(o, "prog_type", e->target_class);
+		kw_rec_add_str(o, "target", s->path);
+		kw_rec_add_str(o, "helper", helper_name(e->op));
+		kw_rec_add_int(o, "helper_id", e->arg);
+		kw_rec_add_int(o, "insn", (long long)e->target_id);
+		kw_rec_add_int(o, "prog_type", e->target_class);
 		break;
 	case KW_OP_probe_kwarden:
-		add_str(o, "target", s->path);
-		add_str(o, "how", probe_how(e->arg));
+		kw_rec_add_str(o, "target", s->path);
+		kw_rec_add_str(o, "how", probe_how(e->arg));
 		if (e->arg == KW_PROBE_TRACING)
-			add_int(o, "prog_type", e->target_class);
+			kw_rec_add_int(o, "prog_type", e->target_class);
 		else if (e->target_id)
 			add_hex(o, "address", e->target_id);
 		break;
 	case KW_OP_contained_device:
-		add_str(o, "target", s->path);
-		add_str(o, "access", contained_how(e->arg));
-		add_int(o, "dev_major", e->target_dev >> 20);
-		add_int(o, "dev_minor", e->target_dev & 0xfffff);
+		kw_rec_add_str(o, "target", s->path);
+		kw_rec_add_str(o, "access", contained_how(e->arg));
+		kw_rec_add_int(o, "dev_major", e->target_dev >> 20);
+		kw_rec_add_int(o, "dev_minor", e->target_dev & 0xfffff);
 		break;
 	default:
 		break;
@@ -188,11 +178,11 @@ struct json_object *kw_danger_describe(const struct kw_bpf_event *e,
 		 "allowed and reported (audit mode, or safe mode)", s->comm,
 		 e->pid, e->uid, s->exe[0] ? ", exe " : "", s->exe);
 	kw_one_line(s->msg);
-	add_str(o, "what", kw_tamper_op_name(e->op));
+	kw_rec_add_str(o, "what", kw_tamper_op_name(e->op));
 	add_op_fields(o, e, s);
-	add_int(o, "pid", e->pid);
-	add_int(o, "uid", e->uid);
-	add_str(o, "comm", s->comm);
-	add_str(o, "exe", s->exe);
+	kw_rec_add_int(o, "pid", e->pid);
+	kw_rec_add_int(o, "uid", e->uid);
+	kw_rec_add_str(o, "comm", s->comm);
+	kw_rec_add_str(o, "exe", s->exe);
 	return o;
 }

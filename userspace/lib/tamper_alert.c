@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "alert.h"
 #include "names.h"
 #include "tamper_alert.h"
 
@@ -131,17 +132,6 @@ static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
 	}
 }
 
-static void add_str(json_object *o, const char *key, const char *val)
-{
-	json_object_object_add(o, key, val && *val ? json_object_new_string(val)
-						   : NULL);
-}
-
-static void add_int(json_object *o, const char *key, long long val)
-{
-	json_object_object_add(o, key, json_object_new_int64(val));
-}
-
 /* The op's own argument, under a name that says what it is */
 static void add_arg(json_object *o, const struct kw_bpf_event *e)
 {
@@ -151,35 +141,35 @@ static void add_arg(json_object *o, const struct kw_bpf_event *e)
 	case KW_OP_signal:
 	case KW_OP_sigio:
 		signal_name(e->arg ?: 29, sig, sizeof(sig));
-		add_str(o, "signal", sig);
+		kw_rec_add_str(o, "signal", sig);
 		break;
 	case KW_OP_setrlimit:
-		add_int(o, "resource", e->arg);
+		kw_rec_add_int(o, "resource", e->arg);
 		break;
 	case KW_OP_ptrace:
-		add_int(o, "mode", e->arg);
+		kw_rec_add_int(o, "mode", e->arg);
 		break;
 	case KW_OP_module_unload:
-		add_int(o, "flags", e->arg);
+		kw_rec_add_int(o, "flags", e->arg);
 		json_object_object_add(o, "force",
 			json_object_new_boolean(!!(e->arg & O_TRUNC_X86)));
 		break;
 	case KW_OP_umount:
 	case KW_OP_bpf_map_write:
 	case KW_OP_setattr:
-		add_int(o, "flags", e->arg);
+		kw_rec_add_int(o, "flags", e->arg);
 		break;
 	case KW_OP_create:
-		add_int(o, "mode", e->arg);
+		kw_rec_add_int(o, "mode", e->arg);
 		break;
 	case KW_OP_tracing_off:
-		add_str(o, "switch", tracing_name(e->arg));
+		kw_rec_add_str(o, "switch", tracing_name(e->arg));
 		break;
 	case KW_OP_daemon_exit:
-		add_int(o, "exit_code", e->arg);
+		kw_rec_add_int(o, "exit_code", e->arg);
 		if (e->arg & 0x7f) {
 			signal_name(e->arg & 0x7f, sig, sizeof(sig));
-			add_str(o, "signal", sig);
+			kw_rec_add_str(o, "signal", sig);
 		}
 		break;
 	default:
@@ -203,29 +193,29 @@ struct json_object *kw_tamper_describe(const struct kw_bpf_event *e,
 			 "allowed (safe mode: observe only)", s->comm,
 			 e->pid, e->uid, s->exe[0] ? ", exe " : "", s->exe);
 	kw_one_line(s->msg);
-	add_str(o, "what", kw_tamper_op_name(e->op));
+	kw_rec_add_str(o, "what", kw_tamper_op_name(e->op));
 	if (e->op == KW_OP_tracing_off)
-		add_str(o, "target", e->arg == KW_TRACING_KPROBES ?
+		kw_rec_add_str(o, "target", e->arg == KW_TRACING_KPROBES ?
 			"/sys/kernel/debug/kprobes/enabled" :
 			"/proc/sys/kernel/ftrace_enabled");
 	else if (e->op == KW_OP_module_unload)
-		add_str(o, "target", s->name);
+		kw_rec_add_str(o, "target", s->name);
 	else
-		add_str(o, "target", s->target);
-	add_str(o, "target_class", e->target_class ?
+		kw_rec_add_str(o, "target", s->target);
+	kw_rec_add_str(o, "target_class", e->target_class ?
 		kw_guard_class_name(e->target_class) : NULL);
 	if (e->target_pid)
-		add_int(o, "target_pid", e->target_pid);
+		kw_rec_add_int(o, "target_pid", e->target_pid);
 	if (e->target_id)
-		add_int(o, "target_id", (long long)e->target_id);
+		kw_rec_add_int(o, "target_id", (long long)e->target_id);
 	if (e->target_dev) {
-		add_int(o, "dev_major", e->target_dev >> 20);
-		add_int(o, "dev_minor", e->target_dev & 0xfffff);
+		kw_rec_add_int(o, "dev_major", e->target_dev >> 20);
+		kw_rec_add_int(o, "dev_minor", e->target_dev & 0xfffff);
 	}
 	add_arg(o, e);
-	add_int(o, "pid", e->pid);
-	add_int(o, "uid", e->uid);
-	add_str(o, "comm", s->comm);
-	add_str(o, "exe", s->exe);
+	kw_rec_add_int(o, "pid", e->pid);
+	kw_rec_add_int(o, "uid", e->uid);
+	kw_rec_add_str(o, "comm", s->comm);
+	kw_rec_add_str(o, "exe", s->exe);
 	return o;
 }
