@@ -52,6 +52,8 @@ int open_and_send(const struct ctl *ctl, struct conn *c,
 		  const struct kw_request *req);
 /* One reply line: its KW_REPLY_* type, or -1 after saying what went wrong */
 int read_reply(struct conn *c, int timeout_ms, json_object **obj);
+json_object *ctl_ask(const struct ctl *ctl, const struct kw_request *req,
+		     int timeout_ms, int *rc);
 void print_json(json_object *o);
 
 /* modcmds.c: modules, module show, disable, quarantine, release, top */

@@ -222,6 +222,32 @@ int read_reply(struct conn *c, int timeout_ms, json_object **obj)
 	return r;
 }
 
+/*
+ * One request, its reply object (caller puts it), or NULL after saying
+ * why, with the exit status in *rc
+ */
+json_object *ctl_ask(const struct ctl *ctl, const struct kw_request *req,
+		     int timeout_ms, int *rc)
+{
+	json_object *reply = NULL;
+	struct conn c;
+	int r = open_and_send(ctl, &c, req);
+
+	*rc = talk_error(r);
+	if (r)
+		return NULL;
+	r = read_reply(&c, timeout_ms, &reply);
+	ctl_close(&c);
+	if (r != KW_REPLY_OK) {
+		if (r >= 0)
+			fprintf(stderr, "kwardenctl: unexpected reply\n");
+		json_object_put(reply);
+		return NULL;
+	}
+	*rc = 0;
+	return reply;
+}
+
 void print_json(json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |

@@ -33,32 +33,6 @@ static uint64_t n_of(json_object *o, const char *key)
 	return kw_rec_u64(o, key);
 }
 
-/*
- * One request, its reply object (caller puts it), or NULL after saying
- * why, with the exit status in *rc
- */
-static json_object *ask(const struct ctl *ctl, const struct kw_request *req,
-			int timeout_ms, int *rc)
-{
-	json_object *reply = NULL;
-	struct conn c;
-	int r = open_and_send(ctl, &c, req);
-
-	*rc = talk_error(r);
-	if (r)
-		return NULL;
-	r = read_reply(&c, timeout_ms, &reply);
-	ctl_close(&c);
-	if (r != KW_REPLY_OK) {
-		if (r >= 0)
-			fprintf(stderr, "kwardenctl: unexpected reply\n");
-		json_object_put(reply);
-		return NULL;
-	}
-	*rc = 0;
-	return reply;
-}
-
 /* Only --json (-j) may follow; NAME when want_name */
 static int simple_args(struct ctl *ctl, int argc, char **argv,
 		       const char **name)
@@ -147,7 +121,7 @@ int cmd_modules(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return err;
 	kw_filter_init(&req.filter);
-	reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
+	reply = ctl_ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
 	if (!reply)
 		return err;
 	mods = kw_rec_obj(reply, "modules");
@@ -246,7 +220,7 @@ int cmd_module(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return err;
 	kw_filter_init(&req.filter);
-	reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
+	reply = ctl_ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
 	if (!reply)
 		return err;
 	m = kw_rec_obj(reply, "module");
@@ -324,7 +298,7 @@ int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv)
 	err = set_name(&req, argv[optind]);
 	if (err)
 		return err;
-	reply = ask(ctl, &req, DISABLE_TIMEOUT_MS, &err);
+	reply = ctl_ask(ctl, &req, DISABLE_TIMEOUT_MS, &err);
 	if (!reply)
 		return err;
 	if (ctl->json)
@@ -455,7 +429,7 @@ int cmd_top(struct ctl *ctl, int argc, char **argv)
 		return usage_error("top: unexpected argument '%s'", argv[optind]);
 	kw_filter_init(&req.filter);
 	if (ctl->json) {
-		reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
+		reply = ctl_ask(ctl, &req, MODULES_TIMEOUT_MS, &err);
 		if (!reply)
 			return err;
 		o = json_object_new_object();
@@ -471,7 +445,7 @@ int cmd_top(struct ctl *ctl, int argc, char **argv)
 	if (!prev)
 		return EXIT_TALK;
 	for (round = 1; !iterations || round <= iterations; round++) {
-		reply = ask(ctl, &req, MODULES_TIMEOUT_MS, &rc);
+		reply = ctl_ask(ctl, &req, MODULES_TIMEOUT_MS, &rc);
 		if (!reply) {
 			free(prev);
 			return rc;

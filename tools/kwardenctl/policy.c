@@ -156,22 +156,11 @@ int policy_request_version(const struct ctl *ctl, enum kw_policy_op op,
 {
 	struct kw_request req = { .cmd = KW_CMD_POLICY, .policy_op = op,
 				  .version = version };
-	json_object *reply;
-	struct conn c;
-	int err, r;
+	int rc;
 
 	kw_filter_init(&req.filter);
-	err = open_and_send(ctl, &c, &req);
-	if (err)
-		return talk_error(err);
-	r = read_reply(&c, POLICY_TIMEOUT_MS, &reply);
-	ctl_close(&c);
-	if (r != KW_REPLY_OK) {
-		json_object_put(reply);
-		return EXIT_TALK;
-	}
-	*body = reply;
-	return 0;
+	*body = ctl_ask(ctl, &req, POLICY_TIMEOUT_MS, &rc);
+	return rc;
 }
 
 static bool apply_now;	/* policy apply --now */
@@ -181,24 +170,13 @@ int policy_request(const struct ctl *ctl, enum kw_policy_op op,
 {
 	struct kw_request req = { .cmd = KW_CMD_POLICY, .policy_op = op,
 				  .now = op == KW_POLICY_APPLY && apply_now };
-	json_object *reply;
-	struct conn c;
-	int err, r;
+	int rc;
 
 	kw_filter_init(&req.filter);
 	if (path)
 		snprintf(req.path, sizeof(req.path), "%s", path);
-	err = open_and_send(ctl, &c, &req);
-	if (err)
-		return talk_error(err);
-	r = read_reply(&c, POLICY_TIMEOUT_MS, &reply);
-	ctl_close(&c);
-	if (r != KW_REPLY_OK) {
-		json_object_put(reply);
-		return EXIT_TALK;
-	}
-	*body = reply;
-	return 0;
+	*body = ctl_ask(ctl, &req, POLICY_TIMEOUT_MS, &rc);
+	return rc;
 }
 
 static void show_policy(json_object *pol)
