@@ -93,16 +93,7 @@ static __always_inline __u32 denying(void)
 static __always_inline struct kw_bpf_event *danger_new(__u32 op, __u32 arg,
 						       __u32 deny)
 {
-	struct kw_bpf_event *e;
-
-	e = event_new(KW_KIND_dangerous_interface,
-		      deny ? KW_ACTION_denied : KW_ACTION_logged);
-	if (!e)
-		return NULL;
-	e->op = op;
-	e->arg = arg;
-	current_exe(e->exe, sizeof(e->exe));
-	return e;
+	return op_event_new(KW_KIND_dangerous_interface, op, arg, deny);
 }
 
 /* Report a simple event naming a dentry; the verdict */

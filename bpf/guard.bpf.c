@@ -203,16 +203,7 @@ static __always_inline __u32 tracing_switch(struct dentry *d)
 static __always_inline struct kw_bpf_event *tamper_new(__u32 op, __u32 arg,
 						       __u32 deny)
 {
-	struct kw_bpf_event *e;
-
-	e = event_new(KW_KIND_tamper_attempt,
-		      deny ? KW_ACTION_denied : KW_ACTION_logged);
-	if (!e)
-		return NULL;
-	e->op = op;
-	e->arg = arg;
-	current_exe(e->exe, sizeof(e->exe));
-	return e;
+	return op_event_new(KW_KIND_tamper_attempt, op, arg, deny);
 }
 
 static __always_inline int deny_file(__u32 op, __u32 arg,

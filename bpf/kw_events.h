@@ -96,4 +96,22 @@ static __always_inline struct kw_bpf_event *event_new(__u32 kind, __u32 action)
 	return e;
 }
 
+/*
+ * A tamper_attempt or dangerous_interface: what was tried (op, arg), the
+ * verdict as its action, and the acting task's program
+ */
+static __always_inline struct kw_bpf_event *op_event_new(__u32 kind, __u32 op,
+							 __u32 arg, __u32 deny)
+{
+	struct kw_bpf_event *e;
+
+	e = event_new(kind, deny ? KW_ACTION_denied : KW_ACTION_logged);
+	if (!e)
+		return NULL;
+	e->op = op;
+	e->arg = arg;
+	current_exe(e->exe, sizeof(e->exe));
+	return e;
+}
+
 #endif /* KW_EVENTS_H */
