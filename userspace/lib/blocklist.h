@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "fileio.h"
 #include "kwarden.h"
 
 #define KW_BLOCK_DIR		"/var/lib/kwarden/blocked"
@@ -57,12 +58,5 @@ int kw_block_write_modprobe(const char *path, const struct kw_block *b,
 			    size_t n);
 /* kw_block_list(dir) + kw_block_write_modprobe(path) */
 int kw_block_mirror(const char *dir, const char *path);
-
-/* mkdir -p; directories it creates get mode */
-int kw_mkdirs(const char *dir, unsigned int mode);
-
-/* Writes data to path atomically: temp, fsync, rename, fsync dir */
-int kw_write_atomic(const char *path, const char *data, size_t len,
-		    unsigned int mode);
 
 #endif /* KW_BLOCKLIST_H */

@@ -4,13 +4,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "alert.h"
+#include "fileio.h"
 #include "journal.h"
 
 static int rotated_name(const char *path, unsigned int n, char *buf,
@@ -20,21 +20,6 @@ static int rotated_name(const char *path, unsigned int n, char *buf,
 		  : snprintf(buf, len, "%s", path);
 
 	return r < 0 || (size_t)r >= len ? -ENAMETOOLONG : 0;
-}
-
-static int fsync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	int fd, ret = 0;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -105,7 +90,7 @@ static int open_current(struct kw_journal *j)
 	if (j->size && pread(j->fd, &last, 1, st.st_size - 1) != 1)
 		goto fail;
 	j->torn = last != '\n';
-	return fsync_dir(j->path);
+	return kw_fsync_dir(j->path);
 fail:
 	err = -errno;
 	close(j->fd);

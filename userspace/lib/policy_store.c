@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include "compiler.h"
 #include "policy.h"
+#include "fileio.h"
 #include "policy_store.h"
 
 #define STATE_FILE	"state"
@@ -210,7 +211,7 @@ static int write_atomic(const char *dir, const char *name, const char *buf,
 	char tmp[PATH_MAX], dst[PATH_MAX];
 	size_t off = 0;
 	ssize_t w;
-	int fd, dfd, err = 0;
+	int fd, err = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.new", dir, name) >= (int)sizeof(tmp) ||
 	    snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= (int)sizeof(dst))
@@ -244,11 +245,7 @@ static int write_atomic(const char *dir, const char *name, const char *buf,
 		unlink(tmp);
 		return err;
 	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	kw_fsync_dir(dst);	/* the version is stored; best effort */
 	return 0;
 }
 
