@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "fileio.h"
 #include "kwardend.h"
 #include "blocklist.h"
 #include "bootlog.h"
@@ -84,24 +85,15 @@ static int mkdir_p(const char *path, mode_t mode)
 static ssize_t slurp_at(int dirfd, const char *name, char *buf, size_t max)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t got = 0;
-	ssize_t n = 0;
+	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	while (got < max) {
-		n = read(fd, buf + got, max - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	n = kw_read_full(fd, buf, max);
 	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[got] = '\0';
-	return (ssize_t)got;
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
 }
 
 /* Appends one line to a record and makes it durable */

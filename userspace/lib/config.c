@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include "alert.h"
 #include "config.h"
+#include "fileio.h"
 #include "kwarden.h"
 #include "compiler.h"
 
@@ -512,21 +513,12 @@ int kw_config_parse(struct kw_config *cfg, const char *name, const char *buf,
 
 static ssize_t read_file(const char *path, char *buf, size_t len)
 {
-	size_t got = 0;
-	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	while (got < len) {
-		n = read(fd, buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	n = n < 0 ? -errno : (ssize_t)got;
+	n = kw_read_full(fd, buf, len);
 	close(fd);
 	return n;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Files written so that a crash leaves the old or the new contents, never
- * a mix: the directory fsync of a rename or a new file, mkdir -p, and the
+ * Whole reads of small files, and files written so that a crash leaves
+ * the old or the new contents, never a mix: the directory fsync of a rename or a new file, mkdir -p, and the
  * atomic replacement (temporary, fsync, rename, fsync of the directory)
  * that the blocklist, the forensic records and the policy file use.
  */
@@ -14,6 +14,24 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "fileio.h"
+
+ssize_t kw_read_full(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
 
 int kw_fsync_dir(const char *path)
 {

@@ -254,7 +254,6 @@ static int read_small(const char *dir, const char *name, size_t max,
 		      char **out, size_t *outlen)
 {
 	char path[PATH_MAX], *buf;
-	size_t got = 0;
 	ssize_t n;
 	int fd;
 
@@ -268,24 +267,15 @@ static int read_small(const char *dir, const char *name, size_t max,
 		close(fd);
 		return -ENOMEM;
 	}
-	for (;;) {
-		n = read(fd, buf + got, max + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		if (got > max)
-			break;
-	}
+	n = kw_read_full(fd, buf, max + 1);
 	close(fd);
-	if (n < 0 || got > max) {
+	if (n < 0 || (size_t)n > max) {
 		free(buf);
 		return n < 0 ? -EIO : -EFBIG;
 	}
-	buf[got] = '\0';
+	buf[n] = '\0';
 	*out = buf;
-	*outlen = got;
+	*outlen = (size_t)n;
 	return 0;
 }
 
