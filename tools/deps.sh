@@ -28,9 +28,13 @@ done
 pkgs=(gcc-12 make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
       pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev libsystemd-dev
       libclang-rt-14-dev qemu-system-x86 busybox-static cpio xz-utils zstd
-      kmod linux-source-6.12 perl python3 ca-certificates man-db bsdextrautils systemd)
+      kmod linux-source-6.12 perl python3 ca-certificates man-db bsdextrautils systemd
+      dwarves)
 
 log() { echo "deps: $*" >&2; }
+
+# The first existing path of a glob (no "ls | head": SIGPIPE under pipefail).
+first() { [ -e "$1" ] && echo "$1"; return 0; }
 
 apt_install() {
 	local missing=() p
@@ -72,12 +76,12 @@ fetch_unpack() {
 	local dl=$build/kernels/debs p f
 	mkdir -p "$dl" "$root"
 	for p in "$@"; do
-		f=$(ls "$dl/${p}_"*.deb 2>/dev/null | head -n1 || true)
+		f=$(first "$dl/${p}_"*.deb)
 		if [ -z "$f" ]; then
 			log "downloading $p"
 			(cd "$dl" && apt-get download -q "$p" >/dev/null 2>&1) ||
 				{ echo "deps.sh: cannot download $p" >&2; exit 1; }
-			f=$(ls "$dl/${p}_"*.deb | head -n1)
+			f=$(first "$dl/${p}_"*.deb)
 		fi
 		dpkg-deb -x "$f" "$root"
 	done
@@ -115,7 +119,7 @@ EOM
 fetch_linux_src() {
 	local dst=$build/linux-src tarball
 	[ -e "$dst/.done" ] && return 0
-	tarball=$(ls /usr/src/linux-source-6.12.tar.* | head -n1)
+	tarball=$(first /usr/src/linux-source-6.12.tar.*)
 	log "extracting selftest harness and checkpatch from $tarball"
 	rm -rf "$dst"
 	mkdir -p "$dst"
