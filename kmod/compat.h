@@ -16,6 +16,7 @@
 #define KW_POKE_ARG_SRC(r)	((r)->dx)
 #define KW_POKE_ARG_LEN(r)	((r)->cx)
 
+#include <linux/ftrace.h>
 #include <linux/module.h>
 #include <linux/version.h>
 
@@ -50,6 +51,58 @@ static inline u64 kw_mod_size(const struct module *mod)
 	return mod->core_layout.size + mod->init_layout.size;
 #endif
 }
+
+/*
+ * The module memory a node of the kernel's module tree (mod_tree, a latch
+ * tree of struct mod_tree_node) covers.  Since 6.4 each module_memory has
+ * a node; before, the core and init layouts had one each, text first.
+ */
+static inline void kw_mtn_range(const struct mod_tree_node *mtn,
+				unsigned long *base, unsigned long *size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	const struct module_memory *m =
+		container_of(mtn, struct module_memory, mtn);
+#else
+	const struct module_layout *m =
+		container_of(mtn, struct module_layout, mtn);
+#endif
+
+	*base = (unsigned long)m->base;
+	*size = m->size;
+}
+
+/* Whether @addr, in the memory of @mtn, is code. */
+static inline bool kw_mtn_text(const struct mod_tree_node *mtn,
+			       unsigned long addr)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	const struct module_memory *m =
+		container_of(mtn, struct module_memory, mtn);
+
+	return m == &mtn->mod->mem[MOD_TEXT] ||
+	       m == &mtn->mod->mem[MOD_INIT_TEXT];
+#else
+	const struct module_layout *m =
+		container_of(mtn, struct module_layout, mtn);
+
+	return addr - (unsigned long)m->base < m->text_size;
+#endif
+}
+
+/*
+ * kernel/trace/ftrace.c's private struct ftrace_page: the same from 6.1 to
+ * 6.12.  Each page holds @index records sorted by ip.
+ */
+struct kw_ftrace_page {
+	struct kw_ftrace_page *next;
+	struct dyn_ftrace *records;
+	int index;
+	int order;
+};
+
+/* x86: an ftrace site is a 5-byte CALL __fentry__ or NOP */
+#define KW_FTRACE_SITE_LEN	5
 
 /*
  * The module gate (modgate.c) probes load_module(struct load_info *info,

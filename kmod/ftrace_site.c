@@ -15,43 +15,31 @@
 
 #include "kwarden.h"
 
-#define KW_SITE_LEN	5
+#define KW_SITE_LEN	KW_FTRACE_SITE_LEN
 
 static const u8 kw_nop5[KW_SITE_LEN] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 
-typedef unsigned long (*kw_range_fn)(unsigned long start, unsigned long end);
-typedef bool (*kw_addr_fn)(unsigned long addr);
-
-static kw_range_fn kw_ftrace_range;
-static kw_addr_fn kw_is_ftrace_tramp;
-static kw_addr_fn kw_is_bpf_text;
 static unsigned long kw_ftrace_caller, kw_ftrace_regs_caller;
 static struct mutex *kw_text_mutex;
 
 int kw_ftrace_site_init(void)
 {
-	kw_ftrace_range = (kw_range_fn)kw_lookup_func("ftrace_location_range");
-	kw_is_ftrace_tramp = (kw_addr_fn)kw_lookup_func("is_ftrace_trampoline");
-	kw_is_bpf_text = (kw_addr_fn)kw_lookup_func("is_bpf_text_address");
 	kw_ftrace_caller = kw_lookup_name("ftrace_caller");
 	kw_ftrace_regs_caller = kw_lookup_name("ftrace_regs_caller");
 	kw_text_mutex = (struct mutex *)kw_lookup_name("text_mutex");
-	if (!kw_ftrace_range)
-		pr_warn("kwarden: ftrace sites unknown, ftrace patches will alert\n");
 	return 0;
 }
 
 /* Start of the ftrace site that covers @addr, or 0. */
 unsigned long kw_ftrace_site(unsigned long addr)
 {
-	return kw_ftrace_range ? kw_ftrace_range(addr, addr) : 0;
+	return kw_ftrace_location(addr);
 }
 
 static bool kw_ftrace_target_ok(unsigned long t)
 {
 	return t == kw_ftrace_caller || t == kw_ftrace_regs_caller ||
-	       (kw_is_ftrace_tramp && kw_is_ftrace_tramp(t)) ||
-	       (kw_is_bpf_text && kw_is_bpf_text(t));
+	       kw_ftrace_tramp(t) || kw_bpf_text(t);
 }
 
 static bool kw_ftrace_bytes_ok(unsigned long site, const u8 *cur,
@@ -72,7 +60,8 @@ static bool kw_ftrace_bytes_ok(unsigned long site, const u8 *cur,
  *
  * ftrace patches all its sites under text_mutex, and while it shuts an ops
  * down the ops has already left the list that is_ftrace_trampoline() reads
- * although sites still call its trampoline.  So while text_mutex is held, a
+ * although sites still call its trampoline.  (The tables are read in
+ * addr.c: the kernel's own helpers for them may be sealed under IBT.)  So while text_mutex is held, a
  * site that cannot be verified yet (an INT3, or a call to a trampoline on
  * its way out) is "busy" and checked again on the next pass.  When the
  * mutex is free, the site is read again and must verify.

@@ -2,7 +2,8 @@
 /*
  * kwarden - internal declarations shared by the files of kwarden.ko
  *
- * One file per concern: symbols.c (symbol lookup), region.c (baselines),
+ * One file per concern: symbols.c (symbol lookup), addr.c (which kernel
+ * code an address belongs to), region.c (baselines),
  * poke.c (the kernel's own text patching, recorded), scan.c (verification),
  * alert.c (alert backlog), netlink.c (the generic netlink family).
  */
@@ -49,7 +50,9 @@ struct kw_region {
 	u64 *alerted;		/* signature of the last alert, per page */
 	unsigned long *ro;	/* pages read-only at baseline */
 	unsigned long *wr_alerted; /* of those, reported writable */
-	u8 *golden;		/* copy of the baseline bytes, or NULL */
+	u8 *golden;		/* copy of the baseline bytes (read-only), or NULL */
+	struct page **golden_pages; /* its pages */
+	unsigned int ngolden;
 };
 
 /* Which optional parts of struct kw_alert are filled */
@@ -108,7 +111,24 @@ struct kw_stats {
 /* symbols.c */
 int kw_symbols_init(void);
 unsigned long kw_lookup_name(const char *name);
-unsigned long kw_lookup_func(const char *name);
+void *kw_callee(const char *name);
+
+/*
+ * Declare a kernel function that kwarden calls through a looked-up pointer
+ * (see symbols.c): its name goes into kwarden.ko's .kw_callees note, which
+ * tools/ibt-check compares with the test kernels' IBT seal lists.
+ */
+#define KW_CALLEE(fn)							\
+	asm(".pushsection .kw_callees,\"\",@progbits\n\t"		\
+	    ".asciz \"" #fn "\"\n\t.popsection")
+
+/* addr.c */
+void kw_addr_init(void);
+struct module *kw_module_at(unsigned long addr);
+struct module *kw_module_text_at(unsigned long addr);
+unsigned long kw_ftrace_location(unsigned long addr);
+bool kw_ftrace_tramp(unsigned long addr);
+bool kw_bpf_text(unsigned long addr);
 void kw_describe(unsigned long addr, char *sym, size_t len, u64 *offset,
 		 char *module, size_t mlen);
 

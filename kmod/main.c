@@ -43,6 +43,7 @@ static int __init kwarden_init(void)
 	err = kw_alert_init();
 	if (err)
 		return err;
+	kw_addr_init();
 	kw_ftrace_site_init();
 	err = kw_poke_init();
 	if (err)

@@ -31,7 +31,6 @@ static const char * const kw_view_names[] = {
 };
 
 static struct list_head *kw_modules;
-static struct module *(*kw_module_address)(unsigned long addr);
 
 static bool kw_in_list(const struct module *mod)
 {
@@ -61,12 +60,10 @@ static u32 kw_views(struct kw_region *r)
 		views |= KW_VIEW_LIST;
 	if (mod->mkobj.kobj.state_in_sysfs)
 		views |= KW_VIEW_SYSFS;
-	if (kw_module_address) {
-		preempt_disable();
-		if (kw_module_address(r->start) == mod)
-			views |= KW_VIEW_TREE;
-		preempt_enable();
-	}
+	preempt_disable();
+	if (kw_module_at(r->start) == mod)
+		views |= KW_VIEW_TREE;
+	preempt_enable();
 	kw_describe(r->start, sym, sizeof(sym), &off, owner, sizeof(owner));
 	if (!strcmp(owner, r->owner))
 		views |= KW_VIEW_KALLSYMS;
@@ -129,5 +126,4 @@ void kw_modhide_check(void)
 void kw_modhide_init(void)
 {
 	kw_modules = (struct list_head *)kw_lookup_name("modules");
-	kw_module_address = (void *)kw_lookup_func("__module_address");
 }

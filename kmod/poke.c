@@ -38,7 +38,6 @@ static u64 kw_poke_writes;
 static u64 kw_poke_overflows;
 static DEFINE_RAW_SPINLOCK(kw_poke_lock);
 static unsigned long kw_text_start, kw_text_end, kw_memcpy_fn;
-static void *(*kw_module_text)(unsigned long addr);
 
 static unsigned int kw_slot(unsigned long addr)
 {
@@ -108,7 +107,7 @@ static int kw_poke_pre(struct kprobe *kp, struct pt_regs *regs)
 	size_t len = KW_POKE_ARG_LEN(regs);
 
 	if ((addr + len <= kw_text_start || addr >= kw_text_end) &&
-	    !(kw_module_text && kw_module_text(addr)))
+	    !kw_module_text_at(addr))
 		return 0;
 	/* ftrace sites are verified as sites, see ftrace_site.c */
 	if (kw_ftrace_site(addr) && kw_ftrace_site(addr + len - 1))
@@ -201,8 +200,6 @@ int kw_poke_init(void)
 	kw_text_end = kw_lookup_name("_etext");
 	kw_memcpy_fn = kw_lookup_name("text_poke_memcpy");
 	kw_kprobes_disarmed = (bool *)kw_lookup_name("kprobes_all_disarmed");
-	/* __module_text_address() wants preemption off: kprobe handlers are */
-	kw_module_text = (void *)kw_lookup_func("__module_text_address");
 	if (!kw_text_start || !kw_text_end)
 		return -ENOENT;
 	kw_pokes = vzalloc(kw_poke_bytes());

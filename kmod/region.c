@@ -9,6 +9,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -36,30 +37,53 @@ size_t kw_page_len(const struct kw_region *r, unsigned int i)
 	return min(KW_PAGE_SIZE, r->end - start);
 }
 
-typedef int (*kw_set_memory_fn)(unsigned long addr, int numpages);
-static kw_set_memory_fn kw_set_ro, kw_set_rw;
+static void kw_golden_free(struct kw_region *r)
+{
+	unsigned int i;
+
+	if (r->golden)
+		vunmap(r->golden);
+	for (i = 0; r->golden_pages && i < r->ngolden; i++)
+		if (r->golden_pages[i])
+			__free_page(r->golden_pages[i]);
+	kvfree(r->golden_pages);
+}
 
 /*
- * The golden copy never changes once taken: map it read-only, so that a
- * rootkit has to change page permissions or map an alias before it can
- * make kwarden's reference agree with its patch, not just write to it.
+ * The golden copy never changes once taken, so kwarden reads it through a
+ * read-only mapping of its own: a rootkit has to find the pages' linear
+ * map alias, or change page permissions, before it can make kwarden's
+ * reference agree with its patch.  (set_memory_ro() would cover the alias
+ * too, but it is not exported and the kernel seals it under IBT.)
  */
-static void kw_golden_protect(struct kw_region *r, bool ro)
+static int kw_golden_take(struct kw_region *r)
 {
-	kw_set_memory_fn fn = ro ? kw_set_ro : kw_set_rw;
-	int pages = DIV_ROUND_UP(r->end - r->start, PAGE_SIZE);
+	size_t len = r->end - r->start, done;
+	unsigned int i;
 
-	if (r->golden && fn)
-		fn((unsigned long)r->golden, pages);
+	r->ngolden = DIV_ROUND_UP(len, PAGE_SIZE);
+	r->golden_pages = kvcalloc(r->ngolden, sizeof(struct page *),
+				   GFP_KERNEL);
+	if (!r->golden_pages)
+		return -ENOMEM;
+	for (i = 0, done = 0; i < r->ngolden; i++, done += PAGE_SIZE) {
+		r->golden_pages[i] = alloc_page(GFP_KERNEL);
+		if (!r->golden_pages[i])
+			return -ENOMEM;
+		memcpy(page_address(r->golden_pages[i]),
+		       (void *)(r->start + done), min(PAGE_SIZE, len - done));
+		cond_resched();
+	}
+	r->golden = vmap(r->golden_pages, r->ngolden, VM_MAP, PAGE_KERNEL_RO);
+	return r->golden ? 0 : -ENOMEM;
 }
 
 static void kw_region_free(struct kw_region *r)
 {
-	kw_golden_protect(r, false);
 	kvfree(r->expected);
 	kvfree(r->alerted);
 	kw_prot_free(r);
-	vfree(r->golden);
+	kw_golden_free(r);
 	kfree(r);
 }
 
@@ -72,12 +96,8 @@ static int kw_region_baseline(struct kw_region *r, bool golden)
 	r->alerted = kvcalloc(r->npages, sizeof(u64), GFP_KERNEL);
 	if (!r->expected || !r->alerted || kw_prot_baseline(r))
 		return -ENOMEM;
-	if (golden) {
-		r->golden = vmalloc(r->end - r->start);
-		if (!r->golden)
-			return -ENOMEM;
-		memcpy(r->golden, (void *)r->start, r->end - r->start);
-	}
+	if (golden && kw_golden_take(r))
+		return -ENOMEM;
 	for (i = 0; i < r->npages; i++) {
 		const void *src = golden ? r->golden + i * KW_PAGE_SIZE :
 				  (void *)(r->start + i * KW_PAGE_SIZE);
@@ -114,7 +134,6 @@ struct kw_region *kw_region_new(const char *name, enum kw_kind kind,
 		kw_region_free(r);
 		return ERR_PTR(err);
 	}
-	kw_golden_protect(r, true);
 	list_add_tail(&r->node, &kw_region_list);
 	return r;
 }
@@ -201,10 +220,6 @@ int kw_regions_init(bool golden)
 	int err = 0;
 
 	kw_golden = golden;
-	kw_set_ro = (kw_set_memory_fn)kw_lookup_func("set_memory_ro");
-	kw_set_rw = (kw_set_memory_fn)kw_lookup_func("set_memory_rw");
-	if (!kw_set_rw)
-		kw_set_ro = NULL;	/* never make read-only what can't be freed */
 	mutex_lock(&kw_region_lock);
 	r = kw_region_add("core_text", KW_KIND_kernel_text_modified,
 			  "_stext", "_etext", true);

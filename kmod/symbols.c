@@ -1,90 +1,119 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kwarden - symbol lookup and description
+ * kwarden - symbol lookup and description, with no call to a sealed function
  *
- * kallsyms_lookup_name() is not exported, so its address is found once by
- * registering (and at once unregistering) a kprobe on it.  On IBT kernels
- * the kprobe reports the address after the ENDBR64 instruction; an indirect
- * call there would trap on a CPU that enforces IBT, so step back over it.
+ * On kernels built with X86_KERNEL_IBT the boot code "seals" every function
+ * whose address the kernel never takes: its ENDBR64 becomes a 4-byte NOP.
+ * An indirect call to a sealed function raises #CP on a CPU that enforces
+ * IBT, and kallsyms_lookup_name() is one of them.  So kwarden never calls
+ * a function it looked up.  A name is resolved by registering a disabled
+ * kprobe on it: register_kprobe() resolves the name itself (a direct call
+ * inside the kernel) and stores the address in the kprobe before it checks
+ * that the address is probeable text, so data symbols resolve too.  The
+ * kernel's helpers that kwarden would otherwise call through a pointer are
+ * re-implemented over the kernel's own tables in addr.c.
  *
- * On IBT kernels the boot code also "seals" every function whose address
- * the kernel never takes: its ENDBR64 is overwritten.  Calling one through
- * a pointer traps on a CPU that enforces IBT (TCG does not emulate IBT, so
- * VM tests cannot show it).  kw_lookup_func() therefore hands out only
- * functions that still start with ENDBR64 when IBT is enforced, and
- * kwarden refuses to load when kallsyms_lookup_name() itself is sealed.
+ * A function that must ever be called through a looked-up pointer has to
+ * be declared with KW_CALLEE(): the name goes into the .kw_callees note of
+ * kwarden.ko, which tools/ibt-check compares with the test kernels' seal
+ * lists, and kw_callee() refuses to hand out a function whose entry is not
+ * an ENDBR64, on every CPU, so that a sealed callee fails loudly in a test
+ * VM too.  Regular builds declare none; KW_TEST_IBT_CALL (a test-only
+ * build) declares kallsyms_lookup_name to prove that both checks bite.
  */
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/string.h>
-#include <asm/cpufeature.h>
-#include <asm/special_insns.h>
 
 #include "kwarden.h"
 
 #define KW_ENDBR64	0xfa1e0ff3U	/* f3 0f 1e fa, little endian */
+#define KW_ENDBR_SEAL	0x001f0f66U	/* 66 0f 1f 00: a sealed ENDBR64 */
 
-typedef unsigned long (*kw_lookup_fn)(const char *name);
-static kw_lookup_fn kw_lookup;
-
-static bool kw_ibt_enforced(void)
-{
-	return cpu_feature_enabled(X86_FEATURE_IBT) &&
-	       (__read_cr4() & X86_CR4_CET);
-}
-
-/* Whether an indirect call to @addr is safe on this CPU. */
-static bool kw_callable(unsigned long addr)
+static u32 kw_insn_at(unsigned long addr)
 {
 	u32 insn;
 
-	if (!addr)
-		return false;
-	if (!kw_ibt_enforced())
-		return true;
-	return !copy_from_kernel_nofault(&insn, (void *)addr, 4) &&
-	       insn == KW_ENDBR64;
-}
-
-int kw_symbols_init(void)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	unsigned long addr;
-	u32 insn;
-	int err;
-
-	err = register_kprobe(&kp);
-	if (err)
-		return err;
-	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-
-	if (!copy_from_kernel_nofault(&insn, (void *)(addr - 4), 4) &&
-	    insn == KW_ENDBR64)
-		addr -= 4;
-	if (!kw_callable(addr)) {
-		pr_err("kwarden: kallsyms_lookup_name is sealed (IBT): not loading\n");
-		return -EOPNOTSUPP;
-	}
-	kw_lookup = (kw_lookup_fn)addr;
-	return 0;
-}
-
-/* The address of function @name if it may be called through a pointer. */
-unsigned long kw_lookup_func(const char *name)
-{
-	unsigned long addr = kw_lookup_name(name);
-
-	if (addr && !kw_callable(addr)) {
-		pr_warn("kwarden: %s is sealed (IBT), not used\n", name);
+	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
 		return 0;
-	}
-	return addr;
+	return insn;
+}
+
+/*
+ * register_kprobe() moves a probe on a function's entry past its ENDBR64,
+ * sealed or not (arch_adjust_kprobe_addr()): step back over it.
+ */
+static unsigned long kw_entry(unsigned long addr)
+{
+	u32 insn = kw_insn_at(addr - 4);
+
+	return insn == KW_ENDBR64 || insn == KW_ENDBR_SEAL ? addr - 4 : addr;
 }
 
 unsigned long kw_lookup_name(const char *name)
 {
-	return kw_lookup ? kw_lookup(name) : 0;
+	struct kprobe kp = {
+		.symbol_name = name,
+		.flags = KPROBE_FLAG_DISABLED,	/* never armed: no text poke */
+	};
+	unsigned long addr;
+
+	/* fails with -EINVAL for data and unprobeable text, addr set */
+	if (!register_kprobe(&kp))
+		unregister_kprobe(&kp);
+	addr = (unsigned long)kp.addr;
+	return addr ? kw_entry(addr) : 0;
+}
+
+/*
+ * The function @name, to be called through a pointer.  Only for names
+ * declared with KW_CALLEE(); refused unless its entry is an ENDBR64.
+ */
+void *kw_callee(const char *name)
+{
+	unsigned long addr = kw_lookup_name(name);
+
+	if (addr && kw_insn_at(addr) != KW_ENDBR64) {
+		pr_err("kwarden: %s has no ENDBR64 (sealed for IBT): an indirect call would fault on CPUs that enforce IBT\n",
+		       name);
+		return NULL;
+	}
+	return (void *)addr;
+}
+
+#ifdef KW_TEST_IBT_CALL
+/* Test-only: call a function the kernel seals, as kwarden once did. */
+KW_CALLEE(kallsyms_lookup_name);
+
+static int kw_test_ibt_call(void)
+{
+	unsigned long (*lookup)(const char *name);
+
+	lookup = kw_callee("kallsyms_lookup_name");
+	if (!lookup)
+		return -EOPNOTSUPP;
+	return lookup("modules") == kw_lookup_name("modules") ? 0 : -EINVAL;
+}
+#else
+static int kw_test_ibt_call(void)
+{
+	return 0;
+}
+#endif
+
+int kw_symbols_init(void)
+{
+	int err;
+
+	if (!kw_lookup_name("_stext")) {
+		pr_err("kwarden: cannot resolve kernel symbols through kprobes\n");
+		return -ENOENT;
+	}
+	err = kw_test_ibt_call();
+	if (err)
+		pr_err("kwarden: refusing to load: an indirect call is unsafe under IBT (%d)\n",
+		       err);
+	return err;
 }
 
 /*

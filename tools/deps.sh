@@ -115,10 +115,11 @@ EOM
 	mv "$build/kernel-$series.mk.tmp" "$build/kernel-$series.mk"
 }
 
-# kselftest_harness.h, checkpatch.pl and .clang-format from linux-source.
+# kselftest_harness.h, checkpatch.pl, .clang-format and extract-vmlinux
+# from linux-source.  Bump the stamp when the list changes.
 fetch_linux_src() {
-	local dst=$build/linux-src tarball
-	[ -e "$dst/.done" ] && return 0
+	local dst=$build/linux-src tarball stamp=.done-2
+	[ -e "$dst/$stamp" ] && return 0
 	tarball=$(first /usr/src/linux-source-6.12.tar.*)
 	log "extracting selftest harness and checkpatch from $tarball"
 	rm -rf "$dst"
@@ -130,8 +131,9 @@ fetch_linux_src() {
 		'linux-source-6.12/tools/testing/selftests/kselftest_harness.h' \
 		'linux-source-6.12/scripts/checkpatch.pl' \
 		'linux-source-6.12/scripts/spelling.txt' \
-		'linux-source-6.12/scripts/const_structs.checkpatch'
-	touch "$dst/.done"
+		'linux-source-6.12/scripts/const_structs.checkpatch' \
+		'linux-source-6.12/scripts/extract-vmlinux'
+	touch "$dst/$stamp"
 }
 
 mkdir -p "$build"
