@@ -7,16 +7,23 @@
 #   make check      host unit tests (ASan+UBSan) and VM selftests
 #   make demo       boot a VM with kwarden, run a scripted attack, show alerts
 #   make lint       checkpatch.pl over our sources
+#   make deb        Debian packages kwarden and kwarden-dkms in build/deb/
 #   make KDIR=/lib/modules/$(uname -r)/build kmod   build for a real host
 
 .DEFAULT_GOAL := all
 BUILD		:= $(CURDIR)/build
 KSERIES		?= 6.12
 
--include $(BUILD)/kernel-$(KSERIES).mk
+# The test kernel of make deps (KVER, KDIR, VMLINUZ). With KDIR given on the
+# command line (a real host, debian/rules) that kernel's headers are used
+# instead, and make deps is not run.
+ifeq ($(filter command line environment,$(origin KDIR)),)
+KMK		:= $(BUILD)/kernel-$(KSERIES).mk
+-include $(KMK)
 
-$(BUILD)/kernel-$(KSERIES).mk:
+$(KMK):
 	tools/deps.sh --kernel $(KSERIES)
+endif
 
 CC		:= gcc-12
 CLANG		?= clang
@@ -32,7 +39,7 @@ SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null)
 WARN		:= -Wall -Wextra -Wno-unused-parameter -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit
 CFLAGS		?= -O2 -g
-KW_CFLAGS	:= $(CFLAGS) $(WARN) -D_GNU_SOURCE -std=gnu11 \
+KW_CFLAGS	:= $(CPPFLAGS) $(CFLAGS) $(WARN) -D_GNU_SOURCE -std=gnu11 \
 		   -Ikmod/uapi -Iuserspace/lib -I$(BUILD)/bpf $(PKG_CFLAGS) \
 		   $(if $(SD_LIBS),-DHAVE_LIBSYSTEMD)
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -55,7 +62,7 @@ VMTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(VMTEST_SRC))
 STAGE		:= $(BUILD)/stage
 
 .PHONY: all deps kmod bpf userspace selftests selftests-modules stage check unit vmtest demo \
-	lint bench install clean help fuzz
+	lint bench install deb clean help fuzz
 
 all: kmod bpf userspace selftests stage
 
@@ -66,16 +73,19 @@ help:
 	@sed -n 's/^#   //p' Makefile
 
 # ---- kernel module, through the kernel's build system ----
-kmod: $(BUILD)/kernel-$(KSERIES).mk
+kmod: $(KMK)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-selftests-modules: $(BUILD)/kernel-$(KSERIES).mk
+selftests-modules: $(KMK)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules modules
 
 # ---- BPF: vmlinux.h from the headers' BTF, objects, skeletons ----
-$(BUILD)/bpf/vmlinux.h: $(BUILD)/kernel-$(KSERIES).mk
+# BTF: the headers' vmlinux; BTF=/sys/kernel/btf/vmlinux will do too (CO-RE)
+BTF		?= $(KDIR)/vmlinux
+
+$(BUILD)/bpf/vmlinux.h: $(KMK)
 	@mkdir -p $(@D)
-	$(BPFTOOL) btf dump file $(KDIR)/vmlinux format c > $@.tmp && mv $@.tmp $@
+	$(BPFTOOL) btf dump file $(BTF) format c > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h kmod/uapi/kwarden.h $(wildcard bpf/*.h)
 	$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
@@ -108,11 +118,11 @@ $(LIB_SAN): $(patsubst userspace/lib/%.c,$(BUILD)/san/%.o,$(LIB_SRC))
 $(BUILD)/bin/kwardend: $(DAEMON_SRC) $(wildcard userspace/kwardend/*.h) $(LIB) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(KW_CFLAGS) -Iuserspace/kwardend $(DAEMON_SRC) $(LIB) \
-		$(PKG_LIBS) $(SD_LIBS) -o $@
+		$(LDFLAGS) $(PKG_LIBS) $(SD_LIBS) -o $@
 
 $(BUILD)/bin/kwardenctl: $(CTL_SRC) $(wildcard tools/kwardenctl/*.h) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(KW_CFLAGS) $(CTL_SRC) $(LIB) $(PKG_LIBS) -o $@
+	$(CC) $(KW_CFLAGS) $(CTL_SRC) $(LIB) $(LDFLAGS) $(PKG_LIBS) -o $@
 
 userspace: $(BINS)
 
@@ -159,6 +169,10 @@ lint:
 
 install: kmod userspace
 	KDIR=$(KDIR) tools/install.sh
+
+# from a clean copy of the tree; BTF for vmlinux.h from the test kernel
+deb: $(KMK)
+	KDIR=$(KDIR) tools/deb
 
 fuzz: deps
 	$(MAKE) -C selftests/fuzz run

@@ -1,48 +1,106 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# install.sh - the body of "make install": puts kwarden on a real host.
+# install.sh - the one list of what kwarden installs where: the body of
+# "make install" and of debian/rules' install step.
 #
 #   make KDIR=/lib/modules/$(uname -r)/build install [DESTDIR=/staging]
+#   tools/install.sh [PART...]        (DESTDIR, KW_BUILD, KDIR from the env)
 #
-# Installs kwardend and kwardenctl to /usr/sbin, the systemd unit, a
-# commented config in /etc/kwarden (never overwriting one), the docs, and
-# kwarden.ko under /lib/modules/<release>/extra with a modules-load.d entry.
-# It does not load anything: reboot, or "modprobe kwarden && systemctl
-# enable --now kwardend".  For DKMS, see README.md.
+# PARTs (default: userspace module):
+#   userspace  kwardend and kwardenctl to /usr/sbin, both systemd units, a
+#              commented config in /etc/kwarden (never overwriting one),
+#              man pages, bash completion and docs
+#   module     kwarden.ko under /lib/modules/<release>/extra (needs KDIR)
+#              and its modules-load.d entry
+#   dkms       the module's source and dkms.conf under /usr/src/kwarden-VER
+#              for "dkms install kwarden/VER", and the modules-load.d entry
+#   autoload   the modules-load.d entry alone
+# MODULES_LOAD_DIR (default /etc/modules-load.d) says where the entry goes.
+# Nothing is loaded: reboot, or "modprobe kwarden && systemctl enable --now
+# kwardend".
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 dest=${DESTDIR:-}
 build=${KW_BUILD:-$top/build}
-kdir=${KDIR:?KDIR must name the target kernel build tree}
-release=$(make -s -C "$kdir" kernelrelease 2>/dev/null || basename "$(dirname "$kdir")")
+modload=${MODULES_LOAD_DIR:-/etc/modules-load.d}
 
-install -D -m 0755 "$build/bin/kwardend" "$dest/usr/sbin/kwardend"
-install -D -m 0755 "$build/bin/kwardenctl" "$dest/usr/sbin/kwardenctl"
-install -D -m 0644 "$top/userspace/kwardend/kwardend.service" \
-	"$dest/lib/systemd/system/kwardend.service"
-install -D -m 0644 "$top/userspace/kwardend/kwarden-early.service" \
-	"$dest/lib/systemd/system/kwarden-early.service"
-install -d -m 0700 "$dest/etc/kwarden" "$dest/var/lib/kwarden"
-[ -e "$dest/etc/kwarden/kwarden.conf" ] ||
-	install -m 0600 "$top/userspace/kwardend/kwarden.conf" \
-		"$dest/etc/kwarden/kwarden.conf"
-install -D -m 0644 "$top/kmod/kwarden.ko" \
-	"$dest/lib/modules/$release/extra/kwarden.ko"
-install -D -m 0644 /dev/null "$dest/etc/modules-load.d/kwarden.conf"
-echo kwarden > "$dest/etc/modules-load.d/kwarden.conf"
-kinds=$(sed -n 's/^\tKW_KIND(\([a-z_]*\),.*/\1/p' "$top/kmod/uapi/kwarden.h" |
-	tr '\n' ' ')
-install -d "$dest/usr/share/bash-completion/completions"
-sed "s/@KINDS@/$kinds/" "$top/tools/completion/kwardenctl.bash.in" \
-	> "$dest/usr/share/bash-completion/completions/kwardenctl"
-for page in "$top"/docs/man/*.[578]; do
-	sec=${page##*.}
-	install -D -m 0644 "$page" "$dest/usr/share/man/man$sec/${page##*/}"
+# The module source tree DKMS needs: the top Kbuild and kmod/ (with uapi/).
+dkms_files()
+{
+	(cd "$top" && echo Kbuild dkms.conf kmod/Kbuild kmod/*.[ch] kmod/uapi/*.h)
+}
+
+dkms_version()
+{
+	sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf"
+}
+
+install_userspace()
+{
+	local kinds page f
+
+	install -D -m 0755 "$build/bin/kwardend" "$dest/usr/sbin/kwardend"
+	install -D -m 0755 "$build/bin/kwardenctl" "$dest/usr/sbin/kwardenctl"
+	for f in kwardend.service kwarden-early.service; do
+		install -D -m 0644 "$top/userspace/kwardend/$f" \
+			"$dest/lib/systemd/system/$f"
+	done
+	install -d -m 0700 "$dest/etc/kwarden" "$dest/var/lib/kwarden"
+	[ -e "$dest/etc/kwarden/kwarden.conf" ] ||
+		install -m 0600 "$top/userspace/kwardend/kwarden.conf" \
+			"$dest/etc/kwarden/kwarden.conf"
+	kinds=$(sed -n 's/^\tKW_KIND(\([a-z_]*\),.*/\1/p' \
+		"$top/kmod/uapi/kwarden.h" | tr '\n' ' ')
+	install -d "$dest/usr/share/bash-completion/completions"
+	sed "s/@KINDS@/$kinds/" "$top/tools/completion/kwardenctl.bash.in" \
+		> "$dest/usr/share/bash-completion/completions/kwardenctl"
+	for page in "$top"/docs/man/*.[578]; do
+		install -D -m 0644 "$page" \
+			"$dest/usr/share/man/man${page##*.}/${page##*/}"
+	done
+	for f in "$top"/docs/*.md "$top/README.md"; do
+		install -D -m 0644 "$f" "$dest/usr/share/doc/kwarden/${f##*/}"
+	done
+}
+
+install_autoload()
+{
+	install -d "$dest$modload"
+	echo kwarden > "$dest$modload/kwarden.conf"
+}
+
+install_module()
+{
+	local kdir=${KDIR:?KDIR must name the target kernel build tree}
+	local release
+
+	release=$(make -s -C "$kdir" kernelrelease 2>/dev/null ||
+		basename "$(dirname "$kdir")")
+	install -D -m 0644 "$top/kmod/kwarden.ko" \
+		"$dest/lib/modules/$release/extra/kwarden.ko"
+	install_autoload
+	[ -n "$dest" ] || depmod -a "$release"
+	echo "installed kwarden.ko for $release under ${dest:-/}"
+}
+
+install_dkms()
+{
+	local src f
+
+	src=$dest/usr/src/kwarden-$(dkms_version)
+	for f in $(dkms_files); do
+		install -D -m 0644 "$top/$f" "$src/$f"
+	done
+	install_autoload
+}
+
+[ $# -gt 0 ] || set -- userspace module
+for part in "$@"; do
+	case "$part" in
+	userspace|module|dkms|autoload) "install_$part" ;;
+	*) echo "install.sh: unknown part '$part'" >&2; exit 64 ;;
+	esac
 done
-for f in "$top"/docs/*.md "$top/README.md"; do
-	install -D -m 0644 "$f" "$dest/usr/share/doc/kwarden/$(basename "$f")"
-done
-[ -n "$dest" ] || depmod -a "$release"
-echo "installed kwarden for $release under ${dest:-/}"
+echo "installed kwarden ($*) under ${dest:-/}"
