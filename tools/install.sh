@@ -26,11 +26,15 @@ dest=${DESTDIR:-}
 build=${KW_BUILD:-$top/build}
 modload=${MODULES_LOAD_DIR:-/etc/modules-load.d}
 
-# The module source tree DKMS needs: the top Kbuild and kmod/ (with uapi/).
+# The module source tree DKMS needs: the top Kbuild and kmod/ (with uapi/),
+# not what kbuild generated there (*.mod.c).
 dkms_files()
-{
-	(cd "$top" && echo Kbuild dkms.conf kmod/Kbuild kmod/*.[ch] kmod/uapi/*.h)
-}
+(
+	cd "$top" &&
+	for f in Kbuild dkms.conf kmod/Kbuild kmod/*.[ch] kmod/uapi/*.h; do
+		[ "${f%.mod.c}" = "$f" ] && echo "$f"
+	done
+)
 
 dkms_version()
 {
