@@ -49,7 +49,12 @@ st=$?
 [ -z "$out" ] || echo "$out" | sed 's/^/# /'
 result $st "systemd-analyze verify kwardend.service kwarden-early.service"
 
-systemd-analyze critical-chain kwardend.service 2>&1 | sed 's/^/# /'
+i=0
+while [ $i -lt 60 ] && [ "$(systemctl show -P FinishTimestampMonotonic)" = 0 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+systemd-analyze critical-chain kwardend.service systemd-modules-load.service 2>&1 | sed 's/^/# /'
 early=$(mono kwarden-early ActiveEnterTimestampMonotonic)
 modload=$(mono systemd-modules-load ExecMainStartTimestampMonotonic)
 echo "# kwarden-early active at $early us, systemd-modules-load started at $modload us"
