@@ -631,6 +631,7 @@ static void connect_kmod(struct kwd *d)
 			KWARDEN_GENL_MCGRP);
 	kwd_log(LOG_INFO, "connected to kwarden.ko (genl family %d)",
 		g->family);
+	kwd_guard_set_family(d, g->family);
 	kwd_safe_mode_apply(d);
 	kwd_policy_connected(d);	/* a new kwarden.ko has no policy */
 	if (kwd_genl_request(d, KWARDEN_CMD_STATUS, on_connect_status, g))
@@ -653,6 +654,7 @@ static void on_ctrl(struct kwd *d, struct nlmsghdr *nlh)
 	} else if (gh->cmd == CTRL_CMD_DELFAMILY && was) {
 		the_genl.family = -1;
 		the_genl.dumping = false;
+		kwd_guard_set_family(d, 0);
 		fail_all(d, "kwarden.ko went away");
 		kwd_degraded(d, "kwarden.ko unregistered its netlink family: kernel integrity checks stopped, BPF-only mode");
 	}

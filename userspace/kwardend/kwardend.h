@@ -148,6 +148,7 @@ int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
 /* guard.c: self-protection, see bpf/guard.bpf.c */
 void kwd_guard_claim(struct kwd *d);		/* first thing at start */
 void kwd_guard_configure(struct kwd *d);	/* guard loaded, not attached */
+void kwd_guard_set_family(struct kwd *d, int family);
 void kwd_guard_arm(struct kwd *d);		/* attached and pinned */
 void kwd_safe_mode_apply(struct kwd *d);	/* safe_mode = yes */
 void kwd_guard_tick(struct kwd *d);
