@@ -68,20 +68,6 @@ static void read_text(const char *path, char *buf, size_t len)
 		close(fd);
 }
 
-/* Entries of dir, "." and ".." aside */
-static int entries(const char *dir)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	while (d && (de = readdir(d)))
-		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	if (d)
-		closedir(d);
-	return n;
-}
-
 TEST_F(dir, symlink_at_the_file_is_replaced_not_followed)
 {
 	char buf[256];
@@ -110,7 +96,7 @@ TEST_F(dir, symlink_at_a_temporary_name_is_not_followed)
 	read_text(self->path, buf, sizeof(buf));
 	EXPECT_STREQ("m 2\n", buf);
 	/* victim, the planted link, the file: no temporary left */
-	EXPECT_EQ(3, entries(self->dir));
+	EXPECT_EQ(3, kw_count_entries(self->dir));
 }
 
 TEST_F(dir, mode_is_set_whatever_the_umask)
@@ -122,7 +108,7 @@ TEST_F(dir, mode_is_set_whatever_the_umask)
 	umask(old);
 	ASSERT_EQ(0, stat(self->path, &st));
 	EXPECT_EQ(0644U, st.st_mode & 07777);
-	EXPECT_EQ(2, entries(self->dir));
+	EXPECT_EQ(2, kw_count_entries(self->dir));
 }
 
 TEST_F(dir, failure_leaves_the_old_file)
@@ -137,7 +123,7 @@ TEST_F(dir, failure_leaves_the_old_file)
 	rmdir(sub);
 	read_text(self->path, buf, sizeof(buf));
 	EXPECT_STREQ("old\n", buf);
-	EXPECT_EQ(2, entries(self->dir));
+	EXPECT_EQ(2, kw_count_entries(self->dir));
 }
 
 TEST_HARNESS_MAIN
