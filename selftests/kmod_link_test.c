@@ -6,6 +6,8 @@
  * kmod raises while kwardend is stopped is fetched from the kmod's backlog
  * when kwardend starts again, exactly once; `scan` answers.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "unit/harness.h"
 #include "kw_vmtest.h"
@@ -70,10 +72,38 @@ TEST_F(kmod_link, multicast_alert)
 	json_object_put(rec);
 }
 
+/* kwarden.ko's log line of an alert (alert.c): "kwarden: KIND at ... [seq N]" */
+struct kmsg_wait {
+	const char *what;	/* e.g. "kernel_text_modified at SYMBOL+" */
+	uint64_t after;		/* kwarden.ko's alert count before */
+};
+
+/* kwarden.ko has raised the alert (it is in its backlog) */
+static bool kmsg_alert_raised(void *ctx)
+{
+	const struct kmsg_wait *w = ctx;
+	unsigned long long seq;
+	bool raised = false;
+	char line[1024];
+	const char *s;
+	FILE *p = popen("dmesg", "r");
+
+	while (p && fgets(line, sizeof(line), p)) {
+		s = strstr(line, w->what);
+		s = s ? strstr(s, "[seq ") : NULL;
+		if (s && sscanf(s, "[seq %llu]", &seq) == 1 && seq > w->after)
+			raised = true;
+	}
+	if (p)
+		pclose(p);
+	return raised;
+}
+
 /* Raised while no kwardend listened: the backlog dump brings it, once */
 TEST_F_TIMEOUT(kmod_link, backlog_after_restart, 180)
 {
-	json_object *rec;
+	struct kmsg_wait raised = { .what = "kernel_text_modified at __x64_sys_acct+" };
+	json_object *rec, *st;
 	uint64_t kseq, before = 0;
 	int n;
 
@@ -82,9 +112,14 @@ TEST_F_TIMEOUT(kmod_link, backlog_after_restart, 180)
 	if (rec)
 		before = kw_rec_u64(kw_get(rec, "detail"), "kseq");
 	json_object_put(rec);
+	st = kw_status();
+	raised.after = kw_rec_u64(kw_get(st, "kmod"), "alerts");
+	json_object_put(st);
 	ASSERT_EQ(0, kw_stop_kwardend());
 	ASSERT_EQ(0, kw_finit(ROOTKIT_KO, ""));
-	sleep(3);	/* a few scan periods */
+	/* until a scan has found the hook: the alert waits in the backlog */
+	ASSERT_EQ(0, kw_wait_for(kmsg_alert_raised, &raised, 3 * KW_WAIT_MS))
+		TH_LOG("kwarden.ko raised no alert of the hook");
 	ASSERT_EQ(0, kw_start_kwardend());
 	rec = kw_wait_alerts(FILTER, self->seq0, 1, &n);
 	check_hook(_metadata, rec);

@@ -17,10 +17,37 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include "alert.h"
 #include "journal.h"
 
 #define KW_WAIT_MS	20000	/* TCG is slow */
+
+static inline uint64_t kw_mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * Polls cond(ctx) every 100 ms until it holds, for at most ms of the
+ * monotonic clock (however long cond itself takes): 0 once it holds,
+ * -ETIMEDOUT. What a test waits for, instead of a fixed sleep that is too
+ * short on a slow day and too long on every other.
+ */
+static inline int kw_wait_for(bool (*cond)(void *ctx), void *ctx, int ms)
+{
+	uint64_t end = kw_mono_ms() + (uint64_t)ms;
+
+	while (!cond(ctx)) {
+		if (kw_mono_ms() >= end)
+			return -ETIMEDOUT;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
 
 static inline json_object *kw_get(json_object *o, const char *key)
 {
