@@ -90,8 +90,9 @@ static void show_kmod(json_object *km)
 	       num(km, "pokes"), num(km, "explained"));
 	if (link)
 		printf("             link: kseq %" PRIu64 ", %" PRIu64
-		       " bad messages\n", num(link, "kseq"),
-		       num(link, "bad_messages"));
+		       " bad messages, %" PRIu64 " forged (dropped)\n",
+		       num(link, "kseq"), num(link, "bad_messages"),
+		       num(link, "forged"));
 }
 
 static void show_bpf(json_object *b)
