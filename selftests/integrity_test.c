@@ -257,6 +257,33 @@ TEST_F(integrity, module_text_hook)
 	unload("dummy");
 }
 
+/*
+ * One foreign byte in kwarden's own text (the padding before one of its
+ * functions) is a crit module_text_modified blamed on kwarden, and not an
+ * off switch: kwarden.ko stays active and still sees a later attack.
+ */
+TEST_F(integrity, own_text_byte_is_no_off_switch)
+{
+	json_object *rec, *st;
+
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_text.ko",
+		     "target=kw_describe pad=1", "module_text_modified",
+		     "kwarden", NULL);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("crit", kw_rec_str(rec, "severity"));
+	EXPECT_EQ(0, strncmp(kw_rec_str(kw_get(rec, "detail"), "new") ?: "",
+			     "cc", 2));
+	json_object_put(rec);
+	st = kw_status();
+	EXPECT_STREQ("active", kw_rec_str(kw_get(st, "kmod"), "state"));
+	json_object_put(st);
+	self->seq0 = kw_journal_seq();
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko",
+		     "target=linux_banner offset=3 what=byte",
+		     "kernel_rodata_modified", NULL, "linux_banner");
+	json_object_put(rec);
+}
+
 TEST_F(integrity, syscall_table_slot)
 {
 	json_object *rec, *d;
