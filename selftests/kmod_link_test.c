@@ -200,7 +200,7 @@ struct forged {
 	size_t len[2];
 };
 
-/* Send @m from this process to netlink port @port: 0 or errno */
+/* Send @m from this process to netlink port @port: 0 or -errno */
 static int forge(uint32_t port, const struct forged *m)
 {
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = port };
@@ -218,9 +218,9 @@ static int forge(uint32_t port, const struct forged *m)
 	nlh->nlmsg_type = m->type;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	if (sendto(fd, buf, off, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-		err = errno;
+		err = -errno;
 	close(fd);
 	return err;
 }

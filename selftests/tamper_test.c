@@ -784,7 +784,7 @@ static void kmod_msg_init(struct kmod_msg *m, int fam, __u8 cmd)
 
 /*
  * Send @cmd to kwarden.ko from this process, which is root but not
- * kwardend, after @status_first STATUS messages in the same send: errno
+ * kwardend, after @status_first STATUS messages in the same send: -errno
  * of the send, or 0.  The policy sent is {mode off, default allow}.
  */
 static int kmod_send(int status_first, __u8 cmd)
@@ -796,7 +796,7 @@ static int kmod_send(int status_first, __u8 cmd)
 	int fam = kmod_family(), fd, i, err = 0;
 
 	if (fam < 0 || status_first > KMOD_BATCH)
-		return ENOENT;
+		return -ENOENT;
 	for (i = 0; i <= status_first; i++) {
 		kmod_msg_init(&m[i], fam, i < status_first ?
 			      KWARDEN_CMD_STATUS : cmd);
@@ -805,10 +805,10 @@ static int kmod_send(int status_first, __u8 cmd)
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	if (sendto(fd, buf, len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
-		err = errno;
+		err = -errno;
 	close(fd);
 	return err;
 }
@@ -819,7 +819,7 @@ static void kmod_cmd_denied(struct __test_metadata *_metadata,
 {
 	json_object *rec;
 
-	EXPECT_EQ(EPERM, kmod_send(status_first, cmd));
+	EXPECT_EQ(-EPERM, kmod_send(status_first, cmd));
 	rec = ONE_TAMPER("kmod_command", NULL);
 	EXPECT_STREQ(name, kw_rec_str(kw_get(rec, "detail"), "command"));
 	expect_target(_metadata, rec, "kwarden.ko", NULL);
