@@ -82,17 +82,6 @@ static bool file_has(const char *path, const char *text)
 	return strstr(buf, text) != NULL;
 }
 
-static void write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, s, strlen(s)) < 0)
-			perror(path);
-		close(fd);
-	}
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -165,7 +154,7 @@ FIXTURE_TEARDOWN(disable)
 	run("kwardenctl release kw_rogue_drv", NULL, 0);
 	run("kwardenctl release kw_rogue_noexit", NULL, 0);
 	run("kwardenctl release kw_rootkit_hide", NULL, 0);
-	write_str(RESTORE, "\n");	/* other tests expect "logged" */
+	kw_set_restore("\n");	/* other tests expect "logged" */
 }
 
 /* The step named name of a disable result */

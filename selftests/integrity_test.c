@@ -59,17 +59,6 @@ static uint64_t kmod_u64(const char *key)
 /* What kwarden did: "logged", unless a test turned restore on */
 static const char *expected_action = "logged";
 
-static int set_restore(const char *kinds)
-{
-	FILE *f = fopen("/sys/module/kwarden/parameters/restore", "w");
-	int err;
-
-	if (!f)
-		return -1;
-	err = fputs(kinds, f) < 0;
-	return fclose(f) || err ? -1 : 0;
-}
-
 static void read_file(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
@@ -468,7 +457,7 @@ TEST_F(integrity, restore_syscall_slot_and_rodata)
 	int n;
 
 	read_file("/proc/version", before, sizeof(before));
-	ASSERT_EQ(0, set_restore("syscall_table_modified,kernel_rodata_modified"));
+	ASSERT_EQ(0, kw_set_restore("syscall_table_modified,kernel_rodata_modified"));
 	expected_action = "restored";
 	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_data.ko", "",
 		     "syscall_table_modified", "kw_rootkit_data",
@@ -488,7 +477,7 @@ TEST_F(integrity, restore_syscall_slot_and_rodata)
 	EXPECT_EQ(1, n) TH_LOG("a restored change must not alert again");
 	json_object_put(rec);
 	expected_action = "logged";
-	EXPECT_EQ(0, set_restore(""));
+	EXPECT_EQ(0, kw_set_restore(""));
 }
 
 /* /proc's inode gets a copy of its file_operations (adore-ng style) */
