@@ -178,11 +178,13 @@ static void kw_hook_add(struct kw_hook_set *set, const struct kw_hook *h)
 }
 
 /*
- * The first function @op is filtered to, or KW_HOOK_ALL_FUNCS.  The filter
+ * The first function @op is filtered to, or KW_HOOK_ALL_FUNCS, and the
+ * direct-call target that entry holds (@direct, 0 if none).  The filter
  * hash is freed with call_rcu(), and read through nofault accessors: the
  * ops of a module is the module's to corrupt.
  */
-static void kw_ftrace_funcs(struct ftrace_ops *op, struct kw_hook *h)
+static void kw_ftrace_funcs(struct ftrace_ops *op, struct kw_hook *h,
+			    unsigned long *direct)
 {
 	struct ftrace_ops_hash *fh = READ_ONCE(op->func_hash);
 	struct kw_ftrace_hash hash;
@@ -207,6 +209,8 @@ static void kw_ftrace_funcs(struct ftrace_ops *op, struct kw_hook *h)
 			e = hlist_entry(node, struct ftrace_func_entry, hlist);
 			if (get_kernel_nofault(h->where, &e->ip))
 				h->where = 0;
+			if (get_kernel_nofault(*direct, &e->direct))
+				*direct = 0;
 			return;
 		}
 	}
@@ -228,10 +232,12 @@ static void kw_ftrace_op(struct kw_hook_set *set, struct ftrace_ops *op)
 		[1] = (unsigned long)READ_ONCE(op->func),
 		[2] = (unsigned long)READ_ONCE(op->saved_func),
 	};
+	unsigned long direct = 0;
 
+	kw_ftrace_funcs(op, &h, &direct);
 	if (flags & FTRACE_OPS_FL_DIRECT) {
 		h.flags |= KW_HOOK_DIRECT;
-		fn[0] = READ_ONCE(op->direct_call);
+		fn[0] = kw_ftrace_direct_call(op, direct);
 	}
 	/* an fprobe's own handlers are behind the kernel's fprobe_handler */
 	if (kw_is_fprobe(fn[1]) || kw_is_fprobe(fn[2])) {
@@ -244,10 +250,8 @@ static void kw_ftrace_op(struct kw_hook_set *set, struct ftrace_ops *op)
 		h.flags |= KW_HOOK_IPMODIFY;
 	if (flags & FTRACE_OPS_FL_SAVE_REGS)
 		h.flags |= KW_HOOK_REGS;
-	if (!kw_hook_pick(&h, fn, ARRAY_SIZE(fn)))
-		return;
-	kw_ftrace_funcs(op, &h);
-	kw_hook_add(set, &h);
+	if (kw_hook_pick(&h, fn, ARRAY_SIZE(fn)))
+		kw_hook_add(set, &h);
 }
 
 /* Ops leave the list without a grace period: keep preemption off. */
