@@ -101,9 +101,10 @@ static __always_inline int danger_file(__u32 op, __u32 arg, struct file *file)
 {
 	__u32 deny = denying();
 	struct kw_bpf_event *e = danger_new(op, arg, deny);
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct inode *inode;
 
 	if (e) {
+		inode = BPF_CORE_READ(file, f_inode);
 		e->target_dev = BPF_CORE_READ(inode, i_rdev);
 		e->target_id = BPF_CORE_READ(inode, i_ino);
 		if (bpf_d_path(&file->f_path, e->path, sizeof(e->path)) < 0)
