@@ -5,7 +5,7 @@
 #   make            build everything (kmod, BPF, kwardend, kwardenctl, selftests)
 #   make KSERIES=6.1  the same for Debian 12's 6.1 kernel, in build/6.1/
 #   make deps       install build/test dependencies and fetch both test kernels
-#   make check      host unit tests (ASan+UBSan) and VM selftests
+#   make check      host unit tests (ASan+UBSan) and VM selftests (6.12, and 6.1)
 #   make demo       boot a VM with kwarden, run a scripted attack, show alerts
 #   make lint       checkpatch.pl over our sources
 #   make KDIR=/lib/modules/$(uname -r)/build kmod   build for a real host
@@ -72,7 +72,7 @@ VMTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(VMTEST_SRC))
 STAGE		:= $(SBUILD)/stage
 
 .PHONY: all deps kmod bpf userspace selftests selftests-modules stage check unit vmtest demo \
-	lint bench install clean help fuzz kobj-tree
+	lint bench install clean help fuzz kobj-tree stage-6.1
 
 all: kmod bpf userspace selftests stage
 
@@ -173,7 +173,11 @@ unit: $(UNIT_BINS)
 vmtest: stage
 	tools/vm/selftests
 
-check: all
+# The stage of 6.1 (make check boots it too)
+stage-6.1:
+	$(MAKE) KSERIES=6.1 stage
+
+check: all stage-6.1
 	tools/check
 
 demo: all

@@ -490,9 +490,14 @@ int BPF_PROG(kw_danger_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 	    attr->link_create.attach_type != BPF_TRACE_KPROBE_MULTI ||
 	    !watching())
 		return kw_verdict(0);
-	m.syms = (const void *)attr->link_create.kprobe_multi.syms;
-	m.addrs = (const void *)attr->link_create.kprobe_multi.addrs;
-	cnt = attr->link_create.kprobe_multi.cnt;
+	/*
+	 * Read, not walked through BTF: 6.1's verifier resolves an offset in
+	 * union bpf_attr by its first member only (map_create's) and refuses
+	 * an 8-byte read there.
+	 */
+	m.syms = (const void *)BPF_CORE_READ(attr, link_create.kprobe_multi.syms);
+	m.addrs = (const void *)BPF_CORE_READ(attr, link_create.kprobe_multi.addrs);
+	cnt = BPF_CORE_READ(attr, link_create.kprobe_multi.cnt);
 	if (cnt > KW_MULTI_MAX)
 		cnt = KW_MULTI_MAX;
 	bpf_loop(cnt, multi_entry, &m, 0);

@@ -17,7 +17,6 @@
 #define KW_POKE_ARG_SRC(r)	((r)->dx)
 #define KW_POKE_ARG_LEN(r)	((r)->cx)
 
-#include <linux/ftrace.h>
 #include <linux/module.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
@@ -99,19 +98,12 @@ static inline struct nlattr **kw_nl_dump_attrs(struct netlink_callback *cb)
 }
 
 /*
- * Where a DIRECT ftrace_ops sends its sites.  Since 6.5 the ops holds it
- * (direct_call); 6.1 keeps it only in each entry of the ops' filter hash,
- * whose first entry's value the caller passes as @first_entry.
+ * A DIRECT ftrace_ops holds its target (direct_call) since 6.5; before,
+ * only ftrace's direct_functions hash knows it (see kmod/hooks.c).
  */
-static inline unsigned long kw_ftrace_direct_call(struct ftrace_ops *op,
-						  unsigned long first_entry)
-{
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	return READ_ONCE(op->direct_call);
-#else
-	return first_entry;
+#define KW_FTRACE_DIRECT_IN_OPS	1
 #endif
-}
 
 #define KW_LOAD_SYMBOL		"load_module"
 #define KW_POST_READ_SYMBOL	"security_kernel_post_read_file"
