@@ -102,7 +102,7 @@ TEST_F(compat, missing_hooks_listed_in_status)
 	json_object *m;
 	size_t i;
 
-	for (i = 0; i < sizeof(kw_hooks) / sizeof(kw_hooks[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kw_hooks); i++) {
 		c = &kw_hooks[i];
 		m = missing_entry(self->st, c->hook);
 		TH_LOG("%s: %s", c->hook, m ? "missing" : "present");
@@ -116,17 +116,25 @@ TEST_F(compat, missing_hooks_listed_in_status)
 	}
 }
 
-/* One kwarden_degraded per hook whose absence costs coverage, no other */
+/*
+ * A kwarden_degraded for each hook whose absence costs coverage (one per
+ * start of kwardend: other tests restart it), none for the others.
+ */
 TEST_F(compat, lost_coverage_is_an_alert)
 {
 	const struct kw_hook_case *c;
 	size_t i;
-	int want;
+	int n;
 
-	for (i = 0; i < sizeof(kw_hooks) / sizeof(kw_hooks[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kw_hooks); i++) {
 		c = &kw_hooks[i];
-		want = c->lost && self->version < c->since;
-		EXPECT_EQ(want, degraded_alerts(c->hook));
+		n = degraded_alerts(c->hook);
+		/* braces: the harness' EXPECT_* are if statements */
+		if (c->lost && self->version < c->since) {
+			EXPECT_LE(1, n);
+		} else {
+			EXPECT_EQ(0, n);
+		}
 	}
 }
 
@@ -144,7 +152,7 @@ TEST_F(compat, status_table_says_degraded)
 		    strstr(line, "(DEGRADED)"))
 			said = true;
 	pclose(p);
-	for (i = 0; i < sizeof(kw_hooks) / sizeof(kw_hooks[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(kw_hooks); i++)
 		if (!strcmp(kw_hooks[i].hook, "bpf_prog_load"))
 			expect = self->version < kw_hooks[i].since;
 	EXPECT_EQ(expect, said);

@@ -24,6 +24,11 @@
 #include <asm/linkage.h>
 #include <asm/nospec-branch.h>
 
+/* Call depth tracking (6.2) accounts for every call; before it, nothing. */
+#ifndef CALL_DEPTH_ACCOUNT
+#define CALL_DEPTH_ACCOUNT ""
+#endif
+
 static char *target = "__x64_sys_getdents64";
 module_param(target, charp, 0444);
 static char *mode = "ipmodify";
@@ -39,11 +44,6 @@ static void notrace kw_ftrace_handler(unsigned long ip,
 {
 	WRITE_ONCE(kw_calls, kw_calls + 1);
 }
-
-/* Call depth tracking (6.2) accounts for every call; before it, nothing. */
-#ifndef CALL_DEPTH_ACCOUNT
-#define CALL_DEPTH_ACCOUNT ""
-#endif
 
 /* Called instead of __fentry__: account for the call, and return. */
 void kw_direct_tramp(void);

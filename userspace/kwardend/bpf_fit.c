@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "compiler.h"
 #include "kwardend.h"
 
 #define KWD_MISSING_MAX	8
@@ -51,7 +52,7 @@ static const struct kwd_hook_effect *hook_effect(const char *hook)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(kwd_hook_effects) / sizeof(kwd_hook_effects[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(kwd_hook_effects); i++)
 		if (!strcmp(kwd_hook_effects[i].hook, hook))
 			return &kwd_hook_effects[i];
 	return NULL;
@@ -169,7 +170,7 @@ void kwd_bpf_fit_report(struct kwd *d)
 		return;
 	reported = true;
 	if (uname(&u))
-		strcpy(u.release, "?");
+		snprintf(u.release, sizeof(u.release), "?");
 	for (i = 0; i < kwd_nmissing; i++) {
 		e = hook_effect(kwd_missing[i].hook);
 		if (e && !e->lost)
