@@ -30,8 +30,12 @@ else
 SBUILD		:= $(BUILD)/$(KSERIES)
 KOBJ		:= $(SBUILD)/obj
 endif
-KSRC_LINKS	:= Kbuild kmod/Kbuild kmod/uapi $(wildcard kmod/*.[ch]) \
-		   selftests/modules/Kbuild $(wildcard selftests/modules/*.[ch])
+# Sources only: a link to a file kbuild writes (*.mod.c) would let one
+# series' build overwrite the other's.
+KSRC_LINKS	:= Kbuild kmod/Kbuild kmod/uapi \
+		   $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) \
+		   selftests/modules/Kbuild \
+		   $(filter-out %.mod.c,$(wildcard selftests/modules/*.[ch]))
 # The BPF objects' vmlinux.h comes from the newest series' BTF.
 BTF_MK		:= $(BUILD)/kernel-6.12.mk
 
@@ -94,7 +98,7 @@ selftests-modules: $(BUILD)/kernel-$(KSERIES).mk kobj-tree
 kobj-tree:
 ifneq ($(KOBJ),$(CURDIR))
 	@mkdir -p $(KOBJ)/kmod $(KOBJ)/selftests/modules
-	@find $(KOBJ) -xtype l -delete
+	@find $(KOBJ) -type l -delete
 	@for f in $(KSRC_LINKS); do ln -sfn $(CURDIR)/$$f $(KOBJ)/$$f; done
 endif
 
