@@ -528,17 +528,30 @@ int BPF_PROG(kw_guard_open, struct file *file)
 	return deny_file(KW_OP_tracing_off, sw, &h, d);
 }
 
-/* ftruncate(2), and O_TRUNC on an open without write access */
+/*
+ * ftruncate(2), and O_TRUNC on an open without write access (6.2 and
+ * later; before, both reach inode_setattr below with ATTR_SIZE only).
+ */
 SEC("lsm/file_truncate")
 int BPF_PROG(kw_guard_ftruncate, struct file *file)
 {
 	return guard_dentry(KW_OP_truncate, 0, file->f_path.dentry);
 }
 
-/* truncate(2), chmod, chown, utimes */
+/*
+ * truncate(2), chmod, chown, utimes. The hook took an idmap first from
+ * 6.3 on; kwardend loads the program whose "_aN" suffix matches the
+ * number of arguments of this kernel's hook.
+ */
 SEC("lsm/inode_setattr")
-int BPF_PROG(kw_guard_setattr, struct mnt_idmap *idmap, struct dentry *dentry,
-	     struct iattr *attr)
+int BPF_PROG(kw_guard_setattr_a3, struct mnt_idmap *idmap,
+	     struct dentry *dentry, struct iattr *attr)
+{
+	return guard_dentry(KW_OP_setattr, attr->ia_valid, dentry);
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(kw_guard_setattr_a2, struct dentry *dentry, struct iattr *attr)
 {
 	return guard_dentry(KW_OP_setattr, attr->ia_valid, dentry);
 }

@@ -139,6 +139,12 @@ int kwd_bpf_contain(struct kwd *d, bool on);
 void kwd_bpf_clear_map(int fd, size_t key_size);
 int kwd_bpf_request_map(struct kwd *d, bool observe);
 
+/* bpf_fit.c: programs left out for hooks this kernel lacks */
+struct bpf_object;
+void kwd_bpf_fit(struct bpf_object *obj);	/* after open, before load */
+json_object *kwd_bpf_fit_status(void);
+void kwd_bpf_fit_report(struct kwd *d);		/* degraded alerts, once */
+
 /* request.c: autoload requests of blocked modules, see bpf/kwarden.bpf.c */
 void kwd_request_sync(struct kwd *d);
 void kwd_request_tick(struct kwd *d);
