@@ -158,7 +158,7 @@ static int talk(int who, const char *request, char *out, size_t len)
 		close(p[0]);
 		if (who != 0 && become_nobody(who == 2))
 			_exit(9);
-		strcpy(sun.sun_path, CONTROL_SOCK);
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", CONTROL_SOCK);
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			_exit(9);
