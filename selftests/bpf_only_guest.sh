@@ -23,6 +23,7 @@ wait_alert()
 {
 	local i=0
 
+	# shellcheck disable=SC2086 # FILTER is options, split on purpose
 	until kwardenctl --json alerts $1 2> /dev/null | grep -q "$2"; do
 		i=$((i + 1))
 		[ $i -gt 100 ] && return 1
@@ -54,8 +55,9 @@ check $? "insmod kw_dummy: module_load from the BPF programs"
 kwardenctl --json alerts --kind module_load --module kw_dummy | sed 's/^/# /'
 rmmod kw_dummy
 
-kill -TERM "$(pidof kwardend)" 2> /tmp/err
-check $([ $? -ne 0 ]; echo $?) "a SIGTERM to kwardend is denied ($(cat /tmp/err))"
+denied=0
+kill -TERM "$(pidof kwardend)" 2> /tmp/err || denied=1
+check "$([ $denied = 1 ]; echo $?)" "a SIGTERM to kwardend is denied ($(cat /tmp/err))"
 wait_alert "--kind tamper_attempt" '"action":"denied"'
 check $? "and reported as tamper_attempt, action denied"
 exit $fail
