@@ -164,7 +164,9 @@ static int talk(int who, const char *request, char *out, size_t len)
 			_exit(9);
 		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
 			_exit(errno == EACCES ? 1 : 9);
-		if (write(fd, request, strlen(request)) < 0 && errno != EPIPE)
+		/* kwardend may have refused and closed already: no SIGPIPE */
+		if (send(fd, request, strlen(request), MSG_NOSIGNAL) < 0 &&
+		    errno != EPIPE)
 			_exit(9);
 		while (got < (ssize_t)sizeof(buf) - 1 &&
 		       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0) {
@@ -214,7 +216,7 @@ TEST_F(socket, root_answered)
 
 	EXPECT_TRUE(st == 0 || st == 2) TH_LOG("root: status %d", st);
 	TH_LOG("root: %.120s", out);
-	EXPECT_EQ(0, strncmp(out, "{\"version\":1,\"ok\":true", 23));
+	EXPECT_NE(NULL, strstr(out, "\"ok\":true,\"status\""));
 }
 
 /* nobody without privileges does not get through the socket's mode */
