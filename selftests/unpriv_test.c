@@ -27,11 +27,33 @@
 #define EXIT_NOPERM	4
 #define CONTROL_SOCK	"/run/kwarden/control.sock"
 
-/* Exit status and the first bytes of stderr of kwardenctl as nobody */
-static int run_as_nobody(const char *const *args, char *err, size_t len)
+/* Become nobody; with dac, keep CAP_DAC_OVERRIDE (and only it) effective */
+static int become_nobody(bool dac)
 {
-	const char *argv[8] = { "kwardenctl" };
-	int p[2], st, i;
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct c[2] = {};
+
+	if (dac && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		return -1;
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -1;
+	if (!dac)
+		return 0;
+	c[0].effective = c[0].permitted = 1U << CAP_DAC_OVERRIDE;
+	return syscall(SYS_capset, &h, c);
+}
+
+/*
+ * Runs fn(fd, arg) in a child: its exit status (-1 if it did not exit),
+ * and the first bytes it wrote to fd in out
+ */
+static int in_child(int (*fn)(int fd, const void *arg), const void *arg,
+		    char *out, size_t len)
+{
+	int p[2], st;
 	ssize_t n;
 	pid_t pid;
 
@@ -40,21 +62,37 @@ static int run_as_nobody(const char *const *args, char *err, size_t len)
 	pid = fork();
 	if (!pid) {
 		close(p[0]);
-		dup2(p[1], 2);
-		for (i = 0; args[i] && i < 6; i++)
-			argv[i + 1] = args[i];
-		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
-			_exit(99);
-		execvp("kwardenctl", (char *const *)argv);
-		_exit(98);
+		_exit(fn(p[1], arg));
 	}
 	close(p[1]);
-	n = read(p[0], err, len - 1);
-	err[n > 0 ? n : 0] = '\0';
+	n = read(p[0], out, len - 1);
+	out[n > 0 ? n : 0] = '\0';
 	close(p[0]);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+/* kwardenctl ARGS... as nobody, its stderr to fd */
+static int kwardenctl_as_nobody(int fd, const void *arg)
+{
+	const char *const *args = arg;
+	const char *argv[8] = { "kwardenctl" };
+	int i;
+
+	dup2(fd, 2);
+	for (i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = args[i];
+	if (become_nobody(false))
+		return 99;
+	execvp("kwardenctl", (char *const *)argv);
+	return 98;
+}
+
+/* Exit status and the first bytes of stderr of kwardenctl as nobody */
+static int run_as_nobody(const char *const *args, char *err, size_t len)
+{
+	return in_child(kwardenctl_as_nobody, args, err, len);
 }
 
 FIXTURE(unpriv) {
@@ -117,78 +155,57 @@ TEST_F(unpriv, permission_denied)
 	EXPECT_EQ(self->seq0, kw_journal_seq());
 }
 
-/* Become nobody; with dac, keep CAP_DAC_OVERRIDE (and only it) effective */
-static int become_nobody(bool dac)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct c[2] = {};
-
-	if (dac && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
-		return -1;
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -1;
-	if (!dac)
-		return 0;
-	c[0].effective = c[0].permitted = 1U << CAP_DAC_OVERRIDE;
-	return syscall(SYS_capset, &h, c);
-}
+struct talk {
+	int who;		/* 0 root, 1 nobody, 2 nobody past the mode */
+	const char *request;
+};
 
 /*
- * In a child that became nobody (or stayed root), connect to the control
- * socket and send request: the reply's first line into out (the child
- * writes it to a pipe), and what the child saw, as its exit status: 0 a
- * reply and then EOF, 1 connect failed with EACCES, 2 a reply without EOF,
- * 3 no reply, 9 setup failed.
+ * Connect to the control socket as t->who and send t->request; the
+ * reply's first line to fd, and what was seen: 0 a reply and then EOF,
+ * 1 connect failed with EACCES, 2 a reply without EOF, 3 no reply,
+ * 9 setup failed.
  */
-static int talk(int who, const char *request, char *out, size_t len)
+static int talk_child(int out, const void *arg)
 {
+	const struct talk *t = arg;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	char buf[1024], extra;
-	int p[2], st, fd;
 	ssize_t n, got = 0;
-	pid_t pid;
+	int fd;
 
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		close(p[0]);
-		if (who != 0 && become_nobody(who == 2))
-			_exit(9);
-		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", CONTROL_SOCK);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			_exit(9);
-		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
-			_exit(errno == EACCES ? 1 : 9);
-		/* kwardend may have refused and closed already: no SIGPIPE */
-		if (send(fd, request, strlen(request), MSG_NOSIGNAL) < 0 &&
-		    errno != EPIPE)
-			_exit(9);
-		while (got < (ssize_t)sizeof(buf) - 1 &&
-		       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0) {
-			got += n;
-			if (memchr(buf, '\n', got))
-				break;
-		}
-		if (got <= 0)
-			_exit(3);
-		if (write(p[1], buf, got) < 0)
-			_exit(9);
-		/* refused: kwardend has closed; answered: it waits for more */
-		shutdown(fd, SHUT_WR);
-		_exit(read(fd, &extra, 1) == 0 ? 0 : 2);
+	if (t->who != 0 && become_nobody(t->who == 2))
+		return 9;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", CONTROL_SOCK);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 9;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
+		return errno == EACCES ? 1 : 9;
+	/* kwardend may have refused and closed already: no SIGPIPE */
+	if (send(fd, t->request, strlen(t->request), MSG_NOSIGNAL) < 0 &&
+	    errno != EPIPE)
+		return 9;
+	while (got < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0) {
+		got += n;
+		if (memchr(buf, '\n', got))
+			break;
 	}
-	close(p[1]);
-	n = read(p[0], out, len - 1);
-	out[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
+	if (got <= 0)
+		return 3;
+	if (write(out, buf, got) < 0)
+		return 9;
+	/* refused: kwardend has closed; answered: it waits for more */
+	shutdown(fd, SHUT_WR);
+	return read(fd, &extra, 1) == 0 ? 0 : 2;
+}
+
+static int talk(int who, const char *request, char *out, size_t len)
+{
+	const struct talk t = { .who = who, .request = request };
+
+	return in_child(talk_child, &t, out, len);
 }
 
 #define REQ_STATUS	"{\"version\":1,\"cmd\":\"status\"}\n"
