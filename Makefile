@@ -3,8 +3,9 @@
 # kwarden top-level Makefile.
 #
 #   make            build everything (kmod, BPF, kwardend, kwardenctl, selftests)
-#   make deps       install build/test dependencies and fetch the test kernel
-#   make check      host unit tests (ASan+UBSan) and VM selftests
+#   make KSERIES=6.1  the same for Debian 12's 6.1 kernel, in build/6.1/
+#   make deps       install build/test dependencies and fetch both test kernels
+#   make check      host unit tests (ASan+UBSan) and VM selftests (6.12, and 6.1)
 #   make demo       boot a VM with kwarden, run a scripted attack, show alerts
 #   make lint       checkpatch.pl over our sources
 #   make deb        Debian packages kwarden and kwarden-dkms in build/deb/
@@ -21,9 +22,34 @@ ifeq ($(filter command line environment,$(origin KDIR)),)
 KMK		:= $(BUILD)/kernel-$(KSERIES).mk
 -include $(KMK)
 
-$(KMK):
-	tools/deps.sh --kernel $(KSERIES)
+$(BUILD)/kernel-%.mk:
+	tools/deps.sh --kernel $*
+
+# The BPF objects' vmlinux.h comes from the newest series' BTF.
+BTF_MK		:= $(BUILD)/kernel-6.12.mk
+BTF		?= $$(sed -n 's/^KDIR *:= *//p' $(BTF_MK))/vmlinux
+else
+# BTF=/sys/kernel/btf/vmlinux will do too (CO-RE)
+BTF		?= $(KDIR)/vmlinux
 endif
+
+# kbuild writes its objects beside the sources (M=), so the default series
+# (6.12) builds in the tree and every other series in a tree of symlinks
+# under build/<series>/obj, with its own stage.  User space and the BPF
+# objects are kernel-independent (CO-RE) and shared by all series.
+ifeq ($(KSERIES),6.12)
+SBUILD		:= $(BUILD)
+KOBJ		:= $(CURDIR)
+else
+SBUILD		:= $(BUILD)/$(KSERIES)
+KOBJ		:= $(SBUILD)/obj
+endif
+# Sources only: a link to a file kbuild writes (*.mod.c) would let one
+# series' build overwrite the other's.
+KSRC_LINKS	:= Kbuild kmod/Kbuild kmod/uapi \
+		   $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) \
+		   selftests/modules/Kbuild \
+		   $(filter-out %.mod.c,$(wildcard selftests/modules/*.[ch]))
 
 CC		:= gcc-12
 CLANG		?= clang
@@ -59,33 +85,39 @@ SKELS		:= $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRC))
 BINS		:= $(BUILD)/bin/kwardend $(BUILD)/bin/kwardenctl
 UNIT_BINS	:= $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 VMTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(VMTEST_SRC))
-STAGE		:= $(BUILD)/stage
+STAGE		:= $(SBUILD)/stage
 
 .PHONY: all deps kmod bpf userspace selftests selftests-modules stage check unit vmtest demo \
-	lint bench install deb clean help fuzz
+	lint bench install deb clean help fuzz kobj-tree stage-6.1
 
 all: kmod bpf userspace selftests stage
 
 deps:
-	tools/deps.sh --kernel $(KSERIES)
+	tools/deps.sh --kernel 6.12
+	tools/deps.sh --kernel 6.1 --no-apt
 
 help:
 	@sed -n 's/^#   //p' Makefile
 
 # ---- kernel module, through the kernel's build system ----
-kmod: $(KMK)
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+kmod: $(KMK) kobj-tree
+	$(MAKE) -C $(KDIR) M=$(KOBJ) modules
 
-selftests-modules: $(KMK)
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules modules
+selftests-modules: $(KMK) kobj-tree
+	$(MAKE) -C $(KDIR) M=$(KOBJ)/selftests/modules modules
+
+# The symlink tree of a non-default series, refreshed on every build.
+kobj-tree:
+ifneq ($(KOBJ),$(CURDIR))
+	@mkdir -p $(KOBJ)/kmod $(KOBJ)/selftests/modules
+	@find $(KOBJ) -type l -delete
+	@for f in $(KSRC_LINKS); do ln -sfn $(CURDIR)/$$f $(KOBJ)/$$f; done
+endif
 
 # ---- BPF: vmlinux.h from the headers' BTF, objects, skeletons ----
-# BTF: the headers' vmlinux; BTF=/sys/kernel/btf/vmlinux will do too (CO-RE)
-BTF		?= $(KDIR)/vmlinux
-
-$(BUILD)/bpf/vmlinux.h: $(KMK)
+$(BUILD)/bpf/vmlinux.h: $(BTF_MK)
 	@mkdir -p $(@D)
-	$(BPFTOOL) btf dump file $(BTF) format c > $@.tmp && mv $@.tmp $@
+	$(BPFTOOL) btf dump file "$(BTF)" format c > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h kmod/uapi/kwarden.h $(wildcard bpf/*.h)
 	$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
@@ -141,10 +173,10 @@ selftests: selftests-modules $(UNIT_BINS) $(VMTEST_BINS)
 # Everything the VM runner copies into the guest, in one place.
 stage: kmod bpf userspace selftests
 	@rm -rf $(STAGE) && mkdir -p $(STAGE)/bin $(STAGE)/selftests/modules
-	cp kmod/kwarden.ko $(STAGE)/
+	cp $(KOBJ)/kmod/kwarden.ko $(STAGE)/
 	cp $(BINS) $(STAGE)/bin/
 	cp $(VMTEST_BINS) selftests/*.sh $(STAGE)/selftests/
-	cp selftests/modules/*.ko $(STAGE)/selftests/modules/
+	cp $(KOBJ)/selftests/modules/*.ko $(STAGE)/selftests/modules/
 	# as kbuild compresses modules: the kernel's xz decoder takes crc32 only
 	xz --check=crc32 --lzma2=dict=1MiB -k -f $(STAGE)/selftests/modules/kw_dummy.ko
 
@@ -155,7 +187,11 @@ unit: $(UNIT_BINS)
 vmtest: stage
 	tools/vm/selftests
 
-check: all
+# The stage of 6.1 (make check boots it too)
+stage-6.1:
+	$(MAKE) KSERIES=6.1 stage
+
+check: all stage-6.1
 	tools/check
 
 demo: all
@@ -170,10 +206,6 @@ lint:
 install: kmod userspace
 	KDIR=$(KDIR) tools/install.sh
 
-# from a clean copy of the tree; BTF for vmlinux.h from the test kernel
-deb: $(KMK)
-	KDIR=$(KDIR) tools/deb
-
 fuzz: deps
 	$(MAKE) -C selftests/fuzz run
 
@@ -181,7 +213,11 @@ fuzz: deps
 build/%: $(BUILD)/% ;
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	-$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules clean
+	-$(MAKE) -C $(KDIR) M=$(KOBJ) clean
+	-$(MAKE) -C $(KDIR) M=$(KOBJ)/selftests/modules clean
 	rm -rf $(BUILD)/bin $(BUILD)/lib $(BUILD)/san $(BUILD)/bpf \
 		$(BUILD)/unit $(BUILD)/selftests $(STAGE)
+
+# from a clean copy of the tree; BTF for vmlinux.h from the test kernel
+deb: $(KMK)
+	KDIR=$(KDIR) tools/deb

@@ -101,9 +101,10 @@ static __always_inline int danger_file(__u32 op, __u32 arg, struct file *file)
 {
 	__u32 deny = denying();
 	struct kw_bpf_event *e = danger_new(op, arg, deny);
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct inode *inode;
 
 	if (e) {
+		inode = BPF_CORE_READ(file, f_inode);
 		e->target_dev = BPF_CORE_READ(inode, i_rdev);
 		e->target_id = BPF_CORE_READ(inode, i_ino);
 		if (bpf_d_path(&file->f_path, e->path, sizeof(e->path)) < 0)
@@ -489,9 +490,14 @@ int BPF_PROG(kw_danger_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 	    attr->link_create.attach_type != BPF_TRACE_KPROBE_MULTI ||
 	    !watching())
 		return kw_verdict(0);
-	m.syms = (const void *)attr->link_create.kprobe_multi.syms;
-	m.addrs = (const void *)attr->link_create.kprobe_multi.addrs;
-	cnt = attr->link_create.kprobe_multi.cnt;
+	/*
+	 * Read, not walked through BTF: 6.1's verifier resolves an offset in
+	 * union bpf_attr by its first member only (map_create's) and refuses
+	 * an 8-byte read there.
+	 */
+	m.syms = (const void *)BPF_CORE_READ(attr, link_create.kprobe_multi.syms);
+	m.addrs = (const void *)BPF_CORE_READ(attr, link_create.kprobe_multi.addrs);
+	cnt = BPF_CORE_READ(attr, link_create.kprobe_multi.cnt);
 	if (cnt > KW_MULTI_MAX)
 		cnt = KW_MULTI_MAX;
 	bpf_loop(cnt, multi_entry, &m, 0);

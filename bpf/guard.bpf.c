@@ -14,7 +14,8 @@
  *     (a freed inode with no links left drops its key);
  *   - unmounting the bpffs that holds the pins, or lazily a mount above it;
  *   - opening kernel.ftrace_enabled or debugfs kprobes/enabled for write,
- *     which would turn off every BPF trampoline or kprobe (kwardend too).
+ *     which would turn off every BPF trampoline or kprobe (kwardend too);
+ *   - generic netlink commands that change kwarden.ko's state.
  * Every denial is one tamper_attempt record in the `events` ring buffer.
  * In observe mode (kwarden.safe_mode=1) the same records say "logged" and
  * nothing is denied.
@@ -43,6 +44,10 @@
 #define DEBUGFS_MAGIC		0x64626720
 /* security_task_prctl()'s default: "not an option of mine" */
 #define PRCTL_NOT_MINE		(-38)
+#define NETLINK_GENERIC		16
+#define KW_NLMSG_ALIGN(len)	(((len) + 3U) & ~3U)
+#define KW_NLMSG_HDRLEN		16U
+#define KW_NL_MSGS		16	/* messages inspected in one send */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -523,17 +528,30 @@ int BPF_PROG(kw_guard_open, struct file *file)
 	return deny_file(KW_OP_tracing_off, sw, &h, d);
 }
 
-/* ftruncate(2), and O_TRUNC on an open without write access */
+/*
+ * ftruncate(2), and O_TRUNC on an open without write access (6.2 and
+ * later; before, both reach inode_setattr below with ATTR_SIZE only).
+ */
 SEC("lsm/file_truncate")
 int BPF_PROG(kw_guard_ftruncate, struct file *file)
 {
 	return guard_dentry(KW_OP_truncate, 0, file->f_path.dentry);
 }
 
-/* truncate(2), chmod, chown, utimes */
+/*
+ * truncate(2), chmod, chown, utimes. The hook took an idmap first from
+ * 6.3 on; kwardend loads the program whose "_aN" suffix matches the
+ * number of arguments of this kernel's hook.
+ */
 SEC("lsm/inode_setattr")
-int BPF_PROG(kw_guard_setattr, struct mnt_idmap *idmap, struct dentry *dentry,
-	     struct iattr *attr)
+int BPF_PROG(kw_guard_setattr_a3, struct mnt_idmap *idmap,
+	     struct dentry *dentry, struct iattr *attr)
+{
+	return guard_dentry(KW_OP_setattr, attr->ia_valid, dentry);
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(kw_guard_setattr_a2, struct dentry *dentry, struct iattr *attr)
 {
 	return guard_dentry(KW_OP_setattr, attr->ia_valid, dentry);
 }
@@ -611,6 +629,67 @@ int BPF_PROG(kw_guard_inode_free, struct inode *inode)
 	k.ino = BPF_CORE_READ(inode, i_ino);
 	bpf_map_delete_elem(&guard_inodes, &k);
 	return 0;
+}
+
+/* ---- kwarden.ko's generic netlink channel ---- */
+
+/*
+ * The first command of @skb that would change kwarden.ko's state, or -1.
+ * Walks the messages as netlink_rcv_skb() will; a send with more messages
+ * than inspected counts as one (KW_CMD_UNSEEN).
+ */
+static __always_inline int kmod_state_cmd(struct sk_buff *skb, __u32 family)
+{
+	unsigned char *data = BPF_CORE_READ(skb, data);
+	__u32 len = BPF_CORE_READ(skb, len), off = 0;
+	struct nlmsghdr nlh;
+	__u8 cmd;
+	int i;
+
+	for (i = 0; i < KW_NL_MSGS; i++) {
+		if (off + KW_NLMSG_HDRLEN > len)
+			return -1;
+		if (bpf_probe_read_kernel(&nlh, sizeof(nlh), data + off))
+			return KW_CMD_UNSEEN;
+		if (nlh.nlmsg_len < KW_NLMSG_HDRLEN || nlh.nlmsg_len > len - off)
+			return -1;	/* the kernel stops there too */
+		if (nlh.nlmsg_type == family &&
+		    !bpf_probe_read_kernel(&cmd, 1, data + off + KW_NLMSG_HDRLEN) &&
+		    nlh.nlmsg_len > KW_NLMSG_HDRLEN && !KWARDEN_CMD_READ_ONLY(cmd))
+			return cmd;
+		off += KW_NLMSG_ALIGN(nlh.nlmsg_len);
+	}
+	return off < len ? KW_CMD_UNSEEN : -1;
+}
+
+/*
+ * Commands that change kwarden.ko's state (its module-load policy, a scan
+ * now, anything added later) come only from the claimed kwardend, or while
+ * an admin has unlocked the guard: any other sender, root with
+ * CAP_NET_ADMIN included, gets EPERM before kwarden.ko sees the message.
+ * kwardend writes the family id (the kernel picks it) into guard_conf when
+ * it connects to kwarden.ko.
+ */
+SEC("lsm/netlink_send")
+int BPF_PROG(kw_guard_netlink_send, struct sock *sk, struct sk_buff *skb)
+{
+	struct kw_guard_conf *c;
+	struct kw_bpf_event *e;
+	__u32 zero = 0, deny;
+	int cmd;
+
+	c = bpf_map_lookup_elem(&guard_conf, &zero);
+	if (!c || !c->kmod_family ||
+	    BPF_CORE_READ(sk, sk_protocol) != NETLINK_GENERIC || exempt())
+		return kw_verdict(0);
+	cmd = kmod_state_cmd(skb, c->kmod_family);
+	if (cmd < 0)
+		return kw_verdict(0);
+	deny = enforce();
+	e = tamper_new(KW_OP_kmod_command, cmd, deny);
+	if (e)
+		bpf_ringbuf_submit(e, 0);
+	return kw_verdict(deny);
 }
 
 /* ---- kwardend's claim ---- */

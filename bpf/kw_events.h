@@ -97,6 +97,13 @@ static __always_inline struct kw_bpf_event *event_new(__u32 kind, __u32 action)
 }
 
 /*
+ * Callers test the record of event_new() and op_event_new() at once, with
+ * no code between: 6.1's verifier does not know that a record found
+ * non-NULL once is still non-NULL, and if the compiler cannot fold the
+ * second test into the first (code between them stops it) it follows a
+ * path where the record is never submitted ("Unreleased reference").
+ */
+/*
  * A tamper_attempt or dangerous_interface: what was tried (op, arg), the
  * verdict as its action, and the acting task's program
  */

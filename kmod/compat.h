@@ -5,7 +5,8 @@
  * Supported: 6.1 and later.  Every run-time write to kernel text on x86
  * goes through __text_poke(func, addr, src, len): text_poke, the batches of
  * text_poke_bp, text_poke_copy/set and kgdb.  struct module's memory
- * layout changed in 6.4.
+ * layout changed in 6.4, direct ftrace_ops in 6.5, generic-netlink dumps
+ * in 6.6.
  */
 #ifndef _KWARDEN_COMPAT_H
 #define _KWARDEN_COMPAT_H
@@ -19,6 +20,7 @@
 #include <linux/ftrace.h>
 #include <linux/module.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /* A module's text (@text) or read-only data, after init. */
 static inline void kw_mod_range(const struct module *mod, bool text,
@@ -34,6 +36,21 @@ static inline void kw_mod_range(const struct module *mod, bool text,
 
 	*start = (unsigned long)l->base + (text ? 0 : l->text_size);
 	*size = text ? l->text_size : l->ro_size - l->text_size;
+#endif
+}
+
+/* Does @addr lie in @mod's text, core or init? */
+static inline bool kw_mod_text_has(const struct module *mod,
+				   unsigned long addr)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return within_module_mem_type(addr, mod, MOD_TEXT) ||
+	       within_module_mem_type(addr, mod, MOD_INIT_TEXT);
+#else
+	return addr - (unsigned long)mod->core_layout.base <
+			mod->core_layout.text_size ||
+	       addr - (unsigned long)mod->init_layout.base <
+			mod->init_layout.text_size;
 #endif
 }
 
@@ -120,6 +137,26 @@ struct kw_load_info_head {
 	const void *hdr;
 	unsigned long len;
 };
+
+/* The attributes of the request behind a generic-netlink dump (6.6 gave
+ * dumps a whole struct genl_info).
+ */
+static inline struct nlattr **kw_nl_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * A DIRECT ftrace_ops holds its target (direct_call) since 6.5; before,
+ * only ftrace's direct_functions hash knows it (see kmod/hooks.c).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define KW_FTRACE_DIRECT_IN_OPS	1
+#endif
 
 #define KW_LOAD_SYMBOL		"load_module"
 #define KW_POST_READ_SYMBOL	"security_kernel_post_read_file"

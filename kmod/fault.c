@@ -117,8 +117,7 @@ static const struct module *kw_code_owner(unsigned long addr)
 			break;
 		if (mod->state == MODULE_STATE_UNFORMED)
 			continue;
-		if (within_module_mem_type(addr, mod, MOD_TEXT) ||
-		    within_module_mem_type(addr, mod, MOD_INIT_TEXT)) {
+		if (kw_mod_text_has(mod, addr)) {
 			found = mod;
 			break;
 		}

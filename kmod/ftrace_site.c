@@ -20,13 +20,14 @@
 static const u8 kw_nop5[KW_SITE_LEN] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 
 static unsigned long kw_ftrace_caller, kw_ftrace_regs_caller;
-static struct mutex *kw_text_mutex;
+static struct mutex *kw_text_mutex, *kw_ftrace_lock;
 
 int kw_ftrace_site_init(void)
 {
 	kw_ftrace_caller = kw_lookup_name("ftrace_caller");
 	kw_ftrace_regs_caller = kw_lookup_name("ftrace_regs_caller");
 	kw_text_mutex = (struct mutex *)kw_lookup_name("text_mutex");
+	kw_ftrace_lock = (struct mutex *)kw_lookup_name("ftrace_lock");
 	return 0;
 }
 
@@ -60,11 +61,14 @@ static bool kw_ftrace_bytes_ok(unsigned long site, const u8 *cur,
  *
  * ftrace patches all its sites under text_mutex, and while it shuts an ops
  * down the ops has already left the list that is_ftrace_trampoline() reads
- * although sites still call its trampoline.  (The tables are read in
- * addr.c: the kernel's own helpers for them may be sealed under IBT.)  So while text_mutex is held, a
- * site that cannot be verified yet (an INT3, or a call to a trampoline on
- * its way out) is "busy" and checked again on the next pass.  When the
- * mutex is free, the site is read again and must verify.
+ * although sites still call its trampoline.  unregister_ftrace_function()
+ * does all of that, from taking the ops off the list to freeing its
+ * trampoline, under ftrace_lock, and takes text_mutex only for the
+ * patching in between.  So while either is held, a site that cannot be
+ * verified yet (an INT3, or a call to a trampoline on its way out) is
+ * "busy" and checked again on the next pass.  When both are free, the
+ * site is read again and must verify.  (The tables are read in addr.c:
+ * the kernel's own helpers for them may be sealed under IBT.)
  */
 enum kw_site_verdict kw_ftrace_site_check(unsigned long site, const u8 *old)
 {
@@ -74,7 +78,8 @@ enum kw_site_verdict kw_ftrace_site_check(unsigned long site, const u8 *old)
 		return KW_SITE_BAD;
 	if (kw_ftrace_bytes_ok(site, cur, old))
 		return KW_SITE_OK;
-	if (kw_text_mutex && mutex_is_locked(kw_text_mutex))
+	if ((kw_text_mutex && mutex_is_locked(kw_text_mutex)) ||
+	    (kw_ftrace_lock && mutex_is_locked(kw_ftrace_lock)))
 		return KW_SITE_BUSY;
 	if (copy_from_kernel_nofault(cur, (void *)site, sizeof(cur)))
 		return KW_SITE_BAD;

@@ -21,6 +21,7 @@
  */
 #include <linux/fprobe.h>
 #include <linux/ftrace.h>
+#include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/lockdep.h>
@@ -86,6 +87,9 @@ static struct ftrace_ops *kw_ops_end;
 static struct hlist_head *kw_kprobe_table;
 static unsigned long kw_aggr_pre, kw_kretprobe_pre;
 static unsigned long kw_fprobe_fn[2];
+#ifndef KW_FTRACE_DIRECT_IN_OPS
+static void **kw_direct_functions;	/* &direct_functions, before 6.5 */
+#endif
 static unsigned long kw_stext, kw_etext;
 
 enum kw_owner {
@@ -212,6 +216,53 @@ static void kw_ftrace_funcs(struct ftrace_ops *op, struct kw_hook *h)
 	}
 }
 
+#ifndef KW_FTRACE_DIRECT_IN_OPS
+/*
+ * Before 6.5 a direct ops does not hold its target: the one that counts is
+ * in ftrace's direct_functions hash, keyed by the site (its filter entries
+ * keep the first registration's, which modify_ftrace_direct_multi()
+ * leaves stale: BPF trampolines move on every attach).  Read, bounded.
+ */
+#define KW_DIRECT_CHAIN_MAX	64
+
+static unsigned long kw_direct_of(unsigned long ip)
+{
+	struct ftrace_func_entry e;
+	struct kw_ftrace_hash hash;
+	struct hlist_node *node;
+	unsigned int i;
+	void *hp;
+
+	if (!kw_direct_functions || !ip ||
+	    get_kernel_nofault(hp, kw_direct_functions) || !hp ||
+	    copy_from_kernel_nofault(&hash, hp, sizeof(hash)) ||
+	    hash.size_bits > KW_HASH_BITS_MAX)
+		return 0;
+	i = hash.size_bits ? hash_long(ip, hash.size_bits) : 0;
+	if (get_kernel_nofault(node, &hash.buckets[i].first))
+		return 0;
+	for (i = 0; node && i < KW_DIRECT_CHAIN_MAX; i++) {
+		if (copy_from_kernel_nofault(&e, hlist_entry(node,
+				struct ftrace_func_entry, hlist), sizeof(e)))
+			return 0;
+		if (e.ip == ip)
+			return e.direct;
+		node = e.hlist.next;
+	}
+	return 0;
+}
+#endif
+
+/* Where the DIRECT ops @op sends its first site, @ip */
+static unsigned long kw_direct_target(struct ftrace_ops *op, unsigned long ip)
+{
+#ifdef KW_FTRACE_DIRECT_IN_OPS
+	return READ_ONCE(op->direct_call);
+#else
+	return kw_direct_of(ip);
+#endif
+}
+
 static bool kw_is_fprobe(unsigned long fn)
 {
 	return fn && (fn == kw_fprobe_fn[0] || fn == kw_fprobe_fn[1]);
@@ -229,9 +280,10 @@ static void kw_ftrace_op(struct kw_hook_set *set, struct ftrace_ops *op)
 		[2] = (unsigned long)READ_ONCE(op->saved_func),
 	};
 
+	kw_ftrace_funcs(op, &h);
 	if (flags & FTRACE_OPS_FL_DIRECT) {
 		h.flags |= KW_HOOK_DIRECT;
-		fn[0] = READ_ONCE(op->direct_call);
+		fn[0] = kw_direct_target(op, h.where);
 	}
 	/* an fprobe's own handlers are behind the kernel's fprobe_handler */
 	if (kw_is_fprobe(fn[1]) || kw_is_fprobe(fn[2])) {
@@ -244,10 +296,8 @@ static void kw_ftrace_op(struct kw_hook_set *set, struct ftrace_ops *op)
 		h.flags |= KW_HOOK_IPMODIFY;
 	if (flags & FTRACE_OPS_FL_SAVE_REGS)
 		h.flags |= KW_HOOK_REGS;
-	if (!kw_hook_pick(&h, fn, ARRAY_SIZE(fn)))
-		return;
-	kw_ftrace_funcs(op, &h);
-	kw_hook_add(set, &h);
+	if (kw_hook_pick(&h, fn, ARRAY_SIZE(fn)))
+		kw_hook_add(set, &h);
 }
 
 /* Ops leave the list without a grace period: keep preemption off. */
@@ -496,6 +546,9 @@ static void kw_hooks_ftrace_init(void)
 	kw_ops_end = (void *)kw_lookup_name("ftrace_list_end");
 	kw_fprobe_fn[0] = kw_lookup_name("fprobe_handler");
 	kw_fprobe_fn[1] = kw_lookup_name("fprobe_kprobe_handler");
+#ifndef KW_FTRACE_DIRECT_IN_OPS
+	kw_direct_functions = (void *)kw_lookup_name("direct_functions");
+#endif
 	if (!kw_ops_list || !kw_ops_end) {
 		pr_warn("kwarden: ftrace ops list unknown: ftrace hooks go unseen\n");
 		kw_ops_list = NULL;

@@ -164,7 +164,6 @@ bool kw_cmdline_has(const char *opt);
 void kw_selfcheck_init(void);
 void kw_selfcheck_exit(void);
 bool kw_selfcheck(void);
-void kw_selftext_changed(const char *sym, u64 offset);
 __printf(2, 3) void kw_degrade(const char *check, const char *fmt, ...);
 bool kw_degraded(void);
 bool kw_enforcing(void);

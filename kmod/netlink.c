@@ -243,14 +243,14 @@ void *kw_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 /* Dump the backlog; cb->args[0] holds the next sequence number wanted. */
 static int kw_nl_dump_alerts(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_info *info = genl_info_dump(cb);
+	struct nlattr **attrs = kw_nl_dump_attrs(cb);
 	struct kw_alert a;
 	void *hdr;
 
 	if (!cb->args[0]) {
 		cb->args[0] = 1;
-		if (info->attrs[KWARDEN_A_FROM_SEQ])
-			cb->args[0] = nla_get_u64(info->attrs[KWARDEN_A_FROM_SEQ]);
+		if (attrs[KWARDEN_A_FROM_SEQ])
+			cb->args[0] = nla_get_u64(attrs[KWARDEN_A_FROM_SEQ]);
 	}
 	while (!kw_alert_copy_from(cb->args[0], &a)) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,

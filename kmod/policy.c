@@ -35,6 +35,16 @@
 
 #define KW_REASON_LEN	64
 
+/*
+ * TEST ONLY: a build with KCFLAGS=-DKW_TEST_GATE_BROKEN=1 drops every rule
+ * kwardend sends (the gate holds none), =2 keeps them but lets every
+ * module in, so that the tests of the gate can be seen to fail
+ * (tools/vm/broken-gate).  Regular builds have 0 and no such code.
+ */
+#ifndef KW_TEST_GATE_BROKEN
+#define KW_TEST_GATE_BROKEN	0
+#endif
+
 /* Which fields a rule has */
 #define KW_RH_NAME	(1U << 0)
 #define KW_RH_HASH	(1U << 1)
@@ -182,6 +192,10 @@ static bool kw_decide(const struct kw_facts *f, struct kw_decision *a)
 	if (safe && a->verdict == KW_VERDICT_WOULD_DENY)
 		strlcat(a->rule, degraded ? ", kwarden degraded" : ", safe mode",
 			sizeof(a->rule));
+	if (KW_TEST_GATE_BROKEN == 2 && deny) {
+		a->verdict = KW_VERDICT_ALLOWED;
+		deny = false;
+	}
 	return deny;
 }
 
@@ -334,7 +348,7 @@ int kw_policy_set(struct genl_info *info)
 		}
 		kw_rule_fill(&pol->rules[i++], tb);
 	}
-	pol->nrules = i;
+	pol->nrules = KW_TEST_GATE_BROKEN == 1 ? 0 : i;
 
 	mutex_lock(&kw_pol_mutex);
 	old = rcu_replace_pointer(kw_pol, pol, lockdep_is_held(&kw_pol_mutex));
@@ -375,6 +389,9 @@ int kw_policy_put_status(struct sk_buff *skb)
 
 int kw_policy_init(void)
 {
+	if (KW_TEST_GATE_BROKEN)
+		pr_crit("kwarden: TEST BUILD: the module gate is broken on purpose (KW_TEST_GATE_BROKEN=%d)\n",
+			KW_TEST_GATE_BROKEN);
 	return register_module_notifier(&kw_gate_nb);
 }
 

@@ -68,7 +68,10 @@ static enum kw_kind kw_kind_at(struct kw_region *r, unsigned long addr)
  * the page when that is configured for the kind.  The old and new windows
  * start at @addr, or at the start of its table slot (earlier only at the
  * very end of the region).  A jmp/call in text, or the pointer in a slot,
- * is decoded: its target's owner is the module to blame.
+ * is decoded: its target's owner is the module to blame.  kwarden's own
+ * text is reported like any module's (module "kwarden"), and kwarden goes
+ * on: turning itself off for what it observed would give an attacker a
+ * one-byte off switch.
  */
 static void kw_report(struct kw_region *r, unsigned int pg,
 		      unsigned long addr)
@@ -106,8 +109,6 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 	if (owner[0])
 		strscpy(a.module, owner, sizeof(a.module));
 out:
-	if (r->mod == THIS_MODULE && r->text)
-		kw_selftext_changed(a.symbol, a.offset);
 	if (kw_restore_wanted(r, a.kind)) {
 		if (!kw_restore_page(r, pg)) {
 			a.action = KW_ACTION_restored;

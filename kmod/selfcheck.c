@@ -172,12 +172,6 @@ bool kw_selfcheck(void)
 	return true;
 }
 
-/* An unexplained change in kwarden's own text: nothing it says is sure */
-void kw_selftext_changed(const char *sym, u64 offset)
-{
-	kw_degrade("selftext", "kwarden's own text changed at %s+%#llx", sym,
-		   offset);
-}
 
 static void kw_watchdog_fn(struct work_struct *work)
 {

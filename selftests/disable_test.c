@@ -4,7 +4,8 @@
  *  - kw_rogue_drv (an ftrace hook, a platform device, an exit function)
  *    is disabled: forensic record first, device unbound, unloaded without
  *    force, module_disabled "unloaded", reload blocked in the store and
- *    modprobe.d (and by kwarden.ko's module gate when this build has it);
+ *    modprobe.d and by kwarden.ko's module gate (a gate without the rule,
+ *    or a reload that succeeds, fails the test);
  *  - held by kw_rogue_user, it is refused, the holder named, nothing done;
  *  - kw_rogue_noexit (no exit function, a sys_call_table slot changed) is
  *    contained, not unloaded, with the reason; kwarden.ko restores the slot;
@@ -82,17 +83,6 @@ static bool file_has(const char *path, const char *text)
 	return strstr(buf, text) != NULL;
 }
 
-static void write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, s, strlen(s)) < 0)
-			perror(path);
-		close(fd);
-	}
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -165,7 +155,7 @@ FIXTURE_TEARDOWN(disable)
 	run("kwardenctl release kw_rogue_drv", NULL, 0);
 	run("kwardenctl release kw_rogue_noexit", NULL, 0);
 	run("kwardenctl release kw_rootkit_hide", NULL, 0);
-	write_str(RESTORE, "\n");	/* other tests expect "logged" */
+	kw_set_restore("\n");	/* other tests expect "logged" */
 }
 
 /* The step named name of a disable result */
@@ -275,18 +265,16 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_NE(NULL, strstr(out, "disabled"));
 
 	/* while kwarden is locked, nobody else lifts the block */
-	if (guard_enforcing()) {
-		EXPECT_NE(0, unlink(BLOCKED "/kw_rogue_drv"));
-		EXPECT_EQ(EPERM, errno);
-		EXPECT_NE(0, rename(BLOCKED "/kw_rogue_drv", "/var/lib/kwarden/x"));
-		EXPECT_NE(0, unlink(MODPROBE_CONF));
-		EXPECT_EQ(0, access(BLOCKED "/kw_rogue_drv", F_OK));
-		rec = kw_wait_alerts("--kind tamper_attempt", self->seq0, 3, &n);
-		EXPECT_NE(NULL, rec);
-		json_object_put(rec);
-	} else {
-		TH_LOG("the guard is not enforcing: the block's files are not protected here");
-	}
+	ASSERT_TRUE(guard_enforcing())
+		TH_LOG("the guard is not enforcing in the test VM: the block's files are not protected");
+	EXPECT_NE(0, unlink(BLOCKED "/kw_rogue_drv"));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_NE(0, rename(BLOCKED "/kw_rogue_drv", "/var/lib/kwarden/x"));
+	EXPECT_NE(0, unlink(MODPROBE_CONF));
+	EXPECT_EQ(0, access(BLOCKED "/kw_rogue_drv", F_OK));
+	rec = kw_wait_alerts("--kind tamper_attempt", self->seq0, 3, &n);
+	EXPECT_NE(NULL, rec);
+	json_object_put(rec);
 
 	/*
 	 * modprobe honours the blacklist (busybox: with -b, quietly; kmod:
@@ -297,10 +285,9 @@ TEST_F_TIMEOUT(disable, unload_unbind_block, 240)
 	EXPECT_FALSE(loaded("kw_rogue_drv")) TH_LOG("modprobe -b: %s", out);
 	kw_unload("kw_rogue_drv");
 
-	if (!kmod_gate()) {
-		TH_LOG("kwarden.ko has no module gate in this build: finit_module and init_module reloads are blocked by modprobe.d only; not asserted");
-		return;
-	}
+	/* kwarden.ko's gate holds the block: every load path is denied */
+	EXPECT_TRUE(kmod_gate())
+		TH_LOG("kwarden.ko's module gate holds no rule after the disable");
 	err = kw_finit(DRV_KO, "");
 	EXPECT_NE(0, err) TH_LOG("finit_module of a disabled module succeeded");
 	EXPECT_FALSE(loaded("kw_rogue_drv"));

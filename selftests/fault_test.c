@@ -7,7 +7,8 @@
  * (10 per 60 s) must be exceeded exactly once. Then core code warns on
  * the module's behalf (ida_free() of an id never allocated) and the stack
  * must name the module's frame; last, a BUG() and an oops in a kernel
- * thread of the module. Every report is declared first (kwvm-expect).
+ * thread of the module. Every report is declared first, by its faulting
+ * frame or message and with its count (kwvm-expect --count N).
  * Last, the budget's window outlives a restart of kwardend.
  */
 #include <errno.h>
@@ -100,8 +101,19 @@ FIXTURE_SETUP(fault)
 	kw_unload("kw_faulty");
 	self->seq0 = kw_journal_seq();
 	self->rs.n = 0;
-	/* every report of this test names the module */
-	ASSERT_EQ(0, system("kwvm-expect kw_faulty"));
+}
+
+/*
+ * Declare the n kernel reports about to be provoked, by the faulting
+ * frame or message in their head (tools/vm/kwvm-expect): one more, or one
+ * elsewhere, fails the run
+ */
+static int expect_reports(int n, const char *head)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "kwvm-expect --count %d '%s'", n, head);
+	return system(cmd);
 }
 
 FIXTURE_TEARDOWN(fault)
@@ -118,6 +130,7 @@ TEST_F_TIMEOUT(fault, warnings_and_budget, 240)
 	json_object *r;
 	int i;
 
+	ASSERT_EQ(0, expect_reports(20, "kw_faulty_fn+"));
 	ASSERT_EQ(0, kw_finit(FAULTY_KO, "warns=20 period_ms=150"));
 	ASSERT_EQ(20, wait_list("--kind module_fault --module kw_faulty",
 				self->seq0, 20, rs));
@@ -158,6 +171,8 @@ TEST_F_TIMEOUT(fault, core_warning_blamed_on_module_frame, 180)
 	json_object *r;
 	int i;
 
+	/* the warning is core code's: its message, not the module, names it */
+	ASSERT_EQ(0, expect_reports(3, "ida_free called for id=42"));
 	ASSERT_EQ(0, kw_finit(FAULTY_KO, "warns=3 period_ms=50 core=1"));
 	ASSERT_EQ(3, wait_list("--kind module_fault --module kw_faulty",
 			       self->seq0, 3, rs));
@@ -177,6 +192,7 @@ static void die_in_thread(struct __test_metadata *_metadata,
 {
 	json_object *r;
 
+	ASSERT_EQ(0, expect_reports(1, "kw_faulty_die+"));
 	ASSERT_EQ(0, kw_finit(FAULTY_KO, param));
 	ASSERT_EQ(1, wait_list("--kind module_fault --module kw_faulty",
 			       seq0, 1, rs));
@@ -230,6 +246,7 @@ TEST_F_TIMEOUT(fault, budget_outlives_restart, 300)
 	if (f)
 		fclose(f);
 	sleep(31);
+	ASSERT_EQ(0, expect_reports(6, "kw_faulty_fn+"));
 	ASSERT_EQ(0, kw_finit(FAULTY_KO, "warns=3 period_ms=100"));
 	ASSERT_EQ(3, wait_list("--kind module_fault --module kw_faulty",
 			       self->seq0, 3, rs));

@@ -17,10 +17,37 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include "alert.h"
 #include "journal.h"
 
 #define KW_WAIT_MS	20000	/* TCG is slow */
+
+static inline uint64_t kw_mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * Polls cond(ctx) every 100 ms until it holds, for at most ms of the
+ * monotonic clock (however long cond itself takes): 0 once it holds,
+ * -ETIMEDOUT. What a test waits for, instead of a fixed sleep that is too
+ * short on a slow day and too long on every other.
+ */
+static inline int kw_wait_for(bool (*cond)(void *ctx), void *ctx, int ms)
+{
+	uint64_t end = kw_mono_ms() + (uint64_t)ms;
+
+	while (!cond(ctx)) {
+		if (kw_mono_ms() >= end)
+			return -ETIMEDOUT;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
 
 static inline json_object *kw_get(json_object *o, const char *key)
 {
@@ -187,6 +214,24 @@ static inline int kw_start_kwardend(void)
 	if (system("kwardend --foreground </dev/null >>/dev/ttyS2 2>&1 &"))
 		return -1;
 	return kw_wait_running(true);
+}
+
+/*
+ * Write kwarden.ko's restore parameter (a list of kinds, "\n" for none)
+ * as an admin must: every kwarden.ko parameter is guarded, so unlock,
+ * write, lock again.  Without an active guard the write just goes.
+ */
+static inline int kw_set_restore(const char *kinds)
+{
+	bool unlocked = !system("kwardenctl unlock --for 60 >/dev/null 2>&1");
+	FILE *f = fopen("/sys/module/kwarden/parameters/restore", "w");
+	int err = !f;
+
+	if (f)
+		err = (fputs(kinds, f) < 0) | (fclose(f) != 0);
+	if (unlocked && system("kwardenctl lock >/dev/null 2>&1"))
+		err = 1;
+	return err ? -1 : 0;
 }
 
 #endif /* KW_VMTEST_H */

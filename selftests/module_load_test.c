@@ -486,12 +486,16 @@ TEST_F(policy, enforce_denies_init_module)
 TEST_F(policy, enforce_denies_compressed)
 {
 	json_object *rec, *d;
-	int n, ret;
+	int n, ret, want;
 
 	ASSERT_EQ(0, write_policy("enforce", "", false));
 	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
 	ret = finit_flags(DUMMY_XZ, MODULE_INIT_COMPRESSED_FILE);
-	EXPECT_EQ(-EPERM, ret);
+	/* a kernel without CONFIG_MODULE_DECOMPRESS (Debian's 6.1) refuses it */
+	if (ret == -EOPNOTSUPP)
+		TH_LOG("this kernel does not decompress modules: init_module only");
+	else
+		EXPECT_EQ(-EPERM, ret);
 	if (ret == -EPERM) {
 		rec = wait_kind("module_load_denied", self->seq0, 1, &n);
 		check_gate(_metadata, rec, "module_load_denied", "denied",
@@ -503,11 +507,12 @@ TEST_F(policy, enforce_denies_compressed)
 	}
 	EXPECT_NE(0, system("insmod " DUMMY_XZ " 2>/dev/null"));
 	EXPECT_FALSE(loaded("kw_dummy"));
-	rec = wait_kind("module_load_denied", self->seq0, 2, &n);
+	want = ret == -EOPNOTSUPP ? 1 : 2;
+	rec = wait_kind("module_load_denied", self->seq0, want, &n);
 	check_gate(_metadata, rec, "module_load_denied", "denied",
 		   "init_module", self->sha);
 	EXPECT_STREQ("insmod", kw_rec_str(kw_get(rec, "detail"), "comm"));
-	EXPECT_EQ(2, n);
+	EXPECT_EQ(want, n);
 	json_object_put(rec);
 }
 

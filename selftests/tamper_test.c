@@ -26,6 +26,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 #include "unit/harness.h"
 #include "kw_vmtest.h"
 #include "key.h"
@@ -444,6 +448,13 @@ TEST_F(tamper, unpin_kmod)
 	kmod_switch_denied(_metadata, self, PIN_PARAM);
 }
 
+/* clearing a configured restore would let data patches stay */
+TEST_F(tamper, kmod_restore_switch)
+{
+	kmod_switch_denied(_metadata, self,
+			   "/sys/module/kwarden/parameters/restore");
+}
+
 TEST_F(tamper, kmod_safe_mode_switch)
 {
 	kmod_switch_denied(_metadata, self,
@@ -727,6 +738,170 @@ TEST_F(tamper, unlock_wrong_key)
 	json_object_put(rec);
 	EXPECT_TRUE(guard_flag("locked"));
 	unlink("/tmp/wrong.key");
+}
+
+/* ---- kwarden.ko's generic netlink channel ---- */
+
+#define KMOD_BATCH	17	/* more messages than the guard inspects */
+
+struct kmod_msg {
+	struct nlmsghdr nlh;
+	struct genlmsghdr gh;
+	struct nlattr mode_attr;
+	__u32 mode;
+	struct nlattr def_attr;
+	__u32 def;
+};
+
+/* kwarden.ko's family id, resolved as anyone may */
+static int kmod_family(void)
+{
+	struct nl_sock *s = nl_socket_alloc();
+	int fam = -1;
+
+	if (s && !genl_connect(s))
+		fam = genl_ctrl_resolve(s, KWARDEN_GENL_NAME);
+	nl_socket_free(s);
+	return fam;
+}
+
+static void kmod_msg_init(struct kmod_msg *m, int fam, __u8 cmd)
+{
+	memset(m, 0, sizeof(*m));
+	m->nlh.nlmsg_len = cmd == KWARDEN_CMD_POLICY ? sizeof(*m) :
+			   NLMSG_HDRLEN + GENL_HDRLEN;
+	m->nlh.nlmsg_type = fam;
+	m->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	m->gh.cmd = cmd;
+	m->gh.version = 1;
+	m->mode_attr.nla_len = NLA_HDRLEN + sizeof(__u32);
+	m->mode_attr.nla_type = KWARDEN_A_POL_MODE;
+	m->mode = KW_POL_OFF;
+	m->def_attr.nla_len = NLA_HDRLEN + sizeof(__u32);
+	m->def_attr.nla_type = KWARDEN_A_POL_DEFAULT;
+	m->def = KW_RULE_ALLOW;
+}
+
+/*
+ * Send @cmd to kwarden.ko from this process, which is root but not
+ * kwardend, after @status_first STATUS messages in the same send: -errno
+ * of the send, or 0.  The policy sent is {mode off, default allow}.
+ */
+static int kmod_send(int status_first, __u8 cmd)
+{
+	struct kmod_msg m[KMOD_BATCH + 1];
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	char buf[sizeof(m)];
+	size_t len = 0;
+	int fam = kmod_family(), fd, i, err = 0;
+
+	if (fam < 0 || status_first > KMOD_BATCH)
+		return -ENOENT;
+	for (i = 0; i <= status_first; i++) {
+		kmod_msg_init(&m[i], fam, i < status_first ?
+			      KWARDEN_CMD_STATUS : cmd);
+		memcpy(buf + len, &m[i], m[i].nlh.nlmsg_len);
+		len += NLMSG_ALIGN(m[i].nlh.nlmsg_len);
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static void kmod_cmd_denied(struct __test_metadata *_metadata,
+			    struct _test_data_tamper *self, int status_first,
+			    __u8 cmd, const char *name)
+{
+	json_object *rec;
+
+	EXPECT_EQ(-EPERM, kmod_send(status_first, cmd));
+	rec = ONE_TAMPER("kmod_command", NULL);
+	EXPECT_STREQ(name, kw_rec_str(kw_get(rec, "detail"), "command"));
+	expect_target(_metadata, rec, "kwarden.ko", NULL);
+}
+
+/*
+ * No tamper_attempt since seq0, shown by order rather than by waiting: a
+ * wrong-key claim made now must be the first one after seq0 (the ring
+ * buffer and the journal keep the order of events).
+ */
+static void expect_no_tamper(struct __test_metadata *_metadata,
+			     struct _test_data_tamper *self)
+{
+	unsigned char key[KW_KEY_LEN] = { 0 };
+	json_object *rec;
+	int n;
+
+	EXPECT_EQ(-1, prctl(KW_PRCTL_CLAIM, (unsigned long)key, 0UL, 0UL, 0UL));
+	rec = kw_wait_alerts(TAMPER, self->seq0, 1, &n);
+	EXPECT_EQ(1, n);
+	EXPECT_STREQ("claim", kw_rec_str(kw_get(rec, "detail"), "what"));
+	json_object_put(rec);
+}
+
+TEST_F(tamper, kmod_policy_from_stranger)
+{
+	kmod_cmd_denied(_metadata, self, 0, KWARDEN_CMD_POLICY, "policy");
+}
+
+TEST_F(tamper, kmod_scan_from_stranger)
+{
+	kmod_cmd_denied(_metadata, self, 0, KWARDEN_CMD_SCAN, "scan");
+}
+
+TEST_F(tamper, kmod_unknown_command_from_stranger)
+{
+	kmod_cmd_denied(_metadata, self, 0, 42, "command 42");
+}
+
+/* A policy hidden behind a long run of harmless messages */
+TEST_F(tamper, kmod_policy_in_a_batch)
+{
+	kmod_cmd_denied(_metadata, self, 3, KWARDEN_CMD_POLICY, "policy");
+	self->seq0 = kw_journal_seq();
+	kmod_cmd_denied(_metadata, self, KMOD_BATCH - 1, KWARDEN_CMD_STATUS,
+			"batch");
+}
+
+/* What only reads stays open to root: no denial, no alert */
+TEST_F(tamper, kmod_status_open)
+{
+	EXPECT_EQ(0, kmod_send(0, KWARDEN_CMD_STATUS));
+	EXPECT_EQ(0, kmod_send(8, KWARDEN_CMD_MODULE));
+	expect_no_tamper(_metadata, self);
+}
+
+/* The attack of the review: a policy "off" right after a block */
+TEST_F(tamper, kmod_block_survives_stranger_policy)
+{
+	kw_unload("kw_dummy");
+	ASSERT_EQ(0, run("kwardenctl quarantine kw_dummy --reason selftest >/dev/null"));
+	self->seq0 = kw_journal_seq();
+	kmod_cmd_denied(_metadata, self, 0, KWARDEN_CMD_POLICY, "policy");
+	errno = 0;
+	EXPECT_NE(0, kw_finit(DUMMY_KO, ""));
+	EXPECT_EQ(EPERM, errno);
+	kw_unload("kw_dummy");
+	EXPECT_EQ(0, run("kwardenctl release kw_dummy >/dev/null"));
+}
+
+/* A restarted kwardend claims with its key and pushes its policy again */
+TEST_F_TIMEOUT(tamper, kmod_policy_after_restart, 240)
+{
+	ASSERT_EQ(0, kw_stop_kwardend());
+	ASSERT_EQ(0, kw_start_kwardend());
+	self->kwardend = kw_kwardend_pid();
+	ASSERT_EQ(0, run("printf 'mode audit\\ndefault allow\\n' > /tmp/kw-chan.policy"));
+	EXPECT_EQ(0, run("kwardenctl policy apply --now /tmp/kw-chan.policy >/dev/null"));
+	expect_no_tamper(_metadata, self);
+	ASSERT_EQ(0, run("printf 'mode off\\n' > /tmp/kw-chan.policy"));
+	EXPECT_EQ(0, run("kwardenctl policy apply --now /tmp/kw-chan.policy >/dev/null"));
+	unlink("/tmp/kw-chan.policy");
 }
 
 /* ---- and kwarden still works ---- */

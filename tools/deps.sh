@@ -37,10 +37,12 @@ log() { echo "deps: $*" >&2; }
 first() { [ -e "$1" ] && echo "$1"; return 0; }
 
 apt_install() {
-	local missing=() p
+	local missing=() p st
 	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q "install ok installed" || missing+=("$p")
+		# Captured, not piped into "grep -q": grep quits at the first
+		# match, and a dpkg-query still writing dies of SIGPIPE.
+		st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) || st=
+		[ "$st" = "install ok installed" ] || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing ${missing[*]}"
@@ -51,7 +53,7 @@ apt_install() {
 
 # Newest <N> for which both the unsigned image and the headers exist.
 resolve_kver() {
-	local img_re hdr_fmt v
+	local img_re hdr_fmt vers v
 	case "$series" in
 	6.12)	img_re='^linux-image-(6\.12\.[0-9]+\+deb12)-amd64-unsigned$'
 		hdr_fmt='linux-headers-%s-amd64' ;;
@@ -59,15 +61,17 @@ resolve_kver() {
 		hdr_fmt='linux-headers-%s-amd64' ;;
 	*)	echo "deps.sh: unsupported kernel series '$series'" >&2; exit 64 ;;
 	esac
-	apt-cache pkgnames linux-image- | sed -nE "s/$img_re/\1/p" |
-		sort -V -r | while read -r v; do
-			# shellcheck disable=SC2059
-			if apt-cache show "$(printf "$hdr_fmt" "$v")" \
-					>/dev/null 2>&1; then
-				echo "$v"
-				break
-			fi
-		done
+	# The list is captured first: a loop that stops at the first hit
+	# would leave sort writing into a closed pipe.
+	vers=$(apt-cache pkgnames linux-image- | sed -nE "s/$img_re/\1/p" |
+		sort -V -r)
+	for v in $vers; do
+		# shellcheck disable=SC2059
+		if apt-cache show "$(printf "$hdr_fmt" "$v")" >/dev/null 2>&1; then
+			echo "$v"
+			return 0
+		fi
+	done
 }
 
 # Download packages by name and unpack them into one root under build/.

@@ -124,6 +124,17 @@ enum kwarden_cmd {
 };
 #define KWARDEN_CMD_MAX (__KWARDEN_CMD_MAX - 1)
 
+/*
+ * Commands that only read kwarden.ko's state, open to CAP_NET_ADMIN.  Every
+ * other command, present or future, changes state and is accepted only from
+ * the claimed kwardend (bpf/guard.bpf.c, netlink_send).
+ */
+#define KWARDEN_CMD_READ_ONLY(cmd)					\
+	((cmd) == KWARDEN_CMD_STATUS || (cmd) == KWARDEN_CMD_ALERT ||	\
+	 (cmd) == KWARDEN_CMD_MODULE)
+/* tamper_attempt kmod_command: more messages in one send than inspected */
+#define KW_CMD_UNSEEN	0xff
+
 enum kwarden_attr {
 	KWARDEN_A_UNSPEC,
 	/* alert */
@@ -326,7 +337,9 @@ struct kw_bpf_event {
 	KW_TAMPER_OP(bpf_write_user)	/* a BPF program calling it */	\
 	KW_TAMPER_OP(bpf_override_return)				\
 	KW_TAMPER_OP(probe_kwarden)	/* kprobe, fentry on kwarden */ \
-	KW_TAMPER_OP(contained_device)	/* a contained module's files */
+	KW_TAMPER_OP(contained_device)	/* a contained module's files */ \
+	/* arg: the KWARDEN_CMD_*, or KW_CMD_UNSEEN for a batch */	\
+	KW_TAMPER_OP(kmod_command)	/* state change sent to kwarden.ko */
 
 #define KW_TAMPER_OP_ENUM(name) KW_OP_##name,
 enum kw_tamper_op {
@@ -390,7 +403,7 @@ struct kw_guard_conf {
 	__u32 armed;		/* key is set */
 	__u32 pins_dev;		/* kernel dev_t of the pins' bpffs */
 	__u32 observe;		/* safe mode: report, deny nothing */
-	__u32 pad;
+	__u32 kmod_family;	/* kwarden.ko's genl family id; 0: none */
 };
 
 /* danger_conf[0], written by kwardend: bpf/danger.bpf.c */

@@ -12,15 +12,22 @@
  *                  trampoline here that returns at once
  *   mode=fprobe    an fprobe, whose ops runs the kernel's fprobe_handler,
  *                  with an entry handler here
- * The hook is removed when the module is.
+ * The hook is removed when the module is.  Builds for 6.1 and 6.12, whose
+ * fprobe handler and direct-call APIs differ (see the #if blocks).
  */
 #include <linux/fprobe.h>
 #include <linux/ftrace.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/version.h>
 #include <asm/ibt.h>
 #include <asm/linkage.h>
 #include <asm/nospec-branch.h>
+
+/* Call depth tracking (6.2) accounts for every call; before it, nothing. */
+#ifndef CALL_DEPTH_ACCOUNT
+#define CALL_DEPTH_ACCOUNT ""
+#endif
 
 static char *target = "__x64_sys_getdents64";
 module_param(target, charp, 0444);
@@ -54,6 +61,7 @@ asm (
 
 static struct ftrace_ops kw_ops;
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
 static int kw_fprobe_entry(struct fprobe *fp, unsigned long entry_ip,
 			   unsigned long ret_ip, struct pt_regs *regs,
 			   void *entry_data)
@@ -61,6 +69,25 @@ static int kw_fprobe_entry(struct fprobe *fp, unsigned long entry_ip,
 	WRITE_ONCE(kw_calls, kw_calls + 1);
 	return 0;
 }
+
+#define kw_direct_register(ops, addr)	register_ftrace_direct(ops, addr)
+/* frees the filter too */
+#define kw_direct_unregister(ops, addr)	unregister_ftrace_direct(ops, addr, true)
+#else
+static void kw_fprobe_entry(struct fprobe *fp, unsigned long entry_ip,
+			    struct pt_regs *regs, void *entry_data)
+{
+	WRITE_ONCE(kw_calls, kw_calls + 1);
+}
+
+#define kw_direct_register(ops, addr)	register_ftrace_direct_multi(ops, addr)
+
+static void kw_direct_unregister(struct ftrace_ops *ops, unsigned long addr)
+{
+	unregister_ftrace_direct_multi(ops, addr);
+	ftrace_free_filter(ops);
+}
+#endif
 
 static struct fprobe kw_fp = {
 	.entry_handler = kw_fprobe_entry,
@@ -76,8 +103,8 @@ static int kw_hook(void)
 	if (err)
 		return err;
 	if (kw_direct)
-		return register_ftrace_direct(&kw_ops,
-					      (unsigned long)kw_direct_tramp);
+		return kw_direct_register(&kw_ops,
+					  (unsigned long)kw_direct_tramp);
 	kw_ops.func = kw_ftrace_handler;
 	kw_ops.flags = FTRACE_OPS_FL_RECURSION;
 	if (strcmp(mode, "plain"))
@@ -107,9 +134,7 @@ static void __exit kw_rootkit_exit(void)
 	if (kw_fprobe) {
 		unregister_fprobe(&kw_fp);
 	} else if (kw_direct) {
-		/* frees the filter too */
-		unregister_ftrace_direct(&kw_ops,
-					 (unsigned long)kw_direct_tramp, true);
+		kw_direct_unregister(&kw_ops, (unsigned long)kw_direct_tramp);
 	} else {
 		unregister_ftrace_function(&kw_ops);
 		ftrace_free_filter(&kw_ops);

@@ -5,11 +5,14 @@
  * Hooks a syscall through a kprobe, as rootkits do to watch or steer a
  * function without writing text themselves:
  *   mode=kprobe     a kprobe at target+offset with a pre handler here
- *                   (offset 0: on the ftrace site; offset 9, after ENDBR64
- *                   and the fentry call: an INT3, later optimized)
+ *                   (offset 0: on the ftrace site); past_site=1 puts it
+ *                   on the first instruction after the site (after
+ *                   ENDBR64, if any, and the fentry call: an INT3, later
+ *                   optimized), wherever this kernel's build puts that
  *   mode=kretprobe  a kretprobe on target with a return handler here
  * The handlers only count calls.  The probe goes when the module does.
  */
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -20,6 +23,8 @@ static unsigned int offset;
 module_param(offset, uint, 0444);
 static char *mode = "kprobe";
 module_param(mode, charp, 0444);
+static bool past_site;
+module_param(past_site, bool, 0444);
 
 static unsigned long kw_calls;
 static bool kw_ret;
@@ -45,6 +50,20 @@ static struct kretprobe kw_rp = {
 	.maxactive = 8,
 };
 
+/* Aim kw_kp at the instruction after target's ftrace site */
+static int kw_aim_past_site(void)
+{
+	struct kprobe kp = { .symbol_name = target };
+	int err = register_kprobe(&kp);
+
+	if (err)
+		return err;
+	kw_kp.addr = (kprobe_opcode_t *)((unsigned long)kp.addr +
+					 MCOUNT_INSN_SIZE);
+	unregister_kprobe(&kp);
+	return 0;
+}
+
 static int __init kw_rootkit_init(void)
 {
 	int err;
@@ -53,6 +72,10 @@ static int __init kw_rootkit_init(void)
 	if (kw_ret) {
 		kw_rp.kp.symbol_name = target;
 		err = register_kretprobe(&kw_rp);
+	} else if (past_site) {
+		err = kw_aim_past_site();
+		if (!err)
+			err = register_kprobe(&kw_kp);
 	} else {
 		kw_kp.symbol_name = target;
 		kw_kp.offset = offset;
@@ -60,7 +83,8 @@ static int __init kw_rootkit_init(void)
 	}
 	if (err)
 		return err;
-	pr_info("kw_rootkit_kprobe: %s on %s+%u\n", mode, target, offset);
+	pr_info("kw_rootkit_kprobe: %s on %s+%u%s\n", mode, target, offset,
+		past_site ? " past its ftrace site" : "");
 	return 0;
 }
 

@@ -8,8 +8,10 @@
  *   mode=alias  write through a fresh writable vmap() alias of the page
  *   mode=cr0    clear CR0.WP with a raw mov (refused when CET is on)
  * With delay_ms > 0 the hook is written that long after init returned
- * (a patch "after init"); otherwise from inside init.  The original bytes
- * are put back when the module is removed.
+ * (a patch "after init"); otherwise from inside init.  With pad=1 it
+ * writes one INT3 into the padding just before the function instead: the
+ * smallest change there is, never executed.  The original bytes are put
+ * back when the module is removed.
  */
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -28,9 +30,12 @@ static char *mode = "alias";
 module_param(mode, charp, 0444);
 static unsigned int delay_ms;
 module_param(delay_ms, uint, 0444);
+static bool pad;
+module_param(pad, bool, 0444);
 
 static u8 *kw_site;
 static u8 kw_saved[5];
+static size_t kw_len;
 static bool kw_hooked;
 static struct delayed_work kw_later;
 
@@ -96,8 +101,11 @@ static int kw_hook_site(void)
 	int err;
 
 	memcpy(&jmp[1], &rel, sizeof(rel));
-	memcpy(kw_saved, kw_site, sizeof(kw_saved));
-	err = kw_write(kw_site, jmp, sizeof(jmp));
+	if (pad)
+		jmp[0] = 0xcc;	/* int3 */
+	kw_len = pad ? 1 : sizeof(jmp);
+	memcpy(kw_saved, kw_site, kw_len);
+	err = kw_write(kw_site, jmp, kw_len);
 	if (err)
 		return err;
 	kw_hooked = true;
@@ -113,9 +121,10 @@ static void kw_later_fn(struct work_struct *work)
 
 static int __init kw_rootkit_init(void)
 {
-	kw_site = (u8 *)kw_site_of(target);
+	kw_site = (u8 *)(pad ? kw_find(target) : kw_site_of(target));
 	if (!kw_site)
 		return -ENOENT;
+	kw_site -= pad;		/* the last padding byte before it */
 	if (!delay_ms)
 		return kw_hook_site();
 	INIT_DELAYED_WORK(&kw_later, kw_later_fn);
@@ -129,7 +138,7 @@ static void __exit kw_rootkit_exit(void)
 		cancel_delayed_work_sync(&kw_later);
 	if (!kw_hooked)
 		return;
-	kw_write(kw_site, kw_saved, sizeof(kw_saved));
+	kw_write(kw_site, kw_saved, kw_len);
 	pr_info("kw_rootkit_text: unhooked %s\n", target);
 }
 

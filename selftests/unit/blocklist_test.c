@@ -54,21 +54,6 @@ static void put(const char *dir, const char *name, const char *text)
 	}
 }
 
-static int count_files(const char *dir)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.' || (strcmp(de->d_name, ".") &&
-					     strcmp(de->d_name, "..")))
-			n++;
-	if (d)
-		closedir(d);
-	return n;
-}
-
 TEST(names)
 {
 	char out[KW_NAME_LEN];
@@ -128,7 +113,7 @@ TEST_F(store, add_get_list_remove)
 	EXPECT_STREQ("disabled", b.state);
 	EXPECT_STREQ("again", b.reason);
 	/* nothing but the two entries: no temporary left behind */
-	EXPECT_EQ(2, count_files(self->blocked));
+	EXPECT_EQ(2, kw_count_entries(self->blocked));
 
 	ASSERT_EQ(0, kw_block_remove(self->blocked, "kw-rogue"));
 	EXPECT_EQ(-ENOENT, kw_block_remove(self->blocked, "kw_rogue"));

@@ -233,6 +233,62 @@ TEST(fault_budget_and_dangerous_interfaces)
 	EXPECT_NE(NULL, strstr(e.msg[0], "test.conf:1: dangerous_interfaces: 'deny' is not off, audit or enforce"));
 }
 
+/*
+ * Numbers whose product with their unit, or whose value, does not fit:
+ * reported as out of range, never wrapped or truncated into range.
+ */
+TEST(overflow_is_out_of_range)
+{
+	static const struct { const char *text, *msg; } cases[] = {
+		/* 5124095576030432 * 3600 wraps to 3584 */
+		{ "fault_budget = 10/5124095576030432h\n",
+		  "test.conf:1: fault_budget: '10/5124095576030432h' out of range (1 to 1000000 faults, a window of 1 s to 604800 s)" },
+		{ "fault_budget = 10/307445734561825861m\n", NULL },
+		{ "fault_budget = 10/18446744073709551616s\n", NULL },
+		{ "fault_budget = 18446744073709551617/60s\n", NULL },
+		{ "fault_budget = 4294967297/60s\n", NULL },
+		{ "policy_audit_period = 5124095576030432h\n",
+		  "test.conf:1: policy_audit_period: 5124095576030432h out of range [0s, 2592000s]" },
+		{ "boot_healthy_after = 307445734561825861m\n", NULL },
+		{ "policy_storm_window = 18446744073709551616\n", NULL },
+		{ "policy_audit_period = 4294967297\n", NULL },
+		/* (2^54 + 4) KiB wraps to 4096 bytes */
+		{ "journal_max_bytes = 18014398509481988K\n",
+		  "test.conf:1: journal_max_bytes: 18014398509481988K out of range [4096, 1099511627776]" },
+		{ "journal_max_bytes = 17179869184G\n", NULL },
+		/* 2^32 is 0 in an unsigned int */
+		{ "journal_keep = 4294967296\n",
+		  "test.conf:1: journal_keep: 4294967296 out of range [0, 100]" },
+		{ "response.ftrace_hook = disable after 18446744073709551617\n",
+		  "response.ftrace_hook: after '18446744073709551617' is not 1 to" },
+	};
+	struct kw_config cfg, def;
+	struct errs e;
+	size_t i;
+
+	kw_config_defaults(&def);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_EQ(1, parse(&cfg, &e, cases[i].text)) TH_LOG("case %zu", i);
+		EXPECT_EQ(0, memcmp(&def, &cfg, sizeof(cfg))) TH_LOG("case %zu", i);
+		EXPECT_NE(NULL, strstr(e.msg[0], " out of range") ?:
+				strstr(e.msg[0], " is not 1 to"))
+			TH_LOG("case %zu: %s", i, e.msg[0]);
+		if (cases[i].msg)
+			EXPECT_NE(NULL, strstr(e.msg[0], cases[i].msg))
+				TH_LOG("case %zu: %s", i, e.msg[0]);
+	}
+	/* the largest values in range, and long zero-padded ones, still fit */
+	ASSERT_EQ(0, parse(&cfg, &e, "fault_budget = 1000000/168h\n"
+				     "policy_audit_period = 720h\n"
+				     "boot_healthy_after = 0000000000000000000000000000000000000001440m\n"
+				     "journal_max_bytes = 1024G\n"));
+	EXPECT_EQ(1000000U, cfg.fault_budget);
+	EXPECT_EQ(7U * 86400, cfg.fault_window_s);
+	EXPECT_EQ(30U * 86400, cfg.policy_audit_period);
+	EXPECT_EQ(86400U, cfg.boot_healthy_after);
+	EXPECT_EQ(1ULL << 40, cfg.journal_max_bytes);
+}
+
 TEST(comments)
 {
 	struct kw_config cfg;

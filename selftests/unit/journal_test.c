@@ -227,6 +227,51 @@ TEST_F(journal, unwritable_directory)
 	EXPECT_EQ(0U, self->j.seq);
 }
 
+/* A symlink at the journal's name: refused, never followed, target intact */
+TEST_F(journal, symlink_is_not_followed)
+{
+	char victim[160], buf[64] = "";
+	int fd;
+
+	snprintf(victim, sizeof(victim), "%s/victim", self->dir);
+	fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(7, write(fd, "intact\n", 7));
+	close(fd);
+	ASSERT_EQ(0, symlink(victim, self->path));
+	EXPECT_EQ(-ELOOP, kw_journal_open(&self->j, self->path, 1 << 20, 2));
+	EXPECT_EQ(-ELOOP, append(&self->j, KW_KIND_module_load, "m", T0));
+	fd = open(victim, O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(7, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	EXPECT_STREQ("intact\n", buf);
+	unlink(victim);
+}
+
+/* Nor is a FIFO written to, or waited on (reading or writing) */
+TEST_F(journal, fifo_is_refused)
+{
+	ASSERT_EQ(0, mkfifo(self->path, 0600));
+	EXPECT_EQ(-EINVAL, kw_journal_open(&self->j, self->path, 1 << 20, 2));
+	EXPECT_EQ(-1, self->j.fd);
+}
+
+/* A journal found with another mode is made 0600 (through the fd) */
+TEST_F(journal, mode_is_made_private)
+{
+	struct stat st;
+	int fd = open(self->path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fchmod(fd, 0644));
+	close(fd);
+	ASSERT_EQ(0, kw_journal_open(&self->j, self->path, 1 << 20, 2));
+	ASSERT_EQ(0, stat(self->path, &st));
+	EXPECT_EQ(0600U, st.st_mode & 07777);
+	EXPECT_EQ(0, append(&self->j, KW_KIND_module_load, "m", T0));
+}
+
 static int count_matching(const char *path, const struct kw_filter *f)
 {
 	struct kw_cursor c;

@@ -90,8 +90,24 @@ static void show_kmod(json_object *km)
 	       num(km, "pokes"), num(km, "explained"));
 	if (link)
 		printf("             link: kseq %" PRIu64 ", %" PRIu64
-		       " bad messages\n", num(link, "kseq"),
-		       num(link, "bad_messages"));
+		       " bad messages, %" PRIu64 " forged (dropped)\n",
+		       num(link, "kseq"), num(link, "bad_messages"),
+		       num(link, "forged"));
+}
+
+/* "no hook bpf_prog_load (DEGRADED): BPF programs calling ..." */
+static void show_missing_hooks(json_object *missing)
+{
+	size_t i, n = missing ? json_object_array_length(missing) : 0;
+	json_object *m;
+
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(missing, i);
+		printf("             no hook %s on this kernel%s: %s\n",
+		       str(m, "hook", "?"),
+		       json_object_get_boolean(kw_rec_obj(m, "lost")) ?
+		       " (DEGRADED)" : "", str(m, "effect", "?"));
+	}
 }
 
 static void show_bpf(json_object *b)
@@ -111,6 +127,7 @@ static void show_bpf(json_object *b)
 	       " events, %" PRIu64 " dropped\n",
 	       num(b, "ringbuf_bytes") / 1024, num(b, "events"),
 	       num(b, "drops"));
+	show_missing_hooks(kw_rec_obj(b, "missing_hooks"));
 }
 
 static bool flag(json_object *o, const char *key)

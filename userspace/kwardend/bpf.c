@@ -52,20 +52,26 @@ struct kwd_bpf {
 
 static struct kwd_bpf the_bpf;
 
+/*
+ * libbpf's messages, one log line per line: a verifier log is one message
+ * of many lines, and its reason for refusing a program is at the end.
+ */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	char msg[1024];
-	size_t n;
+	static char msg[65536];
+	char *line, *next;
 
 	if (level == LIBBPF_DEBUG)
 		return 0;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	n = strlen(msg);
-	if (n && msg[n - 1] == '\n')
-		msg[n - 1] = '\0';
-	kwd_log(level == LIBBPF_WARN ? LOG_WARNING : LOG_INFO, "libbpf: %s",
-		msg);
+	for (line = msg; *line; line = next) {
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		kwd_log(level == LIBBPF_WARN ? LOG_WARNING : LOG_INFO,
+			"libbpf: %s", line);
+	}
 	return 0;
 }
 
@@ -136,6 +142,7 @@ static struct kwarden_bpf *open_load(bool pin, bool unpin_old)
 
 	if (!skel)
 		return NULL;
+	kwd_bpf_fit(skel->obj);
 	if (pin)
 		set_map_pins(skel->obj, unpin_old, SHARE_NONE);
 	err = kwarden_bpf__load(skel);
@@ -156,6 +163,7 @@ static struct guard_bpf *open_load_guard(struct kwarden_bpf *kw, bool pin,
 
 	if (!skel)
 		return NULL;
+	kwd_bpf_fit(skel->obj);
 	if (pin)
 		set_map_pins(skel->obj, unpin_old, SHARE_EVENTS);
 	err = bpf_map__reuse_fd(skel->maps.events,
@@ -198,6 +206,7 @@ static struct danger_bpf *open_load_danger(struct kwd_bpf *b, bool pin,
 
 	if (!skel)
 		return NULL;
+	kwd_bpf_fit(skel->obj);
 	if (pin)
 		set_map_pins(skel->obj, unpin_old, SHARE_EVENTS_SELF);
 	err = bpf_map__reuse_fd(skel->maps.events,
@@ -237,6 +246,12 @@ static bool on_demand(const struct bpf_program *prog)
 	return !strncmp(bpf_program__name(prog), "kw_contained_", 13);
 }
 
+/* Not loaded: this kernel has no hook for it, or one of another shape */
+static bool left_out(const struct bpf_program *prog)
+{
+	return !bpf_program__autoload(prog);
+}
+
 /*
  * Attach one program, then let its link replace the one a previous
  * kwardend pinned: no window without the hook, and if attaching fails the
@@ -268,7 +283,7 @@ static void attach_obj(struct kwd_bpf *b, struct bpf_object *obj)
 	struct bpf_link *link;
 
 	bpf_object__for_each_program(prog, obj) {
-		if (on_demand(prog))
+		if (on_demand(prog) || left_out(prog))
 			continue;
 		link = attach_pin(b, prog);
 		if (!link)
@@ -301,7 +316,7 @@ int kwd_bpf_contain(struct kwd *d, bool on)
 		bpf_link__destroy(b->contained[i]);
 	b->ncontained = 0;
 	bpf_object__for_each_program(prog, b->danger->obj) {
-		if (!on_demand(prog))
+		if (!on_demand(prog) || left_out(prog))
 			continue;
 		if (!on) {
 			pin_name(path, sizeof(path), bpf_program__name(prog));
@@ -517,11 +532,21 @@ void kwd_bpf_stop(struct kwd *d)
 	d->bpf = NULL;
 }
 
+/* The section names of @obj's loaded programs */
+static void add_programs(json_object *progs, struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+		if (!left_out(prog))
+			json_object_array_add(progs, json_object_new_string(
+				bpf_program__section_name(prog)));
+}
+
 json_object *kwd_bpf_status(struct kwd *d)
 {
 	struct kwd_bpf *b = d->bpf;
 	json_object *o = json_object_new_object(), *progs;
-	struct bpf_program *prog;
 
 	json_object_object_add(o, "loaded", json_object_new_boolean(!!b));
 	if (!b)
@@ -531,18 +556,13 @@ json_object *kwd_bpf_status(struct kwd *d)
 		json_object_object_add(o, "pin_dir",
 				       json_object_new_string(PIN_DIR));
 	progs = json_object_new_array();
-	bpf_object__for_each_program(prog, b->skel->obj)
-		json_object_array_add(progs,
-			json_object_new_string(bpf_program__section_name(prog)));
+	add_programs(progs, b->skel->obj);
 	if (b->guard)
-		bpf_object__for_each_program(prog, b->guard->obj)
-			json_object_array_add(progs,
-				json_object_new_string(bpf_program__section_name(prog)));
+		add_programs(progs, b->guard->obj);
 	if (b->danger)
-		bpf_object__for_each_program(prog, b->danger->obj)
-			json_object_array_add(progs,
-				json_object_new_string(bpf_program__section_name(prog)));
+		add_programs(progs, b->danger->obj);
 	json_object_object_add(o, "programs", progs);
+	json_object_object_add(o, "missing_hooks", kwd_bpf_fit_status());
 	json_object_object_add(o, "dangerous_interfaces", kwd_danger_status(d));
 	json_object_object_add(o, "attached", json_object_new_int(b->nlinks));
 	json_object_object_add(o, "ringbuf_bytes",

@@ -632,6 +632,29 @@ static void make_dir(const char *path)
 	}
 }
 
+/*
+ * The node bind() made at path must be our socket, mode 0600. Its mode
+ * comes from the umask at bind() (0777 & ~0177): nothing by path sets it.
+ * fchmod() on the socket before bind() would not do: it changes the
+ * sockfs inode, not the node bind() creates. A chmod(path) after bind()
+ * follows a symlink swapped in between, and would change its target's
+ * mode. lstat() sees what is there: anything else, or another mode (a
+ * default ACL on the directory overrides the umask), is refused.
+ */
+static int check_node(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return -errno;
+	if (S_ISSOCK(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 07777) == 0600)
+		return 0;
+	kwd_log(LOG_ERR, "control socket %s: not our 0600 socket (mode %o, uid %u): refused",
+		path, (unsigned int)st.st_mode, (unsigned int)st.st_uid);
+	return -EPERM;
+}
+
 int kwd_ctl_start(struct kwd *d)
 {
 	const char *path = d->cfg.socket_path;
@@ -650,8 +673,8 @@ int kwd_ctl_start(struct kwd *d)
 	old = umask(0177);
 	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ? -errno : 0;
 	umask(old);
-	if (!err && chmod(path, 0600))
-		err = -errno;
+	if (!err)
+		err = check_node(path);
 	if (!err && listen(fd, 16))
 		err = -errno;
 	the_ctl.listen.fd = fd;

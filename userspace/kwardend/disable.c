@@ -32,7 +32,6 @@
 #include "response.h"
 #include "timefmt.h"
 
-#define RESTORE_PARAM	"/sys/module/kwarden/parameters/restore"
 
 static json_object *step(json_object *steps, const char *name, int err,
 			 const char *what)
@@ -225,7 +224,7 @@ static void ask_restore(struct kwd *d, const char *name,
 		     "nothing to restore: no data change of kwarden's restorable kinds was traced to it");
 		return;
 	}
-	fd = open(RESTORE_PARAM, O_RDONLY | O_CLOEXEC);
+	fd = open(KW_RESTORE_PARAM, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = (size_t)read(fd, cur, sizeof(cur) - 1);
 		cur[n < sizeof(cur) ? n : 0] = '\0';
@@ -241,7 +240,7 @@ static void ask_restore(struct kwd *d, const char *name,
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
 				 "%s%s", buf[0] ? "," : "", kind);
 	}
-	fd = open(RESTORE_PARAM, O_WRONLY | O_CLOEXEC);
+	fd = open(KW_RESTORE_PARAM, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, buf, strlen(buf)) < 0)
 		err = -errno;
 	if (fd >= 0)

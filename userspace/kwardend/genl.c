@@ -2,9 +2,10 @@
 /*
  * Netlink client of kwarden.ko (generic netlink family "kwarden").
  *
- * Three sockets: `mc` joins the "alerts" group and nlctrl's "notify" group
+ * Two sockets: `mc` joins the "alerts" group and nlctrl's "notify" group
  * (to see the family come and go), `req` carries our asynchronous status,
- * scan and dump requests, `ctl` resolves names synchronously.
+ * scan and dump requests.  Names are resolved on a socket of their own,
+ * closed at once, so that no idle socket collects forged messages.
  *
  * Alerts carry a per-boot sequence (kseq). On connect we dump the kmod's
  * backlog from the last kseq the journal has, so nothing raised while no
@@ -42,7 +43,7 @@ struct pending {
 };
 
 struct kwd_genl {
-	struct nl_sock *mc, *req, *ctl;
+	struct nl_sock *mc, *req;
 	struct kwd_watch mc_watch, req_watch;
 	int family;			/* -1: kwarden.ko absent */
 	uint64_t last_kseq;		/* newest alert handled */
@@ -51,6 +52,7 @@ struct kwd_genl {
 	uint32_t dump_seq;
 	uint64_t dump_deadline_ns;
 	uint64_t received, duplicates, bad;
+	uint64_t forged;		/* not from the kernel: dropped */
 	struct pending pending[MAX_PENDING];
 };
 
@@ -406,6 +408,24 @@ static int parse(struct nl_msg *msg, struct nlattr **tb, uint8_t *cmd)
 	return 0;
 }
 
+/*
+ * Every message, before anything reads it: only the kernel (port 0) may
+ * speak to our sockets.  Another process can send to our port, or to a
+ * group we joined; its message (a forged alert, a forged DELFAMILY) is
+ * dropped and counted, never acted on.
+ */
+static int on_msg_in(struct nl_msg *msg, void *arg)
+{
+	struct sockaddr_nl *src = nlmsg_get_src(msg);
+
+	if (src->nl_family == AF_NETLINK && !src->nl_pid)
+		return NL_OK;
+	if (!the_genl.forged++)
+		kwd_log(LOG_WARNING, "dropped a netlink message sent by port %u, not by the kernel (counted in status: link.forged)",
+			src->nl_pid);
+	return NL_SKIP;
+}
+
 static int on_req_msg(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[KWARDEN_A_MAX + 1];
@@ -613,24 +633,41 @@ static void on_connect_status(struct kwd *d, void *ctx, json_object *st,
 	start_dump(d);
 }
 
+/*
+ * Resolve @family's id (@group NULL) or its multicast @group's, on a
+ * socket that lives for this question only: -1 if unknown.
+ */
+static int resolve(const char *family, const char *group)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int id = -1;
+
+	if (sk && !genl_connect(sk)) {
+		nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_CUSTOM, on_msg_in,
+				    NULL);
+		id = group ? genl_ctrl_resolve_grp(sk, family, group) :
+			     genl_ctrl_resolve(sk, family);
+	}
+	nl_socket_free(sk);
+	return id < 0 ? -1 : id;
+}
+
 static void connect_kmod(struct kwd *d)
 {
 	struct kwd_genl *g = &the_genl;
 	int grp;
 
 	g->no_dump = false;
-	g->family = genl_ctrl_resolve(g->ctl, KWARDEN_GENL_NAME);
-	if (g->family < 0) {
-		g->family = -1;
+	g->family = resolve(KWARDEN_GENL_NAME, NULL);
+	if (g->family < 0)
 		return;
-	}
-	grp = genl_ctrl_resolve_grp(g->ctl, KWARDEN_GENL_NAME,
-				    KWARDEN_GENL_MCGRP);
+	grp = resolve(KWARDEN_GENL_NAME, KWARDEN_GENL_MCGRP);
 	if (grp < 0 || nl_socket_add_membership(g->mc, grp))
 		kwd_log(LOG_ERR, "cannot join kwarden.ko's \"%s\" group: alerts arrive by backlog dumps only",
 			KWARDEN_GENL_MCGRP);
 	kwd_log(LOG_INFO, "connected to kwarden.ko (genl family %d)",
 		g->family);
+	kwd_guard_set_family(d, g->family);
 	kwd_safe_mode_apply(d);
 	kwd_policy_connected(d);	/* a new kwarden.ko has no policy */
 	if (kwd_genl_request(d, KWARDEN_CMD_STATUS, on_connect_status, g))
@@ -653,6 +690,7 @@ static void on_ctrl(struct kwd *d, struct nlmsghdr *nlh)
 	} else if (gh->cmd == CTRL_CMD_DELFAMILY && was) {
 		the_genl.family = -1;
 		the_genl.dumping = false;
+		kwd_guard_set_family(d, 0);
 		fail_all(d, "kwarden.ko went away");
 		kwd_degraded(d, "kwarden.ko unregistered its netlink family: kernel integrity checks stopped, BPF-only mode");
 	}
@@ -707,8 +745,6 @@ static struct nl_sock *open_sock(struct kwd *d, struct kwd_watch *w,
 		return NULL;
 	}
 	nl_socket_disable_seq_check(sk);
-	if (!cb)
-		return sk;
 	nl_socket_set_nonblocking(sk);
 	nl_socket_set_buffer_size(sk, 4 << 20, 0);
 	w->fd = nl_socket_get_fd(sk);
@@ -724,22 +760,23 @@ static int open_socks(struct kwd *d, struct kwd_genl *g)
 {
 	int grp, sndbuf;
 
-	g->ctl = open_sock(d, NULL, NULL);
 	g->mc = open_sock(d, &g->mc_watch, on_mc);
 	g->req = open_sock(d, &g->req_watch, on_req);
-	if (!g->ctl || !g->mc || !g->req)
+	if (!g->mc || !g->req)
 		return -ENOTCONN;
 	sndbuf = 8 << 20;	/* a policy of KW_MAX_RULES rules is ~2 MB */
 	if (setsockopt(nl_socket_get_fd(g->req), SOL_SOCKET, SO_SNDBUFFORCE,
 		       &sndbuf, sizeof(sndbuf)))
 		nl_socket_set_buffer_size(g->req, 4 << 20, 4 << 20);
+	nl_socket_modify_cb(g->mc, NL_CB_MSG_IN, NL_CB_CUSTOM, on_msg_in, d);
+	nl_socket_modify_cb(g->req, NL_CB_MSG_IN, NL_CB_CUSTOM, on_msg_in, d);
 	nl_socket_modify_cb(g->mc, NL_CB_VALID, NL_CB_CUSTOM, on_mc_msg, d);
 	nl_socket_modify_cb(g->req, NL_CB_VALID, NL_CB_CUSTOM, on_req_msg, d);
 	nl_socket_modify_cb(g->req, NL_CB_ACK, NL_CB_CUSTOM, on_req_ack, d);
 	nl_socket_modify_cb(g->req, NL_CB_FINISH, NL_CB_CUSTOM, on_req_finish,
 			    d);
 	nl_socket_modify_err_cb(g->req, NL_CB_CUSTOM, on_req_err, d);
-	grp = genl_ctrl_resolve_grp(g->ctl, "nlctrl", "notify");
+	grp = resolve("nlctrl", "notify");
 	if (grp < 0 || nl_socket_add_membership(g->mc, grp))
 		kwd_log(LOG_WARNING, "cannot watch netlink families: a kwarden.ko loaded later will not be seen");
 	return 0;
@@ -771,8 +808,7 @@ void kwd_genl_stop(struct kwd *d)
 		kwd_watch_del(d, &g->req_watch);
 	nl_socket_free(g->mc);
 	nl_socket_free(g->req);
-	nl_socket_free(g->ctl);
-	g->mc = g->req = g->ctl = NULL;
+	g->mc = g->req = NULL;
 	g->family = -1;
 	d->genl = NULL;
 }
@@ -783,11 +819,13 @@ json_object *kwd_genl_counters(struct kwd *d)
 	struct kwd_genl *g = &the_genl;
 	json_object *o = json_object_new_object();
 
+	json_object_object_add(o, "family", json_object_new_int(g->family));
 	json_object_object_add(o, "kseq", json_object_new_uint64(g->last_kseq));
 	json_object_object_add(o, "received", json_object_new_uint64(g->received));
 	json_object_object_add(o, "duplicates",
 			       json_object_new_uint64(g->duplicates));
 	json_object_object_add(o, "bad_messages", json_object_new_uint64(g->bad));
+	json_object_object_add(o, "forged", json_object_new_uint64(g->forged));
 	return o;
 }
 

@@ -257,6 +257,9 @@ void kwd_guard_configure(struct kwd *d)
 
 	if (fd < 0 || !g->key_ok)
 		return;
+	/* pinned from a previous run: kwarden.ko's family id still holds */
+	if (!bpf_map_lookup_elem(fd, &zero, &conf))
+		conf = (struct kw_guard_conf){ .kmod_family = conf.kmod_family };
 	memcpy(conf.key, g->key, sizeof(conf.key));
 	conf.armed = 1;
 	g->observe = d->cfg.safe_mode || kwd_safe_mode();
@@ -267,6 +270,25 @@ void kwd_guard_configure(struct kwd *d)
 		conf.pins_dev = kwd_kdev(st.st_dev);
 	if (bpf_map_update_elem(fd, &zero, &conf, BPF_ANY))
 		kwd_log(LOG_ERR, "guard: writing the key failed: %s",
+			strerror(errno));
+	memset(&conf, 0, sizeof(conf));
+}
+
+/*
+ * kwarden.ko's generic netlink family id (0: gone), for the guard's
+ * netlink_send program: only we may send it commands that change state.
+ */
+void kwd_guard_set_family(struct kwd *d, int family)
+{
+	int fd = kwd_bpf_map_fd(d, "guard_conf");
+	struct kw_guard_conf conf;
+	uint32_t zero = 0;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &conf))
+		return;
+	conf.kmod_family = family > 0 ? family : 0;
+	if (bpf_map_update_elem(fd, &zero, &conf, BPF_ANY))
+		kwd_log(LOG_ERR, "guard: cannot guard kwarden.ko's commands: %s",
 			strerror(errno));
 	memset(&conf, 0, sizeof(conf));
 }

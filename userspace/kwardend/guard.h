@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include "kwardend.h"
 
-/* kwarden.ko's self-reference switch (kmod/pin.c) */
-#define KW_PIN_PARAM	"/sys/module/kwarden/parameters/pinned"
-#define KW_SAFE_MODE_PARAM "/sys/module/kwarden/parameters/safe_mode"
+/* kwarden.ko's parameters: the self-reference switch (kmod/pin.c) too */
+#define KW_PARAM_DIR	"/sys/module/kwarden/parameters"
+#define KW_PIN_PARAM	KW_PARAM_DIR "/pinned"
+#define KW_SAFE_MODE_PARAM KW_PARAM_DIR "/safe_mode"
+#define KW_RESTORE_PARAM KW_PARAM_DIR "/restore"
 
 /* Registers what is protected now; again on every tick (journal rotation) */
 void kwd_guard_protect_files(struct kwd *d);

@@ -204,8 +204,8 @@ void kwd_guard_protect_files(struct kwd *d)
 	}
 	protect_home(fd, d->cfg.journal_path, KW_GUARD_JOURNAL);
 	protect_home(fd, d->cfg.socket_path, KW_GUARD_RUNTIME);
-	protect_inode(fd, KW_PIN_PARAM, KW_GUARD_KMOD, false, true);
-	protect_inode(fd, KW_SAFE_MODE_PARAM, KW_GUARD_KMOD, false, true);
+	/* every kwarden.ko parameter: pinned, safe_mode, restore, any new one */
+	protect_entries(fd, KW_PARAM_DIR, NULL, KW_GUARD_KMOD);
 	/*
 	 * Blocks and evidence: lifting a block (removing or renaming its
 	 * entry) or erasing a forensic record takes the unlock. A damaged

@@ -139,6 +139,12 @@ int kwd_bpf_contain(struct kwd *d, bool on);
 void kwd_bpf_clear_map(int fd, size_t key_size);
 int kwd_bpf_request_map(struct kwd *d, bool observe);
 
+/* bpf_fit.c: programs left out for hooks this kernel lacks */
+struct bpf_object;
+void kwd_bpf_fit(struct bpf_object *obj);	/* after open, before load */
+json_object *kwd_bpf_fit_status(void);
+void kwd_bpf_fit_report(struct kwd *d);		/* degraded alerts, once */
+
 /* request.c: autoload requests of blocked modules, see bpf/kwarden.bpf.c */
 void kwd_request_sync(struct kwd *d);
 void kwd_request_tick(struct kwd *d);
@@ -148,6 +154,7 @@ int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
 /* guard.c: self-protection, see bpf/guard.bpf.c */
 void kwd_guard_claim(struct kwd *d);		/* first thing at start */
 void kwd_guard_configure(struct kwd *d);	/* guard loaded, not attached */
+void kwd_guard_set_family(struct kwd *d, int family);
 void kwd_guard_arm(struct kwd *d);		/* attached and pinned */
 void kwd_safe_mode_apply(struct kwd *d);	/* safe_mode = yes */
 void kwd_guard_tick(struct kwd *d);

@@ -176,6 +176,8 @@ static void report_coverage(struct kwd *d, const struct options *o)
 	else if (!d->bpf)
 		kwd_degraded(d, "BPF programs not loaded: no module-load attribution, no self-protection");
 	kwd_guard_report(d);
+	if (d->bpf)
+		kwd_bpf_fit_report(d);
 }
 
 static int start(struct kwd *d, const struct options *o)

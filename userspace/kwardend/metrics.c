@@ -7,16 +7,16 @@
  * --collector.textfile.directory at its directory): alerts by kind,
  * events lost on each channel, scans and their duration, module loads
  * and denials, faults by module, and the state of each part. The file is
- * replaced atomically (temporary file, fsync, rename), so a scrape never
- * sees half of it, with mode 0644 for node_exporter's user.
+ * replaced atomically (kw_write_atomic: a new temporary file, fsync,
+ * rename), so a scrape never sees half of it, with mode 0644 for
+ * node_exporter's user.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
-#include <sys/stat.h>
+#include "fileio.h"
 #include "kwardend.h"
 #include "names.h"
 
@@ -132,37 +132,35 @@ static void put_parts(FILE *f, struct kwd *d, json_object *bpf,
 		(unsigned long long)d->journal_errors);
 }
 
+/*
+ * Rendered in memory, then written by kw_write_atomic(): a temporary file
+ * of a random name created with O_EXCL (a symlink or a hard link planted
+ * in a shared textfile directory is never opened, nor its target
+ * truncated), mode set with fchmod on that fd, fsync, rename.
+ */
 static int write_all(struct kwd *d, json_object *kmod)
 {
-	const char *path = d->cfg.metrics_file;
 	json_object *bpf = kwd_bpf_status(d), *guard = kwd_guard_status(d);
-	char tmp[sizeof(d->cfg.metrics_file) + 8];
-	FILE *f;
-	int fd, err = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int err = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		err = -errno;
-		if (fd >= 0)
-			close(fd);
 		goto out;
 	}
-	fchmod(fd, 0644);	/* node_exporter reads it; our umask is 077 */
 	put_alerts(f, d);
 	put_lost(f, bpf, kmod);
 	put_kmod(f, kmod);
 	put_faults(f);
 	put_parts(f, d, bpf, guard);
-	if (fflush(f) || fsync(fileno(f)))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
+	if (fclose(f))
+		err = -ENOMEM;
+	/* node_exporter reads it; our umask is 077 */
+	if (!err)
+		err = kw_write_atomic(d->cfg.metrics_file, buf, len, 0644);
+	free(buf);
 out:
 	json_object_put(bpf);
 	json_object_put(guard);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include "guard.h"
 #include "kwardend.h"
 #include "names.h"
 #include "response.h"
@@ -38,7 +39,7 @@ void kwd_response_start(struct kwd *d)
 				 "%s%s", buf[0] ? "," : "", kw_kind_name(k));
 	if (!buf[0])
 		return;
-	f = fopen("/sys/module/kwarden/parameters/restore", "we");
+	f = fopen(KW_RESTORE_PARAM, "we");
 	if (!f || fputs(buf, f) < 0 || fclose(f)) {
 		kwd_log(LOG_ERR, "response: cannot turn on kwarden.ko's restore for %s",
 			buf);

@@ -68,7 +68,7 @@ static const struct key keys[] = {
 	  offsetof(struct kw_config, quarantine_after), 0, 0, 100 },
 	PATH_KEY(policy_file),
 	PATH_KEY(metrics_file),
-	{ "fault_budget", KEY_BUDGET, 0, 0, 1, 1000000 },
+	{ "fault_budget", KEY_BUDGET, 0, 0, 1, KW_FAULT_BUDGET_MAX },
 	{ "dangerous_interfaces", KEY_MODE,
 	  offsetof(struct kw_config, danger_mode), 0, 0, 0 },
 	PATH_KEY(policy_store_dir),
@@ -156,30 +156,60 @@ static void trim(const char **s, const char **e)
 		(*e)--;
 }
 
-static int parse_u64(const char *v, uint64_t *out, bool size_suffix)
+/* A unit letter after a number, and what it multiplies by */
+struct unit {
+	char c;
+	uint64_t mul;
+};
+
+static const struct unit size_units[] = {
+	{ 'K', 1ULL << 10 }, { 'k', 1ULL << 10 }, { 'M', 1ULL << 20 },
+	{ 'm', 1ULL << 20 }, { 'G', 1ULL << 30 }, { 'g', 1ULL << 30 },
+};
+
+static const struct unit time_units[] = {
+	{ 's', 1 }, { 'm', 60 }, { 'h', 3600 },
+};
+
+/* How a number is written, by key type; the unit of its range in messages */
+static const struct {
+	const struct unit *units;
+	size_t nunits;
+	const char *what, *unit;
+} syntax[] = {
+	[KEY_UINT] = { NULL, 0, "number", "" },
+	[KEY_SIZE] = { size_units, ARRAY_SIZE(size_units),
+		       "size (bytes, or with K/M/G)", "" },
+	[KEY_DURATION] = { time_units, ARRAY_SIZE(time_units),
+			   "duration (seconds, or with s/m/h)", "s" },
+};
+
+/*
+ * Decimal digits, then at most one letter of units: -EINVAL if v is not
+ * that, -ERANGE if the number or its product with the unit does not fit
+ * in 64 bits (checked before the multiplication: nothing wraps).
+ */
+static int parse_u64(const char *v, const struct unit *units, size_t nunits,
+		     uint64_t *out)
 {
-	unsigned int shift = 0;
+	uint64_t mul = 1;
 	char *end;
+	size_t i;
 
 	if (*v < '0' || *v > '9')
 		return -EINVAL;
 	errno = 0;
 	*out = strtoull(v, &end, 10);
-	if (errno)
-		return -ERANGE;
-	if (size_suffix && *end && !end[1]) {
-		const char *units = "KMG", *u = strchr(units, toupper((unsigned char)*end));
-
-		if (!u)
+	if (*end) {
+		for (i = 0; i < nunits && *end != units[i].c; i++)
+			;
+		if (i == nunits || end[1])
 			return -EINVAL;
-		shift = 10 * (unsigned int)(u - units + 1);
-		end++;
+		mul = units[i].mul;
 	}
-	if (*end)
-		return -EINVAL;
-	if (shift && *out > (UINT64_MAX >> shift))
+	if (errno || *out > UINT64_MAX / mul)
 		return -ERANGE;
-	*out <<= shift;
+	*out *= mul;
 	return 0;
 }
 
@@ -219,46 +249,6 @@ static void set_path(struct parser *p, const struct key *k, const char *v)
 	memcpy((char *)p->cfg + k->off, v, strlen(v) + 1);
 }
 
-/* "90", "90s", "5m", "1h": seconds */
-static void set_duration(struct parser *p, const struct key *k, const char *v)
-{
-	static const struct { char c; unsigned int mul; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 },
-	};
-	char num[32];
-	size_t n = strlen(v), i;
-	unsigned int mul = 1;
-	uint64_t secs;
-
-	if (n && n < sizeof(num) && !isdigit((unsigned char)v[n - 1])) {
-		for (i = 0; i < ARRAY_SIZE(units); i++)
-			if (v[n - 1] == units[i].c)
-				mul = units[i].mul;
-		if (i == ARRAY_SIZE(units) && mul == 1 && v[n - 1] != 's')
-			n = sizeof(num);	/* unknown unit */
-		else
-			n--;
-	}
-	if (n >= sizeof(num)) {
-		bad(p, "%s: '%s' is not a duration (seconds, or with s/m/h)",
-		    k->name, v);
-		return;
-	}
-	memcpy(num, v, n);
-	num[n] = '\0';
-	if (parse_u64(num, &secs, false)) {
-		bad(p, "%s: '%s' is not a duration (seconds, or with s/m/h)",
-		    k->name, v);
-		return;
-	}
-	if (secs > k->max / mul || secs * mul < k->min) {
-		bad(p, "%s: %s out of range [%llus, %llus]", k->name, v,
-		    (unsigned long long)k->min, (unsigned long long)k->max);
-		return;
-	}
-	*(unsigned int *)((char *)p->cfg + k->off) = (unsigned int)(secs * mul);
-}
-
 /* A systemd unit name: [A-Za-z0-9:_.@-], with a dot */
 static void set_unit(struct parser *p, const struct key *k, const char *v)
 {
@@ -277,20 +267,29 @@ static void set_unit(struct parser *p, const struct key *k, const char *v)
 	memcpy((char *)p->cfg + k->off, v, strlen(v) + 1);
 }
 
+/* The largest value k takes: what its field holds, at most */
+static uint64_t key_max(const struct key *k)
+{
+	if (k->type != KEY_SIZE && k->max > UINT_MAX)
+		return UINT_MAX;
+	return k->max;
+}
+
+/* KEY_UINT, KEY_SIZE, KEY_DURATION (seconds) */
 static void set_number(struct parser *p, const struct key *k, const char *v)
 {
 	uint64_t n;
-	int err = parse_u64(v, &n, k->type == KEY_SIZE);
+	int err = parse_u64(v, syntax[k->type].units, syntax[k->type].nunits,
+			    &n);
 
 	if (err == -EINVAL) {
-		bad(p, "%s: '%s' is not a %s", k->name, v,
-		    k->type == KEY_SIZE ? "size (bytes, or with K/M/G)"
-					: "number");
+		bad(p, "%s: '%s' is not a %s", k->name, v, syntax[k->type].what);
 		return;
 	}
-	if (err || n < k->min || n > k->max) {
-		bad(p, "%s: %s out of range [%llu, %llu]", k->name, v,
-		    (unsigned long long)k->min, (unsigned long long)k->max);
+	if (err || n < k->min || n > key_max(k)) {
+		bad(p, "%s: %s out of range [%llu%s, %llu%s]", k->name, v,
+		    (unsigned long long)k->min, syntax[k->type].unit,
+		    (unsigned long long)key_max(k), syntax[k->type].unit);
 		return;
 	}
 	if (k->type == KEY_SIZE)
@@ -299,39 +298,38 @@ static void set_number(struct parser *p, const struct key *k, const char *v)
 		*(unsigned int *)((char *)p->cfg + k->off) = (unsigned int)n;
 }
 
-/* "10/60s", "3/5m", "100/1h", or "off" */
+/* "10/60s", "3/5m", "100/1h" (the window's unit is not optional), or "off" */
 static void set_budget(struct parser *p, const struct key *k, const char *v)
 {
-	static const struct { char unit; unsigned int secs; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 },
-	};
-	unsigned long long count, win;
-	unsigned int i, mult = 0;
-	char *end;
+	char count_s[KW_CONF_LINE_MAX], *window_s;
+	uint64_t count, window;
+	int err_c, err_w;
 
 	if (!strcmp(v, "off") || !strcmp(v, "0")) {
 		p->cfg->fault_budget = 0;
 		return;
 	}
-	errno = 0;
-	count = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
-	if (!count || errno || *end != '/' || end[1] < '0' || end[1] > '9')
-		goto bad;
-	win = strtoull(end + 1, &end, 10);
-	for (i = 0; i < ARRAY_SIZE(units); i++)
-		if (*end == units[i].unit && !end[1])
-			mult = units[i].secs;
-	if (errno || !mult || !win)
-		goto bad;
-	if (count > k->max || win * mult > 7 * 86400) {
-		bad(p, "%s: '%s' out of range (at most %llu faults, a window of at most 7 days)",
-		    k->name, v, (unsigned long long)k->max);
+	snprintf(count_s, sizeof(count_s), "%s", v);
+	window_s = strchr(count_s, '/');
+	if (!window_s || isdigit((unsigned char)v[strlen(v) - 1]))
+		goto syntax;
+	*window_s++ = '\0';
+	err_c = parse_u64(count_s, NULL, 0, &count);
+	err_w = parse_u64(window_s, time_units, ARRAY_SIZE(time_units),
+			  &window);
+	if (err_c == -EINVAL || err_w == -EINVAL)
+		goto syntax;
+	if (err_c || err_w || count < k->min || count > k->max || !window ||
+	    window > KW_FAULT_WINDOW_MAX) {
+		bad(p, "%s: '%s' out of range (%llu to %llu faults, a window of 1 s to %u s)",
+		    k->name, v, (unsigned long long)k->min,
+		    (unsigned long long)k->max, KW_FAULT_WINDOW_MAX);
 		return;
 	}
 	p->cfg->fault_budget = (unsigned int)count;
-	p->cfg->fault_window_s = (unsigned int)(win * mult);
+	p->cfg->fault_window_s = (unsigned int)window;
 	return;
-bad:
+syntax:
 	bad(p, "%s: '%s' is not COUNT/WINDOW (e.g. 10/60s, 5/10m, 100/1h) or off",
 	    k->name, v);
 }
@@ -364,10 +362,8 @@ static void set_value(struct parser *p, const struct key *k, const char *v)
 		break;
 	case KEY_SIZE:
 	case KEY_UINT:
-		set_number(p, k, v);
-		break;
 	case KEY_DURATION:
-		set_duration(p, k, v);
+		set_number(p, k, v);
 		break;
 	case KEY_UNIT:
 		set_unit(p, k, v);

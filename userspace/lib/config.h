@@ -20,6 +20,8 @@
 #define KW_CONF_LINE_MAX	1024
 #define KW_CONF_DROPINS_MAX	64
 #define KW_SOCKET_PATH_MAX	108	/* sizeof(sun_path) */
+#define KW_FAULT_BUDGET_MAX	1000000		/* faults in a window */
+#define KW_FAULT_WINDOW_MAX	(7 * 86400)	/* seconds */
 
 struct kw_config {
 	char journal_path[PATH_MAX];

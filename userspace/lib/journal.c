@@ -74,16 +74,29 @@ static uint64_t recover_seq(const char *path, unsigned int keep)
 	return 0;
 }
 
+/*
+ * The journal is ours alone: a symlink at its name is refused (ELOOP), not
+ * followed, anything but a regular file too, and a file found with another
+ * mode is made 0600 through the fd, never by path. (O_NONBLOCK: a FIFO or
+ * device put there is not waited on; it does nothing to a regular file.)
+ */
 static int open_current(struct kw_journal *j)
 {
 	struct stat st;
 	char last = '\n';
 	int err;
 
-	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
+		     O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (j->fd < 0)
 		return -errno;
 	if (fstat(j->fd, &st))
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if ((st.st_mode & 07777) != 0600 && fchmod(j->fd, 0600))
 		goto fail;
 	j->size = (uint64_t)st.st_size;
 	/* A crash mid-write leaves a torn last line: start a fresh one */

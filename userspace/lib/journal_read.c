@@ -5,8 +5,10 @@
  * since/kind/module filter of `kwardenctl alerts`.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "alert.h"
 #include "journal.h"
 #include "names.h"
@@ -54,12 +56,17 @@ void kw_cursor_init(struct kw_cursor *c, const char *path, unsigned int keep,
 static bool open_suffix(struct kw_cursor *c)
 {
 	char name[PATH_MAX + 16];
+	int fd;
 
 	if (c->suffix)
 		snprintf(name, sizeof(name), "%s.%u", c->path, c->suffix);
 	else
 		snprintf(name, sizeof(name), "%s", c->path);
-	c->f = fopen(name, "re");
+	/* as the writer: no symlink followed, no FIFO waited on */
+	fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	c->f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (fd >= 0 && !c->f)
+		close(fd);
 	return c->f != NULL;
 }
 

@@ -67,16 +67,35 @@ void kw_policy_free(struct kw_policy *p)
 	kw_policy_init(p);
 }
 
-int kw_policy_add(struct kw_policy *p, const struct kw_rule *r)
+/* Room for one more rule: the array doubles (16 first, KW_MAX_RULES last) */
+static int policy_grow(struct kw_policy *p)
 {
+	size_t cap = p->cap < 8 ? 16 : p->cap * 2;
 	struct kw_rule *n;
 
-	if (p->nrules >= KW_MAX_RULES)
-		return -E2BIG;
-	n = realloc(p->rules, (p->nrules + 1) * sizeof(*n));
+	if (p->nrules < p->cap)
+		return 0;
+	if (cap > KW_MAX_RULES)
+		cap = KW_MAX_RULES;
+	if (cap <= p->nrules)
+		cap = p->nrules + 1;
+	n = realloc(p->rules, cap * sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	p->rules = n;
+	p->cap = cap;
+	return 0;
+}
+
+int kw_policy_add(struct kw_policy *p, const struct kw_rule *r)
+{
+	int err;
+
+	if (p->nrules >= KW_MAX_RULES)
+		return -E2BIG;
+	err = policy_grow(p);
+	if (err)
+		return err;
 	p->rules[p->nrules++] = *r;
 	return 0;
 }

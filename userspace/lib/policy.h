@@ -50,6 +50,7 @@ struct kw_policy {
 	unsigned int def;	/* KW_RULE_ALLOW or KW_RULE_DENY */
 	struct kw_rule *rules;
 	size_t nrules;
+	size_t cap;		/* rules allocated; kw_policy_add() grows it */
 };
 
 /* What is known of one module load, for kw_policy_match() */

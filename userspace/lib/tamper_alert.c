@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "alert.h"
+#include "compiler.h"
 #include "names.h"
 #include "tamper_alert.h"
 
@@ -36,6 +37,23 @@ static const char *tracing_name(unsigned int which)
 {
 	return which == KW_TRACING_KPROBES ? "debugfs kprobes/enabled"
 					   : "kernel.ftrace_enabled";
+}
+
+/* kwarden.ko's generic netlink command @cmd: "policy", "command 9" */
+static void kmod_cmd_name(unsigned int cmd, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[KWARDEN_CMD_STATUS] = "status", [KWARDEN_CMD_SCAN] = "scan",
+		[KWARDEN_CMD_ALERT] = "alert", [KWARDEN_CMD_POLICY] = "policy",
+		[KWARDEN_CMD_MODULE] = "module",
+	};
+
+	if (cmd == KW_CMD_UNSEEN)
+		snprintf(buf, len, "batch");
+	else if (cmd < ARRAY_SIZE(names) && names[cmd])
+		snprintf(buf, len, "%s", names[cmd]);
+	else
+		snprintf(buf, len, "command %u", cmd);
 }
 
 /* "killed by SIGKILL", "exited with status 1" */
@@ -122,6 +140,13 @@ static void what(const struct kw_bpf_event *e, const struct kw_bpf_strs *s,
 		snprintf(buf, len, "%s (pid %u) %s while the guard was locked",
 			 s->target, e->target_pid, sig);
 		break;
+	case KW_OP_kmod_command:
+		kmod_cmd_name(e->arg, sig, sizeof(sig));
+		snprintf(buf, len, e->arg == KW_CMD_UNSEEN ?
+			 "a batch of generic netlink messages too long to inspect, sent while kwarden.ko's family is guarded (%s)" :
+			 "the state-changing kwarden.ko command \"%s\", not from kwardend",
+			 sig);
+		break;
 	default:
 		if (e->op < KW_OP_MAX && file_verbs[e->op])
 			snprintf(buf, len, "%s %s (kwarden %s)", file_verbs[e->op],
@@ -165,6 +190,10 @@ static void add_arg(json_object *o, const struct kw_bpf_event *e)
 	case KW_OP_tracing_off:
 		kw_rec_add_str(o, "switch", tracing_name(e->arg));
 		break;
+	case KW_OP_kmod_command:
+		kmod_cmd_name(e->arg, sig, sizeof(sig));
+		kw_rec_add_str(o, "command", sig);
+		break;
 	case KW_OP_daemon_exit:
 		kw_rec_add_int(o, "exit_code", e->arg);
 		if (e->arg & 0x7f) {
@@ -200,6 +229,8 @@ struct json_object *kw_tamper_describe(const struct kw_bpf_event *e,
 			"/proc/sys/kernel/ftrace_enabled");
 	else if (e->op == KW_OP_module_unload)
 		kw_rec_add_str(o, "target", s->name);
+	else if (e->op == KW_OP_kmod_command)
+		kw_rec_add_str(o, "target", "kwarden.ko");
 	else
 		kw_rec_add_str(o, "target", s->target);
 	kw_rec_add_str(o, "target_class", e->target_class ?
