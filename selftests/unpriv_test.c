@@ -162,7 +162,8 @@ struct talk {
 
 /*
  * Connect to the control socket as t->who and send t->request; the
- * reply's first line to fd, and what was seen: 0 a reply and then EOF,
+ * reply's first line to fd, and what was seen: 0 a reply and then the
+ * connection closed,
  * 1 connect failed with EACCES, 2 a reply without EOF, 3 no reply,
  * 9 setup failed.
  */
@@ -196,9 +197,13 @@ static int talk_child(int out, const void *arg)
 		return 3;
 	if (write(out, buf, got) < 0)
 		return 9;
-	/* refused: kwardend has closed; answered: it waits for more */
+	/*
+	 * refused: kwardend has closed (with our request unread, which
+	 * reads as ECONNRESET); answered: it waits for more
+	 */
 	shutdown(fd, SHUT_WR);
-	return read(fd, &extra, 1) == 0 ? 0 : 2;
+	n = read(fd, &extra, 1);
+	return !n || (n < 0 && errno == ECONNRESET) ? 0 : 2;
 }
 
 static int talk(int who, const char *request, char *out, size_t len)
