@@ -29,7 +29,8 @@ pkgs=(gcc-12 make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
       pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev libsystemd-dev
       libclang-rt-14-dev qemu-system-x86 busybox-static cpio xz-utils zstd
       kmod linux-source-6.12 perl python3 ca-certificates man-db bsdextrautils systemd
-      dwarves debhelper dh-dkms dpkg-dev fakeroot lintian mmdebstrap)
+      dwarves build-essential debhelper dh-dkms dpkg-dev fakeroot lintian
+      mmdebstrap)
 
 log() { echo "deps: $*" >&2; }
 
