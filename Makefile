@@ -6,6 +6,7 @@
 #   make KSERIES=6.1  the same for Debian 12's 6.1 kernel, in build/6.1/
 #   make deps       install build/test dependencies and fetch both test kernels
 #   make check      host unit tests (ASan+UBSan) and VM selftests (6.12, and 6.1)
+#   make check-long make check, then the long sections (Debian 12 under systemd)
 #   make demo       boot a VM with kwarden, run a scripted attack, show alerts
 #   make lint       checkpatch.pl over our sources
 #   make deb        Debian packages kwarden and kwarden-dkms in build/deb/
@@ -87,7 +88,7 @@ UNIT_BINS	:= $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 VMTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(VMTEST_SRC))
 STAGE		:= $(SBUILD)/stage
 
-.PHONY: all deps kmod bpf userspace selftests selftests-modules stage check unit vmtest demo \
+.PHONY: all deps kmod bpf userspace selftests selftests-modules stage check check-long unit vmtest demo \
 	lint bench install deb clean help fuzz kobj-tree stage-6.1
 
 all: kmod bpf userspace selftests stage
@@ -193,6 +194,10 @@ stage-6.1:
 
 check: all stage-6.1
 	tools/check
+
+# make check, then the sections too slow for it (tools/check --long)
+check-long: all stage-6.1
+	tools/check --long
 
 demo: all
 	tools/demo

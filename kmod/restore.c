@@ -7,12 +7,14 @@
  * change to read-only data (rodata, ro_after_init, sys_call_table, the
  * IDT) is undone: every differing byte of the page gets its golden value
  * back, written through a temporary writable alias of the page, as the
- * attacker wrote it.  Text is never restored here: a live patch site may
+ * attacker wrote it, one whole aligned word at a time with the other CPUs
+ * stopped, so no reader sees half an entry.  Text is never restored here: a live patch site may
  * be executing, and half a restore of an instruction is worse than none.
  * The alert then says "restored".
  */
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/stop_machine.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
@@ -78,19 +80,35 @@ static struct page *kw_page_of(unsigned long addr)
 	return virt_to_page(__va(__pa_symbol(addr)));
 }
 
-/* Write @len bytes at @dst (within one page) through an alias. */
-static int kw_alias_write(unsigned long dst, const u8 *src, size_t len)
-{
-	struct page *page = kw_page_of(dst);
-	u8 *map;
+/* One page's restore, done while every other CPU is stopped. */
+struct kw_restore_job {
+	u8 *alias;		/* writable alias of the page(s) */
+	unsigned long base;	/* the address @alias maps */
+	unsigned long start;	/* first watched byte of the page */
+	const u8 *old;		/* its golden bytes */
+	size_t len;
+};
 
-	if (!page)
-		return -EFAULT;
-	map = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-	if (!map)
-		return -ENOMEM;
-	memcpy(map + offset_in_page(dst), src, len);
-	vunmap(map);
+/*
+ * Each aligned 8-byte word that holds a changed byte is written whole, with
+ * one store: a sys_call_table slot is one word.  An IDT gate is two, so the
+ * words are written with every other CPU held in stop_machine(): no CPU can
+ * read a half-restored entry.  Bytes of a word outside the watched range
+ * keep their current value (nothing else runs to change them meanwhile).
+ */
+static int kw_restore_words(void *data)
+{
+	const struct kw_restore_job *j = data;
+	unsigned long end = j->start + j->len, w, a;
+	u64 word;
+
+	for (w = j->start & ~7UL; w < end; w += 8) {
+		word = READ_ONCE(*(u64 *)w);
+		for (a = max(w, j->start); a < min(w + 8, end); a++)
+			((u8 *)&word)[a - w] = j->old[a - j->start];
+		if (word != READ_ONCE(*(u64 *)w))
+			WRITE_ONCE(*(u64 *)(j->alias + (w - j->base)), word);
+	}
 	return 0;
 }
 
@@ -104,23 +122,26 @@ bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind)
 int kw_restore_page(struct kw_region *r, unsigned int pg)
 {
 	unsigned long start = r->start + pg * KW_PAGE_SIZE;
-	size_t len = kw_page_len(r, pg), i = 0, run;
-	const u8 *cur = (const u8 *)start;
-	const u8 *old = r->golden + pg * KW_PAGE_SIZE;
+	struct kw_restore_job j = {
+		.start = start,
+		.old = r->golden + pg * KW_PAGE_SIZE,
+		.len = kw_page_len(r, pg),
+	};
+	struct page *pages[2];
+	unsigned int n = 1;
 	int err;
 
-	while (i < len) {
-		if (cur[i] == old[i]) {
-			i++;
-			continue;
-		}
-		for (run = 1; i + run < len && cur[i + run] != old[i + run];)
-			run++;
-		err = kw_alias_write(start + i, old + i, run);
-		if (err)
-			return err;
-		i += run;
-	}
-	return 0;
+	/* a region need not start on a page: its "page" may span two */
+	j.base = start & PAGE_MASK;
+	pages[0] = kw_page_of(j.base);
+	if (((start + j.len - 1) & PAGE_MASK) != j.base)
+		pages[n++] = kw_page_of(j.base + PAGE_SIZE);
+	if (!pages[0] || !pages[n - 1])
+		return -EFAULT;
+	j.alias = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	if (!j.alias)
+		return -ENOMEM;
+	err = stop_machine(kw_restore_words, &j, NULL);
+	vunmap(j.alias);
+	return err;
 }
-

@@ -574,6 +574,29 @@ TEST_F(integrity, idt_gate_hooked)
 	unload("kw_rootkit_cpu");
 }
 
+/*
+ * A restored IDT gate is two 8-byte words, written with the other CPUs
+ * stopped: the gate is whole again and no second alert comes.
+ */
+TEST_F(integrity, idt_gate_restored)
+{
+	json_object *rec;
+	int n;
+
+	ASSERT_EQ(0, kw_set_restore("idt_modified"));
+	expected_action = "restored";
+	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_cpu.ko",
+		     "what=idt", "idt_modified", "kw_rootkit_cpu", "idt_table");
+	json_object_put(rec);
+	wait_scans(3);
+	rec = kw_wait_alerts("--kind idt_modified", self->seq0, 1, &n);
+	EXPECT_EQ(1, n) TH_LOG("a restored gate must not alert again");
+	json_object_put(rec);
+	expected_action = "logged";
+	EXPECT_EQ(0, kw_set_restore(""));
+	unload("kw_rootkit_cpu");
+}
+
 /* Unlinked from the module list only, then back (so it can be removed) */
 TEST_F(integrity, module_hidden_from_list)
 {
