@@ -40,6 +40,8 @@ FIXTURE_TEARDOWN(journal)
 
 	kw_journal_close(&self->j);
 	unlink(self->path);
+	snprintf(name, sizeof(name), "%s%s", self->path, KW_JOURNAL_PINNED);
+	unlink(name);
 	for (i = 1; i < 10; i++) {
 		snprintf(name, sizeof(name), "%s.%d", self->path, i);
 		unlink(name);
@@ -101,6 +103,22 @@ static int read_all(struct __test_metadata *_metadata, const char *path,
 		n++;
 		json_object_put(rec);
 	}
+	kw_cursor_close(&c);
+	return n;
+}
+
+/* Records a pinned cursor gives, journal included */
+static int read_pinned(const char *path)
+{
+	struct kw_cursor c;
+	const char *line;
+	size_t len;
+	int n = 0;
+
+	kw_cursor_init(&c, path, 1, 0);
+	kw_cursor_pinned(&c);
+	while (kw_cursor_next(&c, 0, &line, &len) > 0)
+		n++;
 	kw_cursor_close(&c);
 	return n;
 }
@@ -185,6 +203,69 @@ TEST_F(journal, rotation_by_size)
 	kw_journal_close(&self->j);
 	ASSERT_EQ(0, kw_journal_open(&self->j, self->path, 1500, 2));
 	EXPECT_EQ(30U, self->j.seq);
+}
+
+/*
+ * The boot's first violations, copied to path.first as they are written:
+ * once rotation has taken them out of the journal files, a pinned cursor
+ * gives them back first, then the journal, with no record twice.
+ */
+TEST_F(journal, pinned_records_outlive_rotation)
+{
+	struct kw_journal pin = { .fd = -1 };
+	char name[160];
+	struct kw_cursor c;
+	const char *line;
+	json_object *rec;
+	uint64_t prev = 0, seq;
+	size_t len;
+	int i, n = 0, pinned = 0;
+
+	snprintf(name, sizeof(name), "%s%s", self->path, KW_JOURNAL_PINNED);
+	ASSERT_EQ(0, kw_journal_open(&self->j, self->path, 1500, 1));
+	ASSERT_EQ(0, kw_journal_open(&pin, name, UINT64_MAX, 0));
+	for (i = 0; i < 40; i++) {
+		rec = make_alert(KW_KIND_tamper_attempt, "m", T0);
+		ASSERT_EQ(0, kw_journal_append(&self->j, rec));
+		if (i < 2)
+			ASSERT_EQ(0, kw_journal_write(&pin, rec));
+		json_object_put(rec);
+	}
+	kw_journal_close(&pin);
+	EXPECT_LT(1U, self->j.generation);
+	kw_cursor_init(&c, self->path, 1, self->j.generation);
+	kw_cursor_pinned(&c);
+	while (kw_cursor_next(&c, self->j.generation, &line, &len) > 0) {
+		rec = kw_parse_line(line, len);
+		seq = kw_rec_u64(rec, "seq");
+		EXPECT_LT(prev, seq) TH_LOG("seq %lu after %lu", seq, prev);
+		if (seq <= 2)
+			pinned++;
+		prev = seq;
+		n++;
+		json_object_put(rec);
+	}
+	kw_cursor_close(&c);
+	EXPECT_EQ(2, pinned);
+	EXPECT_EQ(40U, prev);
+	EXPECT_GT(40, n);		/* the middle rotated away */
+	/* without rotation, the pinned copies are not given twice */
+	unlink(self->path);
+	unlink(name);
+	snprintf(name, sizeof(name), "%s.1", self->path);
+	unlink(name);
+	kw_journal_close(&self->j);
+	ASSERT_EQ(0, kw_journal_open(&self->j, self->path, 1 << 20, 1));
+	snprintf(name, sizeof(name), "%s%s", self->path, KW_JOURNAL_PINNED);
+	ASSERT_EQ(0, kw_journal_open(&pin, name, UINT64_MAX, 0));
+	for (i = 0; i < 3; i++) {
+		rec = make_alert(KW_KIND_tamper_attempt, "m", T0);
+		ASSERT_EQ(0, kw_journal_append(&self->j, rec));
+		ASSERT_EQ(0, kw_journal_write(&pin, rec));
+		json_object_put(rec);
+	}
+	kw_journal_close(&pin);
+	EXPECT_EQ(3, read_pinned(self->path));
 }
 
 TEST_F(journal, keep_zero)

@@ -65,6 +65,9 @@ static void show_daemon(json_object *dm)
 	       " write errors)%s\n", str(j, "path", "?"), num(j, "seq"),
 	       num(j, "bytes"), num(j, "errors"),
 	       json_object_get_boolean(kw_rec_obj(j, "ok")) ? "" : " NOT WRITABLE");
+	printf("             %" PRIu64 " repeated attempts counted, not written; %"
+	       PRIu64 " first violations of this boot kept\n",
+	       num(j, "repeats_held"), num(j, "first_violations_kept"));
 }
 
 static void show_kmod(json_object *km)

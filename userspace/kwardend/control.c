@@ -447,6 +447,7 @@ static void handle(struct kwd *d, struct client *c, const char *line,
 	case KW_CMD_ALERTS:
 		kw_cursor_init(&c->cur, d->cfg.journal_path,
 			       d->cfg.journal_keep, d->journal.generation);
+		kw_cursor_pinned(&c->cur);
 		c->count = 0;
 		c->end_sent = false;
 		c->state = C_STREAM;

@@ -80,6 +80,9 @@ struct kwd {
 	uint64_t started_ns;
 	char boot_id[40];
 	struct kw_journal journal;
+	struct kw_journal pinned;	/* journal.first: the boot's first */
+	unsigned int npinned;		/* violations in it, this boot */
+	struct kwd_flood *flood;	/* repeats held back */
 	uint64_t alerts;		/* raised by this run */
 	uint64_t kind_alerts[KW_KIND_MAX];	/* the same, by kind */
 	uint64_t journal_errors;
@@ -110,11 +113,21 @@ void kwd_log(int prio, const char *fmt, ...);
 void kwd_log_alert(json_object *rec, unsigned int severity);
 
 /* sink.c: journal first, then logs and followers */
+#define KWD_PINNED	32	/* first violations of a boot kept */
 int kwd_raise(struct kwd *d, struct kw_alert *a);
+int kwd_sink_write(struct kwd *d, struct kw_alert *a);
 int kwd_journal_open(struct kwd *d);
+void kwd_journal_close(struct kwd *d);
 void kwd_journal_resume(struct kwd *d);
 void kwd_degraded(struct kwd *d, const char *msg);
 void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
+
+/* flood.c: repeats of one attempt counted, not journalled one by one */
+int kwd_flood_start(struct kwd *d);
+void kwd_flood_stop(struct kwd *d);
+void kwd_flood_tick(struct kwd *d);
+bool kwd_flood_hold(struct kwd *d, const struct kw_alert *a, json_object *rec);
+uint64_t kwd_flood_held(struct kwd *d);
 
 /* danger.c: dangerous_interfaces, see bpf/danger.bpf.c */
 void kwd_danger_configure(struct kwd *d, int conf_fd);

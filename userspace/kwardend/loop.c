@@ -67,6 +67,7 @@ static void on_tick(struct kwd *d, struct kwd_watch *w, uint32_t events)
 	kwd_boot_tick(d);
 	kwd_metrics_tick(d);
 	kwd_stage_tick(d);
+	kwd_flood_tick(d);
 }
 
 static int add_signals(struct kwd *d)

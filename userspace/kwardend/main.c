@@ -193,6 +193,7 @@ static int start(struct kwd *d, const struct options *o)
 	}
 	kwd_guard_claim(d);	/* a locked guard lets only kwardend write */
 	kwd_journal_open(d);
+	kwd_flood_start(d);
 	kwd_journal_resume(d);
 	kwd_modstat_load(d);
 	kwd_boot_start(d);	/* quarantines go out with the first policy */
@@ -225,7 +226,7 @@ static int boot_check(struct kwd *d)
 	kwd_journal_open(d);
 	kwd_boot_start(d);
 	kwd_boot_stop(d);
-	kw_journal_close(&d->journal);
+	kwd_journal_close(d);
 	return 0;
 }
 
@@ -237,13 +238,14 @@ static void stop(struct kwd *d)
 	kwd_genl_stop(d);
 	kwd_policy_stop(d);
 	kwd_bpf_stop(d);
-	kw_journal_close(&d->journal);
+	kwd_flood_stop(d);
+	kwd_journal_close(d);
 }
 
 int main(int argc, char **argv)
 {
 	struct options o = {};
-	struct kwd d = { .epfd = -1 };
+	struct kwd d = { .epfd = -1, .pinned.fd = -1 };
 	char st[64];
 	int err;
 

@@ -49,6 +49,10 @@ static void put_alerts(FILE *f, struct kwd *d)
 		fprintf(f, "kwarden_alerts_total{kind=\"%s\"} %llu\n",
 			kw_kind_name(k),
 			(unsigned long long)d->kind_alerts[k]);
+	help(f, "kwarden_alerts_repeats_held_total", "counter",
+	     "Repeats of one attempt counted in one journal record, not one each.");
+	fprintf(f, "kwarden_alerts_repeats_held_total %llu\n",
+		(unsigned long long)kwd_flood_held(d));
 }
 
 static void put_lost(FILE *f, json_object *bpf, json_object *kmod)

@@ -32,6 +32,10 @@ static json_object *journal_json(struct kwd *d)
 	json_object_object_add(o, "keep", json_object_new_int(d->cfg.journal_keep));
 	json_object_object_add(o, "errors",
 			       json_object_new_uint64(d->journal_errors));
+	json_object_object_add(o, "repeats_held",
+			       json_object_new_uint64(kwd_flood_held(d)));
+	json_object_object_add(o, "first_violations_kept",
+			       json_object_new_uint64(d->npinned));
 	return o;
 }
 

@@ -164,8 +164,8 @@ static int write_line(struct kw_journal *j, const char *s, size_t len)
 	return fsync(j->fd) ? -errno : 0;
 }
 
-/* Gives rec the next seq and makes it durable; returns 0 or -errno */
-int kw_journal_append(struct kw_journal *j, json_object *rec)
+/* Appends rec as it is and makes it durable; returns 0 or -errno */
+int kw_journal_write(struct kw_journal *j, json_object *rec)
 {
 	const char *s;
 	char *line;
@@ -177,7 +177,6 @@ int kw_journal_append(struct kw_journal *j, json_object *rec)
 		if (err)
 			return err;
 	}
-	json_object_object_add(rec, "seq", json_object_new_uint64(j->seq + 1));
 	s = json_object_to_json_string_length(rec, JSON_C_TO_STRING_PLAIN |
 					      JSON_C_TO_STRING_NOSLASHESCAPE,
 					      &len);
@@ -195,6 +194,16 @@ int kw_journal_append(struct kw_journal *j, json_object *rec)
 	line[len] = '\n';
 	err = write_line(j, line, len + 1);
 	free(line);
+	return err;
+}
+
+/* Gives rec the next seq and makes it durable; returns 0 or -errno */
+int kw_journal_append(struct kw_journal *j, json_object *rec)
+{
+	int err;
+
+	json_object_object_add(rec, "seq", json_object_new_uint64(j->seq + 1));
+	err = kw_journal_write(j, rec);
 	if (!err)
 		j->seq++;
 	return err;

@@ -30,6 +30,7 @@ struct kw_journal {
 int kw_journal_open(struct kw_journal *j, const char *path,
 		    uint64_t max_bytes, unsigned int keep);
 int kw_journal_append(struct kw_journal *j, json_object *rec);
+int kw_journal_write(struct kw_journal *j, json_object *rec);	/* seq as is */
 void kw_journal_close(struct kw_journal *j);
 
 /* Which records a reader wants; an all-zero filter matches everything */
@@ -50,7 +51,12 @@ struct kw_cursor {
 	uint64_t gen;
 	char *line;
 	size_t cap;
+	FILE *pinned;		/* path.first, read before the others */
+	uint64_t pinned_below;	/* its records older than the oldest file */
 };
+
+/* The suffix of the file that keeps the first violations of a boot */
+#define KW_JOURNAL_PINNED	".first"
 
 /*
  * gen is the writer's kw_journal.generation (0 for a reader without a
@@ -61,6 +67,12 @@ void kw_cursor_init(struct kw_cursor *c, const char *path, unsigned int keep,
 		    uint64_t gen);
 int kw_cursor_next(struct kw_cursor *c, uint64_t gen, const char **line,
 		   size_t *len);
+/*
+ * Before the journal, the records of path.first (the boot's first
+ * violations) that rotation took away from the journal files: the reader
+ * of `kwardenctl alerts` sees them, oldest first, without duplicates.
+ */
+void kw_cursor_pinned(struct kw_cursor *c);
 /* Next record matching f: 1 with *rec (caller puts it), 0 at the end */
 int kw_cursor_next_match(struct kw_cursor *c, uint64_t gen,
 			 const struct kw_filter *f, json_object **rec,

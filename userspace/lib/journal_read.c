@@ -98,6 +98,77 @@ static bool advance(struct kw_cursor *c, uint64_t gen)
 	return open_suffix(c);	/* the live file may have appeared */
 }
 
+/* seq of the first record of the oldest journal file, or UINT64_MAX */
+static uint64_t oldest_seq(const struct kw_cursor *c)
+{
+	struct kw_cursor o = *c;
+	uint64_t seq = UINT64_MAX;
+	const char *line;
+	json_object *rec;
+	size_t len;
+
+	o.f = NULL;
+	o.line = NULL;
+	o.cap = 0;
+	o.pinned = NULL;
+	for (o.suffix = c->keep + 1; o.suffix-- > 0 && seq == UINT64_MAX;) {
+		if (!open_suffix(&o))
+			continue;
+		if (getline(&o.line, &o.cap, o.f) > 0) {
+			line = o.line;
+			len = strcspn(line, "\n");
+			rec = kw_parse_line(line, len);
+			if (rec && kw_rec_u64(rec, "seq"))
+				seq = kw_rec_u64(rec, "seq");
+			json_object_put(rec);
+		}
+		fclose(o.f);
+	}
+	free(o.line);
+	return seq;
+}
+
+void kw_cursor_pinned(struct kw_cursor *c)
+{
+	char name[PATH_MAX + 16];
+	int fd;
+
+	snprintf(name, sizeof(name), "%s%s", c->path, KW_JOURNAL_PINNED);
+	fd = open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	c->pinned = fdopen(fd, "r");
+	if (!c->pinned) {
+		close(fd);
+		return;
+	}
+	c->pinned_below = oldest_seq(c);
+}
+
+/* The next pinned record the journal files no longer hold: 1, or 0 */
+static int pinned_next(struct kw_cursor *c, const char **line, size_t *len)
+{
+	json_object *rec;
+	uint64_t seq;
+	ssize_t n;
+
+	while ((n = getline(&c->line, &c->cap, c->pinned)) > 0) {
+		if (c->line[n - 1] != '\n')
+			break;		/* torn: the rest is not for us */
+		rec = kw_parse_line(c->line, (size_t)n - 1);
+		seq = rec ? kw_rec_u64(rec, "seq") : 0;
+		json_object_put(rec);
+		if (seq && seq < c->pinned_below) {
+			*line = c->line;
+			*len = (size_t)n - 1;
+			return 1;
+		}
+	}
+	fclose(c->pinned);
+	c->pinned = NULL;
+	return 0;
+}
+
 /* Next complete line: 1 with *line (valid until the next call), 0 at end */
 int kw_cursor_next(struct kw_cursor *c, uint64_t gen, const char **line,
 		   size_t *len)
@@ -105,6 +176,8 @@ int kw_cursor_next(struct kw_cursor *c, uint64_t gen, const char **line,
 	ssize_t n;
 	off_t pos;
 
+	if (c->pinned && pinned_next(c, line, len))
+		return 1;
 	if (!c->f && !advance(c, gen))
 		return 0;
 	for (;;) {
@@ -169,6 +242,9 @@ int kw_cursor_next_match(struct kw_cursor *c, uint64_t gen,
 
 void kw_cursor_close(struct kw_cursor *c)
 {
+	if (c->pinned)
+		fclose(c->pinned);
+	c->pinned = NULL;
 	if (c->f)
 		fclose(c->f);
 	free(c->line);
