@@ -173,9 +173,24 @@ u32 kw_state(void);
 void kw_crash_init(void);
 void kw_crash_exit(void);
 
+/* Unexplained bytes of one page, as a scan pass saw them (bounded) */
+#define KW_RUNS_MAX	8
+#define KW_RUN_LEN	16
+struct kw_runs {
+	unsigned int n;
+	bool overflow;		/* more than fit, or at a patch site */
+	struct {
+		unsigned long addr;
+		unsigned int len;
+		u8 seen[KW_RUN_LEN];
+	} run[KW_RUNS_MAX];
+};
+
 /* restore.c */
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);
 int kw_restore_page(struct kw_region *r, unsigned int pg);
+bool kw_own_text(const struct kw_region *r);
+int kw_restore_own_text(struct kw_region *r, const struct kw_runs *runs);
 
 /* pageprot.c */
 int kw_prot_baseline(struct kw_region *r);

@@ -8,11 +8,21 @@
  * IDT) is undone: every differing byte of the page gets its golden value
  * back, written through a temporary writable alias of the page, as the
  * attacker wrote it, one whole aligned word at a time with the other CPUs
- * stopped, so no reader sees half an entry.  Text is never restored here: a live patch site may
+ * stopped, so no reader sees half an entry.
+ *
+ * kwarden's own code and read-only data are put back whatever the
+ * parameter says: an attack on kwarden is undone, not just reported.  Its
+ * text only byte-run by byte-run, the runs the scan found unexplained and
+ * only while they still hold what it saw, with every CPU stopped, and each
+ * CPU serialized before it goes on (cross-modified code).  A run at an
+ * ftrace site is left alone: ftrace owns those bytes.  Text is never restored here: a live patch site may
  * be executing, and half a restore of an instruction is worse than none.
  * The alert then says "restored".
  */
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/stop_machine.h>
 #include <linux/string.h>
@@ -112,10 +122,40 @@ static int kw_restore_words(void *data)
 	return 0;
 }
 
+/* kwarden's own memory: always restored */
+static bool kw_own(const struct kw_region *r)
+{
+	return r->mod == THIS_MODULE;
+}
+
+bool kw_own_text(const struct kw_region *r)
+{
+	return kw_own(r) && r->text;
+}
+
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind)
 {
 	return kw_enforcing() && !r->text && r->golden && kind < 64 &&
-	       (READ_ONCE(kw_restore_kinds) & BIT_ULL(kind));
+	       (kw_own(r) || (READ_ONCE(kw_restore_kinds) & BIT_ULL(kind)));
+}
+
+/*
+ * A writable alias of the page(s) holding [@addr, @addr + @len), at most
+ * two pages; *@alias maps @addr & PAGE_MASK.  Sleeps: never under stop.
+ */
+static int kw_alias_map(unsigned long addr, size_t len, u8 **alias)
+{
+	unsigned long base = addr & PAGE_MASK;
+	struct page *pages[2];
+	unsigned int n = 1;
+
+	pages[0] = kw_page_of(base);
+	if (((addr + len - 1) & PAGE_MASK) != base)
+		pages[n++] = kw_page_of(base + PAGE_SIZE);
+	if (!pages[0] || !pages[n - 1])
+		return -EFAULT;
+	*alias = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	return *alias ? 0 : -ENOMEM;
 }
 
 /* Put back every byte of page @pg that differs from the golden copy. */
@@ -124,24 +164,90 @@ int kw_restore_page(struct kw_region *r, unsigned int pg)
 	unsigned long start = r->start + pg * KW_PAGE_SIZE;
 	struct kw_restore_job j = {
 		.start = start,
+		.base = start & PAGE_MASK,
 		.old = r->golden + pg * KW_PAGE_SIZE,
 		.len = kw_page_len(r, pg),
 	};
-	struct page *pages[2];
-	unsigned int n = 1;
 	int err;
 
 	/* a region need not start on a page: its "page" may span two */
-	j.base = start & PAGE_MASK;
-	pages[0] = kw_page_of(j.base);
-	if (((start + j.len - 1) & PAGE_MASK) != j.base)
-		pages[n++] = kw_page_of(j.base + PAGE_SIZE);
-	if (!pages[0] || !pages[n - 1])
-		return -EFAULT;
-	j.alias = vmap(pages, n, VM_MAP, PAGE_KERNEL);
-	if (!j.alias)
-		return -ENOMEM;
+	err = kw_alias_map(start, j.len, &j.alias);
+	if (err)
+		return err;
 	err = stop_machine(kw_restore_words, &j, NULL);
 	vunmap(j.alias);
+	return err;
+}
+
+/* One restore of kwarden's own text, run on every CPU at once. */
+struct kw_text_job {
+	struct kw_region *r;
+	const struct kw_runs *runs;
+	u8 *alias[KW_RUNS_MAX];
+	atomic_t cpus;
+	int written;		/* 1: done, -1: the bytes changed again */
+};
+
+/* Write each run through an alias of its page(s); 0 or -errno */
+static int kw_text_write(const struct kw_text_job *j)
+{
+	const struct kw_runs *runs = j->runs;
+	unsigned int i;
+
+	for (i = 0; i < runs->n; i++)
+		if (memcmp((void *)runs->run[i].addr, runs->run[i].seen,
+			   runs->run[i].len))
+			return -EAGAIN;
+	for (i = 0; i < runs->n; i++) {
+		unsigned long a = runs->run[i].addr;
+		struct kw_restore_job w = {
+			.start = a,
+			.old = j->r->golden + (a - j->r->start),
+			.len = runs->run[i].len,
+			.base = a & PAGE_MASK,
+			.alias = j->alias[i],
+		};
+
+		kw_restore_words(&w);
+	}
+	return 0;
+}
+
+static int kw_text_restore_fn(void *data)
+{
+	struct kw_text_job *j = data;
+
+	/* the first CPU here writes; release: the bytes before the flag */
+	if (atomic_inc_return(&j->cpus) == 1)
+		smp_store_release(&j->written, kw_text_write(j) ? -1 : 1);
+	else	/* acquire: pairs with the release above */
+		while (!smp_load_acquire(&j->written))
+			cpu_relax();
+	sync_core();
+	return 0;
+}
+
+/*
+ * Put back the unexplained runs of kwarden's own text; 0 when they are
+ * back, -EAGAIN when they changed again meanwhile (the next pass sees it).
+ */
+int kw_restore_own_text(struct kw_region *r, const struct kw_runs *runs)
+{
+	struct kw_text_job j = { .r = r, .runs = runs };
+	unsigned int i, n;
+	int err = 0;
+
+	if (!kw_enforcing() || !r->golden || runs->overflow || !runs->n)
+		return -EINVAL;
+	for (n = 0; n < runs->n && !err; n++)
+		err = kw_alias_map(runs->run[n].addr, runs->run[n].len,
+				   &j.alias[n]);
+	if (!err) {
+		stop_machine(kw_text_restore_fn, &j, cpu_online_mask);
+		err = j.written == 1 ? 0 : -EAGAIN;
+	}
+	for (i = 0; i < n; i++)
+		if (j.alias[i])
+			vunmap(j.alias[i]);
 	return err;
 }

@@ -63,6 +63,14 @@ static enum kw_kind kw_kind_at(struct kw_region *r, unsigned long addr)
 	return t ? t->kind : r->kind;
 }
 
+/* Result of checking one changed page. */
+struct kw_page_check {
+	unsigned long first;	/* first unexplained byte, or 0 */
+	u64 sig;		/* signature of all unexplained bytes */
+	bool busy;		/* an ftrace site is being patched */
+	struct kw_runs runs;	/* the unexplained bytes, for a restore */
+};
+
 /*
  * Alert on the first unexplained byte at @addr, in page @pg, and restore
  * the page when that is configured for the kind.  The old and new windows
@@ -74,8 +82,9 @@ static enum kw_kind kw_kind_at(struct kw_region *r, unsigned long addr)
  * one-byte off switch.
  */
 static void kw_report(struct kw_region *r, unsigned int pg,
-		      unsigned long addr)
+		      const struct kw_page_check *c)
 {
+	unsigned long addr = c->first;
 	struct kw_alert a = {
 		.kind = r->kind,
 		.action = KW_ACTION_logged,
@@ -109,7 +118,13 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 	if (owner[0])
 		strscpy(a.module, owner, sizeof(a.module));
 out:
-	if (kw_restore_wanted(r, a.kind)) {
+	if (kw_own_text(r)) {
+		/* kwarden's own code: its unexplained bytes go back */
+		if (!kw_restore_own_text(r, &c->runs)) {
+			a.action = KW_ACTION_restored;
+			r->alerted[pg] = 0;
+		}
+	} else if (kw_restore_wanted(r, a.kind)) {
 		if (!kw_restore_page(r, pg)) {
 			a.action = KW_ACTION_restored;
 			r->alerted[pg] = 0;	/* the next change is a new one */
@@ -120,18 +135,25 @@ out:
 	kw_alert_raise(&a);
 }
 
-/* Result of checking one changed page. */
-struct kw_page_check {
-	unsigned long first;	/* first unexplained byte, or 0 */
-	u64 sig;		/* signature of all unexplained bytes */
-	bool busy;		/* an ftrace site is being patched */
-};
-
 static void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v)
 {
+	struct kw_runs *runs = &c->runs;
+	unsigned int n = runs->n;
+
 	if (!c->first)
 		c->first = addr;
 	c->sig = c->sig * 31 + addr * 257 + v + 1;
+	if (n && runs->run[n - 1].addr + runs->run[n - 1].len == addr &&
+	    runs->run[n - 1].len < KW_RUN_LEN) {
+		runs->run[n - 1].seen[runs->run[n - 1].len++] = v;
+	} else if (n < KW_RUNS_MAX) {
+		runs->run[n].addr = addr;
+		runs->run[n].len = 1;
+		runs->run[n].seen[0] = v;
+		runs->n++;
+	} else {
+		runs->overflow = true;
+	}
 }
 
 /*
@@ -165,6 +187,7 @@ static size_t kw_check_byte(struct kw_region *r, unsigned long addr, u8 v,
 		break;
 	case KW_SITE_BAD:
 		kw_unexplained(c, site, READ_ONCE(*(u8 *)site));
+		c->runs.overflow = true;	/* ftrace's bytes */
 		break;
 	}
 	return site + 5 - addr;
@@ -225,7 +248,7 @@ static void kw_scan_page(struct kw_region *r, unsigned int pg)
 		return;
 	r->alerted[pg] = c.sig;
 	kw_stats.violations++;
-	kw_report(r, pg, c.first);
+	kw_report(r, pg, &c);
 }
 
 static void kw_scan_pass(void)

@@ -16,6 +16,8 @@
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -113,6 +115,20 @@ static int kw_hook_site(void)
 		mode);
 	return 0;
 }
+
+/* What the hooked site holds now, in hex: did someone put it back? */
+static int kw_site_now_get(char *buf, const struct kernel_param *kp)
+{
+	if (!kw_hooked)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%*phN\n", (int)kw_len, kw_site);
+}
+
+static const struct kernel_param_ops kw_site_now_ops = {
+	.get = kw_site_now_get,
+};
+module_param_cb(site_now, &kw_site_now_ops, NULL, 0444);
+MODULE_PARM_DESC(site_now, "the bytes at the hooked site now (hex)");
 
 static void kw_later_fn(struct work_struct *work)
 {
