@@ -217,12 +217,14 @@ static int kw_text_restore_fn(void *data)
 {
 	struct kw_text_job *j = data;
 
-	/* the first CPU here writes; release: the bytes before the flag */
-	if (atomic_inc_return(&j->cpus) == 1)
+	if (atomic_inc_return(&j->cpus) == 1) {
+		/* the first CPU writes; release: the bytes before the flag */
 		smp_store_release(&j->written, kw_text_write(j) ? -1 : 1);
-	else	/* acquire: pairs with the release above */
+	} else {
+		/* acquire: pairs with the release above */
 		while (!smp_load_acquire(&j->written))
 			cpu_relax();
+	}
 	sync_core();
 	return 0;
 }

@@ -247,7 +247,7 @@ TEST_F(integrity, module_text_hook)
 }
 
 /* The bytes kw_rootkit_text's hooked site holds now, in hex */
-static void site_now(char *buf, size_t len)
+static void hooked_bytes(char *buf, size_t len)
 {
 	static const char path[] =
 		"/sys/module/kw_rootkit_text/parameters/site_now";
@@ -283,7 +283,7 @@ TEST_F(integrity, own_text_byte_is_no_off_switch)
 			 kw_rec_str(kw_get(rec, "detail"), "old") ?: "");
 		json_object_put(rec);
 		for (ms = 0; ms < KW_WAIT_MS; ms += 100) {
-			site_now(now, sizeof(now));
+			hooked_bytes(now, sizeof(now));
 			if (!strcmp(now, old))
 				break;
 			usleep(100 * 1000);
