@@ -3,9 +3,13 @@
 #
 # churn.sh - one round of the kernel's own legitimate text patching, for
 # the false-positive tests: static keys (tracepoints on and off), the
-# function and function_graph tracers, kprobe events, module load and
-# unload.  Runs inside a test VM only.
+# function and function_graph tracers (on every function, and with
+# set_ftrace_filter changed while on), kprobe events (INT3, optimized after
+# a second, kretprobes), module load and unload, a CPU going offline and
+# back.  BPF fentry/fexit/LSM attach and detach, and kwardend restarts, are
+# the caller's (integrity_test.c).  Runs inside a test VM only.
 T=/sys/kernel/tracing
+CPU1=/sys/devices/system/cpu/cpu1/online
 set -e
 
 echo 1 > $T/events/sched/sched_switch/enable
@@ -24,8 +28,20 @@ echo 'p:kwchurn_read vfs_read+9' >> $T/kprobe_events
 echo 'r:kwchurn_ret vfs_write' >> $T/kprobe_events
 echo 1 > $T/events/kprobes/enable
 cat /proc/version > /dev/null
+# the kprobe optimizer turns an INT3 probe into a jump after a few jiffies
+sleep 1
+cat /proc/version > /dev/null
 echo 0 > $T/events/kprobes/enable
 echo > $T/kprobe_events
+
+echo 'vfs_*' > $T/set_ftrace_filter
+echo function > $T/current_tracer
+sleep 0.5
+echo '*_read' >> $T/set_ftrace_filter
+echo '!vfs_write' >> $T/set_ftrace_filter
+sleep 0.5
+echo nop > $T/current_tracer
+echo > $T/set_ftrace_filter
 
 echo function_graph > $T/current_tracer
 sleep 1
@@ -35,3 +51,9 @@ for i in 1 2 3; do
 	modprobe dummy
 	rmmod dummy
 done
+
+if [ -w $CPU1 ]; then
+	echo 0 > $CPU1
+	sleep 0.5
+	echo 1 > $CPU1
+fi
