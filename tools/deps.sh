@@ -120,10 +120,11 @@ EOM
 	mv "$build/kernel-$series.mk.tmp" "$build/kernel-$series.mk"
 }
 
-# kselftest_harness.h, checkpatch.pl, .clang-format and extract-vmlinux
-# from linux-source.  Bump the stamp when the list changes.
+# kselftest_harness.h, checkpatch.pl, .clang-format, extract-vmlinux and
+# the ftrace selftests (ftracetest, for make check-long) from
+# linux-source.  Bump the stamp when the list changes.
 fetch_linux_src() {
-	local dst=$build/linux-src tarball stamp=.done-2
+	local dst=$build/linux-src tarball stamp=.done-3
 	[ -e "$dst/$stamp" ] && return 0
 	tarball=$(first /usr/src/linux-source-6.12.tar.*)
 	log "extracting selftest harness and checkpatch from $tarball"
@@ -137,7 +138,8 @@ fetch_linux_src() {
 		'linux-source-6.12/scripts/checkpatch.pl' \
 		'linux-source-6.12/scripts/spelling.txt' \
 		'linux-source-6.12/scripts/const_structs.checkpatch' \
-		'linux-source-6.12/scripts/extract-vmlinux'
+		'linux-source-6.12/scripts/extract-vmlinux' \
+		'linux-source-6.12/tools/testing/selftests/ftrace/*'
 	touch "$dst/$stamp"
 }
 
