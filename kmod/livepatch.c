@@ -264,6 +264,13 @@ void kw_livepatch_check(void)
 	mutex_unlock(&kw_lp_lock);
 }
 
+/* Nothing lost silently: a kwarden that cannot watch them says so */
+static void kw_lp_say(const void *table)
+{
+	if (!table)
+		pr_warn("kwarden: livepatch list unknown, or no memory: livepatches go unreported\n");
+}
+
 void kw_livepatch_init(void)
 {
 	if (KW_TEST_LIVEPATCH_OFF) {
@@ -272,13 +279,9 @@ void kw_livepatch_init(void)
 	}
 	kw_klp_patches = (struct list_head *)kw_lookup_name("klp_patches");
 	kw_klp_mutex = (struct mutex *)kw_lookup_name("klp_mutex");
-	if (!kw_klp_patches || !kw_klp_mutex) {
-		pr_warn("kwarden: livepatch list unknown: livepatches go unreported\n");
-		return;
-	}
-	kw_lp = vzalloc(array_size(KW_LP_FUNCS, sizeof(*kw_lp)));
-	if (!kw_lp)
-		pr_warn("kwarden: no memory to watch livepatches\n");
+	if (kw_klp_patches && kw_klp_mutex)
+		kw_lp = vzalloc(array_size(KW_LP_FUNCS, sizeof(*kw_lp)));
+	kw_lp_say(kw_lp);
 }
 
 void kw_livepatch_exit(void)

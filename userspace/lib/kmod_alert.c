@@ -249,8 +249,8 @@ static bool is_livepatch(const struct kw_kmod_alert *k)
 
 /*
  * "livepatch m replaced f (vmlinux) with g, signature not verified,
- * allowed (rule 1 (line 3))", "livepatch m reverted: f (vmlinux) no
- * longer goes to g, ..."
+ * module policy: allowed (rule 1 (line 3))", "livepatch m reverted: f
+ * (vmlinux) no longer goes to g, ..."
  */
 static void livepatch_message(struct kw_kmod_alert *k)
 {
@@ -264,7 +264,8 @@ static void livepatch_message(struct kw_kmod_alert *k)
 		       k->module, k->symbol, k->object, k->target_sym);
 	append(k->msg, &n, ", %s", k->sig_ok ? "signed" :
 	       "signature not verified");
-	append(k->msg, &n, ", %s", kw_verdict_name(k->verdict) ?: "none");
+	append(k->msg, &n, ", module policy: %s",
+	       kw_verdict_name(k->verdict) ?: "none");
 	if (k->rule[0])
 		append(k->msg, &n, " (%s)", k->rule);
 }
