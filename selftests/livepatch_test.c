@@ -8,7 +8,8 @@
  * function, the new one, the patched object and the livepatch module,
  * with its signature state: crit when the module-load policy does not
  * vouch for the module (here: let in by "default allow"), notice when an
- * allow rule names it.  Disabling the patch through sysfs must give one
+ * allow rule names it.  Disabling the patch through sysfs, or replacing it
+ * with an atomic-replace patch (kw_livepatch_replace.ko), must give one
  * livepatch_reverted.  The ftrace redirection behind it must raise no
  * integrity alert, and /proc/cmdline shows that the patch really ran.
  */
@@ -28,6 +29,10 @@
 #define LP_OLD		"cmdline_proc_show"
 #define LP_NEW		"kw_livepatch_cmdline_proc_show"
 #define POL_FILE	"/tmp/kw-livepatch-policy"
+/* an atomic-replace livepatch of the same function */
+#define RP_NAME		"kw_livepatch_replace"
+#define RP_KO		"/opt/kwarden/selftests/modules/" RP_NAME ".ko"
+#define RP_NEW		"kw_replace_cmdline_proc_show"
 
 /* Every kind the integrity engine raises: the livepatch must raise none */
 static const char * const memory_kinds[] = {
@@ -63,15 +68,22 @@ static int write_file(const char *path, const char *s)
 	return err ? -1 : 0;
 }
 
-/* The patch disabled, its transition done, the module gone */
-static void lp_remove(void)
+/* Livepatch module name's patch disabled, its transition done, it gone */
+static void lp_remove(const char *name)
 {
-	if (exists(LP_SYSFS)) {
-		write_file(LP_SYSFS "/enabled", "0");
-		wait_path(LP_SYSFS, false, 60000);
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/livepatch/%s", name);
+	if (exists(path)) {
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/livepatch/%s/enabled", name);
+		write_file(path, "0");
+		snprintf(path, sizeof(path), "/sys/kernel/livepatch/%s", name);
+		wait_path(path, false, 60000);
 	}
-	kw_unload(LP_NAME);
-	wait_path("/sys/module/" LP_NAME, false, 10000);
+	kw_unload(name);
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	wait_path(path, false, 10000);
 }
 
 static uint64_t kmod_scans(void)
@@ -154,12 +166,18 @@ static void read_line(const char *path, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-static json_object *wait_kind(const char *kind, uint64_t after, int *n)
+static json_object *wait_kind_of(const char *kind, const char *module,
+				 uint64_t after, int *n)
 {
 	char filter[128];
 
-	snprintf(filter, sizeof(filter), "--kind %s --module " LP_NAME, kind);
+	snprintf(filter, sizeof(filter), "--kind %s --module %s", kind, module);
 	return kw_wait_alerts(filter, after, 1, n);
+}
+
+static json_object *wait_kind(const char *kind, uint64_t after, int *n)
+{
+	return wait_kind_of(kind, LP_NAME, after, n);
 }
 
 FIXTURE(livepatch) {
@@ -174,14 +192,16 @@ FIXTURE_SETUP(livepatch)
 		SKIP(return, "kwarden.ko is not loaded: livepatches go unseen");
 	if (access(LP_KO, R_OK))
 		SKIP(return, LP_KO " is not staged");
-	lp_remove();
+	lp_remove(RP_NAME);
+	lp_remove(LP_NAME);
 	ASSERT_FALSE(exists("/sys/module/" LP_NAME));
 	self->seq0 = kw_journal_seq();
 }
 
 FIXTURE_TEARDOWN(livepatch)
 {
-	lp_remove();
+	lp_remove(RP_NAME);
+	lp_remove(LP_NAME);
 	/* the other tests of this VM load modules freely */
 	if (system("echo 'mode off' > " POL_FILE ".off && kwardenctl policy apply --now " POL_FILE ".off >/dev/null"))
 		TH_LOG("could not turn the policy off");
@@ -294,6 +314,46 @@ TEST_F_TIMEOUT(livepatch, reverted_when_disabled, 300)
 	EXPECT_EQ(1, n);
 	json_object_put(wait_kind("livepatch_reverted", self->seq0, &n));
 	EXPECT_EQ(1, n);
+	EXPECT_EQ(0, memory_alerts(self->seq0));
+}
+
+/*
+ * An atomic-replace patch takes the function over: the kernel reverts and
+ * frees kw_livepatch's patch, which must be reported reverted; the new
+ * one applied.
+ */
+TEST_F_TIMEOUT(livepatch, replaced_by_atomic_replace, 300)
+{
+	json_object *rec, *d;
+	uint64_t seq;
+	char buf[128];
+	int n;
+
+	if (access(RP_KO, R_OK))
+		SKIP(return, RP_KO " is not staged");
+	json_object_put(load_applied(_metadata, self->seq0));
+	seq = kw_journal_seq();
+	ASSERT_EQ(0, kw_finit(RP_KO, ""));
+	rec = wait_kind_of("livepatch_applied", RP_NAME, seq, &n);
+	EXPECT_EQ(1, n);
+	ASSERT_NE(NULL, rec);
+	d = kw_get(rec, "detail");
+	EXPECT_STREQ(LP_OLD, kw_rec_str(d, "symbol"));
+	EXPECT_STREQ(RP_NEW, kw_rec_str(d, "target_symbol"));
+	EXPECT_STREQ("vmlinux", kw_rec_str(d, "object"));
+	json_object_put(rec);
+	rec = wait_kind("livepatch_reverted", seq, &n);
+	check_record(_metadata, rec, "livepatch_reverted", "crit");
+	EXPECT_EQ(1, n);
+	json_object_put(rec);
+	EXPECT_TRUE(wait_path(LP_SYSFS, false, 60000));
+	read_line("/proc/cmdline", buf, sizeof(buf));
+	EXPECT_STREQ(RP_NAME, buf);
+	wait_scans(3);
+	/* the replacing patch itself stays applied: nothing reverted of it */
+	json_object_put(kw_run_json("kwardenctl --json alerts --kind livepatch_reverted --module " RP_NAME,
+				    (long long)seq, &n));
+	EXPECT_EQ(0, n);
 	EXPECT_EQ(0, memory_alerts(self->seq0));
 }
 
