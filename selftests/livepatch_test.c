@@ -166,6 +166,22 @@ static void read_line(const char *path, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
+/* Until livepatch name's transition is over (transition reads 0) */
+static bool wait_settled(const char *name, int ms)
+{
+	char path[128], buf[8];
+
+	snprintf(path, sizeof(path), "/sys/kernel/livepatch/%s/transition",
+		 name);
+	for (; ms > 0; ms -= 100) {
+		read_line(path, buf, sizeof(buf));
+		if (!strcmp(buf, "0"))
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
 static json_object *wait_kind_of(const char *kind, const char *module,
 				 uint64_t after, int *n)
 {
@@ -332,6 +348,8 @@ TEST_F_TIMEOUT(livepatch, replaced_by_atomic_replace, 300)
 	if (access(RP_KO, R_OK))
 		SKIP(return, RP_KO " is not staged");
 	json_object_put(load_applied(_metadata, self->seq0));
+	/* the kernel refuses a patch (EBUSY) while another one is in transition */
+	EXPECT_TRUE(wait_settled(LP_NAME, 60000));
 	seq = kw_journal_seq();
 	ASSERT_EQ(0, kw_finit(RP_KO, ""));
 	rec = wait_kind_of("livepatch_applied", RP_NAME, seq, &n);
