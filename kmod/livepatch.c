@@ -233,10 +233,8 @@ void kw_livepatch_check(void)
 	unsigned int i;
 	bool whole;
 
-	if (!kw_lp)
-		return;
 	mutex_lock(&kw_lp_lock);
-	if (!mutex_trylock(kw_klp_mutex)) {
+	if (!kw_lp || !mutex_trylock(kw_klp_mutex)) {
 		mutex_unlock(&kw_lp_lock);
 		return;
 	}
