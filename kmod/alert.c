@@ -59,7 +59,7 @@ void kw_alert_raise(struct kw_alert *a)
 	struct kw_slot *slot;
 
 	a->time_ns = ktime_get_real_ns();
-	if (a->kind < KW_KIND_MAX)
+	if (a->kind < KW_KIND_MAX && !(a->has & KW_AF_SEVERITY))
 		a->severity = kw_kind_sev[a->kind];
 
 	mutex_lock(&kw_alert_lock);
@@ -72,9 +72,9 @@ void kw_alert_raise(struct kw_alert *a)
 	mutex_unlock(&kw_alert_lock);
 
 	if (a->has & KW_AF_MODLOAD) {
-		pr_info("kwarden: %s %s verdict %u (%s) [seq %llu]\n",
-			kw_kind_names[a->kind], a->module, a->verdict, a->rule,
-			a->seq);
+		pr_info("kwarden: %s %s%s%s verdict %u (%s) [seq %llu]\n",
+			kw_kind_names[a->kind], a->module, a->symbol[0] ? " " : "",
+			a->symbol, a->verdict, a->rule, a->seq);
 		return;
 	}
 	pr_warn("kwarden: %s at %s+%#llx (%#llx) old %*ph new %*ph target %pS [seq %llu]\n",

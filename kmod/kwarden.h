@@ -61,6 +61,7 @@ struct kw_region {
 #define KW_AF_FILE_HASH	(1U << 2)
 #define KW_AF_TASK	(1U << 3)	/* pid, uid, comm */
 #define KW_AF_FAULT	(1U << 4)	/* fault, taints_old, taints, count */
+#define KW_AF_SEVERITY	(1U << 5)	/* severity set: not the kind's default */
 
 /* An alert as the kmod keeps and sends it. */
 struct kw_alert {
@@ -81,6 +82,7 @@ struct kw_alert {
 	char target_sym[KW_SYM_LEN];
 	char views[96];		/* module_hidden: which views disagree */
 	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
+	char object[KW_NAME_LEN]; /* livepatch_*: "vmlinux" or a module */
 	u8 old[KW_BYTES_LEN];
 	u8 new[KW_BYTES_LEN];
 	/* module loads and faults */
@@ -238,17 +240,26 @@ int kw_policy_init(void);
 void kw_policy_exit(void);
 int kw_policy_set(struct genl_info *info);
 int kw_policy_put_status(struct sk_buff *skb);
+bool kw_policy_vouches(const char *name, u32 sig_ok, u32 taints,
+		       const struct kw_load *load, u32 *verdict, char *rule,
+		       size_t len);
 
 /* modinfo.c: what kwarden knows of every module, for the MODULE dump */
 int kw_modinfo_init(void);
 void kw_modinfo_exit(void);
 void kw_modinfo_add(const struct kw_alert *a);
 void kw_modinfo_del(const char *name);
+bool kw_modinfo_load(const char *name, struct kw_load *out);
 int kw_modinfo_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* modwatch.c */
 int kw_modwatch_init(void);
 void kw_modwatch_exit(void);
+
+/* livepatch.c */
+void kw_livepatch_init(void);
+void kw_livepatch_exit(void);
+void kw_livepatch_check(void);
 
 /* poke.c */
 int kw_poke_init(void);

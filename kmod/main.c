@@ -69,6 +69,7 @@ static int __init kwarden_init(void)
 	if (err)
 		goto out_policy;
 	kw_fault_init();
+	kw_livepatch_init();
 	kw_scan_init();
 	kw_selfcheck_init();
 	kw_crash_init();
@@ -98,6 +99,7 @@ static void __exit kwarden_exit(void)
 	kw_crash_exit();
 	kw_selfcheck_exit();
 	kw_scan_exit();
+	kw_livepatch_exit();
 	kw_fault_exit();
 	kw_modwatch_exit();
 	kw_policy_exit();

@@ -92,6 +92,28 @@ void kw_modinfo_del(const char *name)
 	mutex_unlock(&kw_modinfo_lock);
 }
 
+/*
+ * How module @name came, as the gate saw it (path, load path, hashes):
+ * false, and @out empty, if the gate did not let it in.
+ */
+bool kw_modinfo_load(const char *name, struct kw_load *out)
+{
+	struct kw_modrec *r;
+
+	memset(out, 0, sizeof(*out));
+	mutex_lock(&kw_modinfo_lock);
+	r = kw_recs ? kw_modrec_find(name) : NULL;
+	if (r) {
+		out->has = r->has;
+		out->via = r->via;
+		memcpy(out->hash, r->hash, KW_HASH_LEN);
+		memcpy(out->file_hash, r->file_hash, KW_HASH_LEN);
+		strscpy(out->path, r->path, sizeof(out->path));
+	}
+	mutex_unlock(&kw_modinfo_lock);
+	return r;
+}
+
 /* One module as an alert-shaped record: what the gate saw, or "none" */
 static void kw_modinfo_fill(struct module *mod, struct kw_alert *a)
 {

@@ -199,6 +199,53 @@ static bool kw_decide(const struct kw_facts *f, struct kw_decision *a)
 	return deny;
 }
 
+/*
+ * An allow rule that names a module: by its exact name (no glob), a hash
+ * of it, or its verified signature.  Paths, taints and globs only sort
+ * modules; they do not say which one.
+ */
+static bool kw_rule_names(const struct kw_rule *r)
+{
+	if (r->action != KW_RULE_ALLOW)
+		return false;
+	if ((r->has & KW_RH_NAME) && !strpbrk(r->name, "*?["))
+		return true;
+	return (r->has & (KW_RH_HASH | KW_RH_FILE_HASH)) ||
+	       r->sig == KW_RULE_SIG_SIGNED;
+}
+
+/*
+ * What the policy in force says of module @name, with its signature state,
+ * taints and how it was loaded (a livepatch's owner, after its load): @verdict and @rule as the gate
+ * would decide now.  True when a rule that names it allows it, in audit
+ * or enforce mode: the policy vouches for it.
+ */
+bool kw_policy_vouches(const char *name, u32 sig_ok, u32 taints,
+		       const struct kw_load *load, u32 *verdict, char *rule,
+		       size_t len)
+{
+	struct kw_facts f = {
+		.name = name,
+		.sig_ok = sig_ok,
+		.taints = taints,
+		.load = load,
+	};
+	struct kw_decision dec = {};
+	const struct kw_policy *pol;
+	const struct kw_rule *r;
+	bool vouched;
+
+	kw_decide(&f, &dec);
+	rcu_read_lock();
+	pol = rcu_dereference(kw_pol);
+	r = kw_rule_find(pol, &f);
+	vouched = pol->mode != KW_POL_OFF && r && kw_rule_names(r);
+	rcu_read_unlock();
+	*verdict = dec.verdict;
+	strscpy(rule, dec.rule, len);
+	return vouched && dec.verdict == KW_VERDICT_ALLOWED;
+}
+
 /* The kernel log is all that is left to say it */
 static void kw_gate_unreported(const struct module *mod, bool deny,
 			       const struct kw_decision *dec)

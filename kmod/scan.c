@@ -280,6 +280,8 @@ static void kw_scan_pass(void)
 	mutex_unlock(&kw_region_lock);
 	/* opens files: not under the lock the module notifier takes */
 	kw_proc_check();
+	/* takes the kernel's klp_mutex: not under our lock either */
+	kw_livepatch_check();
 }
 
 static void kw_scan_fn(struct work_struct *work)

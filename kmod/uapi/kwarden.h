@@ -17,7 +17,10 @@
 
 /*
  * KW_KIND(name, syslog severity, OCSF class_uid)
- * Append only: the numeric value of a kind is part of the ABI.
+ * Append only: the numeric value of a kind is part of the ABI.  The
+ * severity is the kind's default: an alert may carry another one
+ * (livepatch_*: notice when the module-load policy vouches for the
+ * livepatch module, else crit).
  */
 #define KW_KINDS(KW_KIND)						\
 	KW_KIND(kernel_text_modified,		KW_SEV_CRIT,	1004)	\
@@ -51,7 +54,9 @@
 	KW_KIND(protection_unlocked,		KW_SEV_WARNING,	2004)	\
 	KW_KIND(protection_locked,		KW_SEV_NOTICE,	2004)	\
 	KW_KIND(module_released,		KW_SEV_NOTICE,	7001)	\
-	KW_KIND(boot_unhealthy,			KW_SEV_ERR,	2004)
+	KW_KIND(boot_unhealthy,			KW_SEV_ERR,	2004)	\
+	KW_KIND(livepatch_applied,		KW_SEV_CRIT,	1002)	\
+	KW_KIND(livepatch_reverted,		KW_SEV_CRIT,	1002)
 
 #define KW_KIND_ENUM(name, sev, ocsf) KW_KIND_##name,
 enum kw_kind {
@@ -210,6 +215,8 @@ enum kwarden_attr {
 	KWARDEN_A_ST_WOULD_DENY,/* u64: of those, denied in audit only */
 	KWARDEN_A_ST_FAULTS,	/* u64: module faults seen */
 	KWARDEN_A_ST_FAULT_DROPS,/* u64: of those, lost: the fault ring was full */
+	/* livepatch_applied, livepatch_reverted */
+	KWARDEN_A_OBJECT,	/* string: patched object, "vmlinux" or a module */
 	__KWARDEN_A_MAX,
 };
 #define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)

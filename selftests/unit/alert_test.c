@@ -672,4 +672,56 @@ TEST(kmod_fault_alert)
 	json_object_put(rec);
 }
 
+/* livepatch_*: both functions, the object, the module; the kmod's severity */
+TEST(kmod_livepatch_alert)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET |
+		       KW_KA_SEVERITY | KW_KA_MODLOAD,
+		.kseq = 4, .kind = KW_KIND_livepatch_applied,
+		.severity = KW_SEV_NOTICE, .region = "livepatch",
+		.addr = 0xffffffff81400000ULL, .symbol = "cmdline_proc_show",
+		.target = 0xffffffffc0003010ULL,
+		.target_sym = "kw_livepatch_cmdline_proc_show",
+		.module = "kw_livepatch", .object = "vmlinux",
+		.taints = (1 << 12) | (1 << 15), .verdict = KW_VERDICT_ALLOWED,
+		.rule = "rule 1 (line 3): ours",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, NULL, &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	EXPECT_STREQ("livepatch_applied", kw_rec_str(rec, "kind"));
+	EXPECT_STREQ("notice", kw_rec_str(rec, "severity"));
+	EXPECT_STREQ("kw_livepatch", kw_rec_str(rec, "module"));
+	EXPECT_STREQ("livepatch kw_livepatch replaced cmdline_proc_show (vmlinux) with kw_livepatch_cmdline_proc_show, signature not verified, module policy: allowed (rule 1 (line 3): ours)",
+		     kw_rec_str(rec, "message"));
+	d = field(rec, "detail");
+	EXPECT_STREQ("cmdline_proc_show", kw_rec_str(d, "symbol"));
+	EXPECT_STREQ("kw_livepatch_cmdline_proc_show",
+		     kw_rec_str(d, "target_symbol"));
+	EXPECT_STREQ("vmlinux", kw_rec_str(d, "object"));
+	EXPECT_STREQ("kw_livepatch", kw_rec_str(d, "name"));
+	EXPECT_STREQ("OK", kw_rec_str(d, "taint_flags"));
+	EXPECT_FALSE(json_object_get_boolean(field(d, "sig_ok")));
+	EXPECT_NULL(field(d, "len"));
+	EXPECT_EQ(1002, json_object_get_int(field(field(rec, "ocsf"),
+						  "class_uid")));
+	json_object_put(rec);
+	/* without a severity of its own: the kind's default, crit */
+	k.kind = KW_KIND_livepatch_reverted;
+	k.has &= ~KW_KA_SEVERITY;
+	memset(k.msg, 0, sizeof(k.msg));
+	ASSERT_EQ(0, kw_kmod_alert(&k, NULL, &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	EXPECT_STREQ("crit", kw_rec_str(rec, "severity"));
+	EXPECT_EQ(0, strncmp(kw_rec_str(rec, "message") ?: "",
+			     "livepatch kw_livepatch reverted: cmdline_proc_show (vmlinux) no longer goes to kw_livepatch_cmdline_proc_show", 100));
+	json_object_put(rec);
+}
+
 TEST_HARNESS_MAIN

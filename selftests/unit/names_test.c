@@ -80,7 +80,8 @@ TEST(design_vocabulary)
 		"module_fault_budget_exceeded", "module_disabled",
 		"module_quarantined", "tamper_attempt", "dangerous_interface",
 		"policy_applied", "policy_rolled_back", "safe_mode",
-		"events_lost", "kwarden_degraded",
+		"events_lost", "kwarden_degraded", "livepatch_applied",
+		"livepatch_reverted",
 	};
 	size_t i;
 

@@ -121,6 +121,7 @@ static struct nla_policy policy[KWARDEN_A_MAX + 1] = {
 	[KWARDEN_A_ST_WOULD_DENY] = { .type = NLA_U64 },
 	[KWARDEN_A_ST_FAULTS]	= { .type = NLA_U64 },
 	[KWARDEN_A_ST_FAULT_DROPS] = { .type = NLA_U64 },
+	[KWARDEN_A_OBJECT]	= { .type = NLA_STRING },
 };
 
 /* KWARDEN_A_ST_* as status fields; hex for addresses */
@@ -297,6 +298,7 @@ static void read_alert(struct nlattr **tb, struct kw_kmod_alert *k)
 	copy_str(k->views, sizeof(k->views), tb[KWARDEN_A_VIEWS]);
 	copy_str(k->hook_flags, sizeof(k->hook_flags),
 		 tb[KWARDEN_A_HOOK_FLAGS]);
+	copy_str(k->object, sizeof(k->object), tb[KWARDEN_A_OBJECT]);
 	copy_bytes(k->old, &k->old_len, tb[KWARDEN_A_OLD]);
 	copy_bytes(k->new, &k->new_len, tb[KWARDEN_A_NEW]);
 	kwd_genl_read_module_parts(tb, k);

@@ -35,6 +35,7 @@ static bool is_hook_kind(unsigned int kind)
 	case KW_KIND_module_text_modified:
 	case KW_KIND_module_rodata_modified:
 	case KW_KIND_msr_modified:
+	case KW_KIND_livepatch_applied:	/* a hook the kernel makes for it */
 		return true;
 	default:
 		return false;

@@ -151,6 +151,8 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 	if (k->hook_flags[0])
 		json_object_object_add(o, "hook_flags",
 				       json_object_new_string(k->hook_flags));
+	if (k->object[0])
+		add_str(o, "object", k->object);
 	if (where[0])
 		json_object_object_add(o, "where", json_object_new_string(where));
 	if (k->has & KW_KA_LEN)
@@ -239,11 +241,42 @@ static void fault_message(struct kw_kmod_alert *k, const char *where)
 		append(k->msg, &n, ", fault %u of this module", k->count);
 }
 
+static bool is_livepatch(const struct kw_kmod_alert *k)
+{
+	return k->kind == KW_KIND_livepatch_applied ||
+	       k->kind == KW_KIND_livepatch_reverted;
+}
+
+/*
+ * "livepatch m replaced f (vmlinux) with g, signature not verified,
+ * module policy: allowed (rule 1 (line 3))", "livepatch m reverted: f
+ * (vmlinux) no longer goes to g, ..."
+ */
+static void livepatch_message(struct kw_kmod_alert *k)
+{
+	size_t n = 0;
+
+	if (k->kind == KW_KIND_livepatch_applied)
+		append(k->msg, &n, "livepatch %s replaced %s (%s) with %s",
+		       k->module, k->symbol, k->object, k->target_sym);
+	else
+		append(k->msg, &n, "livepatch %s reverted: %s (%s) no longer goes to %s",
+		       k->module, k->symbol, k->object, k->target_sym);
+	append(k->msg, &n, ", %s", k->sig_ok ? "signed" :
+	       "signature not verified");
+	append(k->msg, &n, ", module policy: %s",
+	       kw_verdict_name(k->verdict) ?: "none");
+	if (k->rule[0])
+		append(k->msg, &n, " (%s)", k->rule);
+}
+
 static void message(struct kw_kmod_alert *k, const char *where)
 {
 	const char *c;
 	size_t n = 0;
 
+	if (is_livepatch(k))
+		return livepatch_message(k);
 	if (k->has & KW_KA_MODLOAD)
 		return load_message(k);
 	if (k->has & KW_KA_FAULT)
@@ -290,6 +323,7 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 	kw_one_line(k->module);
 	kw_one_line(k->views);
 	kw_one_line(k->hook_flags);
+	kw_one_line(k->object);
 	kw_one_line(k->region);
 	kw_one_line(k->symbol);
 	kw_one_line(k->target_sym);
@@ -299,6 +333,9 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 	/* the kmod sends addr/offset/len always: a load has no location */
 	if ((k->has & (KW_KA_MODLOAD | KW_KA_FAULT)) && !k->addr && !k->len)
 		k->has &= ~(KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN);
+	/* a livepatch names functions: no bytes differ */
+	if (is_livepatch(k))
+		k->has &= ~KW_KA_LEN;
 	kw_where(k, where, sizeof(where));
 	message(k, where);
 	memset(a, 0, sizeof(*a));
