@@ -119,6 +119,10 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 	if (a->hook_flags[0] &&
 	    nla_put_string(skb, KWARDEN_A_HOOK_FLAGS, a->hook_flags))
 		return -EMSGSIZE;
+	if (a->caller[0] &&
+	    (nla_put_string(skb, KWARDEN_A_CALLER, a->caller) ||
+	     nla_put_string(skb, KWARDEN_A_CALLER_SYM, a->caller_sym)))
+		return -EMSGSIZE;
 	return kw_nl_put_module_parts(skb, a);
 }
 

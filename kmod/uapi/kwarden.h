@@ -210,6 +210,11 @@ enum kwarden_attr {
 	KWARDEN_A_ST_WOULD_DENY,/* u64: of those, denied in audit only */
 	KWARDEN_A_ST_FAULTS,	/* u64: module faults seen */
 	KWARDEN_A_ST_FAULT_DROPS,/* u64: of those, lost: the fault ring was full */
+	/* alert, continued */
+	KWARDEN_A_CALLER,	/* string: text poke: module that called the
+				 * kernel's patching function, "kernel", "?"
+				 */
+	KWARDEN_A_CALLER_SYM,	/* string: its return address, sym+0xoff */
 	__KWARDEN_A_MAX,
 };
 #define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)
