@@ -23,6 +23,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/uaccess.h>
 
@@ -44,6 +45,20 @@ static const char * const kw_fcall_names[] = {
 
 static unsigned long kw_fcalls[ARRAY_SIZE(kw_fcall_names)];
 static unsigned long kw_stext, kw_etext;
+
+/*
+ * Poked bytes explained, by kind of site, and refused: read-only in
+ * /sys/module/kwarden/parameters/site_counts, for tests and tuning.
+ */
+enum {
+	KW_SC_JUMP, KW_SC_SCALL, KW_SC_KPROBE, KW_SC_FCALL, KW_SC_COMING,
+	KW_SC_BUSY, KW_SC_BAD, KW_SC_NUM
+};
+static unsigned long kw_site_counts[KW_SC_NUM];
+static unsigned int kw_site_ncounts = KW_SC_NUM;
+module_param_array_named(site_counts, kw_site_counts, ulong,
+			 &kw_site_ncounts, 0444);
+MODULE_PARM_DESC(site_counts, "Poked bytes explained by jump labels, static calls, kprobes, ftrace callers, COMING modules; busy; refused");
 
 /* Baseline bytes of [@addr, @addr + @len), if all in @r */
 bool kw_site_old(const struct kw_region *r, unsigned long addr, u8 *buf,
@@ -100,9 +115,20 @@ static bool kw_fcall_ok(unsigned long addr)
 
 static bool kw_site_allows(struct kw_region *r, unsigned long addr)
 {
-	if (kw_jump_ok(r, addr) || kw_scall_ok(r, addr) || kw_kprobe_ok(addr))
-		return true;
-	return !r->mod && kw_fcall_ok(addr);
+	int kind = -1;
+
+	if (kw_jump_ok(r, addr))
+		kind = KW_SC_JUMP;
+	else if (kw_scall_ok(r, addr))
+		kind = KW_SC_SCALL;
+	else if (kw_kprobe_ok(addr))
+		kind = KW_SC_KPROBE;
+	else if (!r->mod && kw_fcall_ok(addr))
+		kind = KW_SC_FCALL;
+	if (kind < 0)
+		return false;
+	kw_site_counts[kind]++;
+	return true;
 }
 
 static bool kw_site_locked(void)
@@ -122,12 +148,21 @@ static bool kw_site_locked(void)
 enum kw_site_verdict kw_site_check(struct kw_region *r, unsigned long addr,
 				   bool coming)
 {
-	if ((coming && r->mod) || kw_site_allows(r, addr))
+	if (coming && r->mod) {
+		kw_site_counts[KW_SC_COMING]++;
 		return KW_SITE_OK;
-	if (kw_site_locked())
+	}
+	if (kw_site_allows(r, addr))
+		return KW_SITE_OK;
+	if (kw_site_locked()) {
+		kw_site_counts[KW_SC_BUSY]++;
 		return KW_SITE_BUSY;
+	}
 	/* a patch may have ended between the read and the lock check */
-	return kw_site_allows(r, addr) ? KW_SITE_OK : KW_SITE_BAD;
+	if (kw_site_allows(r, addr))
+		return KW_SITE_OK;
+	kw_site_counts[KW_SC_BAD]++;
+	return KW_SITE_BAD;
 }
 
 u64 kw_site_bytes(void)
