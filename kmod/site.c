@@ -148,6 +148,10 @@ static bool kw_site_locked(void)
 enum kw_site_verdict kw_site_check(struct kw_region *r, unsigned long addr,
 				   bool coming)
 {
+#ifdef KW_TEST_POKE_TRUSTED
+	/* test-only build: every recorded poke explains, as before issue 11 */
+	return KW_SITE_OK;
+#endif
 	if (coming && r->mod) {
 		kw_site_counts[KW_SC_COMING]++;
 		return KW_SITE_OK;
