@@ -6,8 +6,9 @@
  * the one expected is compared with the golden copy byte by byte; each
  * differing byte must have been written there by a recorded text poke
  * (poke.c), at a patch site the kernel keeps, in a form that site allows
- * (site.c), or be part of an ftrace site that verifies (ftrace_site.c).  When all of them are, the page's new hash becomes the expected
- * one: the change was explained byte for byte, not accepted wholesale.
+ * (site.c), or be part of an ftrace site that verifies (ftrace_site.c).
+ * When all of them are, the page's new hash becomes the expected one: the
+ * change was explained byte for byte, not accepted wholesale.
  * Otherwise one alert is raised for the page, and raised again only if the
  * unexplained bytes change again.
  */
