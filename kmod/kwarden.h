@@ -83,6 +83,8 @@ struct kw_alert {
 	char views[96];		/* module_hidden: which views disagree */
 	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
 	char object[KW_NAME_LEN]; /* livepatch_*: "vmlinux" or a module */
+	char caller[KW_NAME_LEN];	/* who called the patching function */
+	char caller_sym[KW_SYM_LEN];	/* and where */
 	u8 old[KW_BYTES_LEN];
 	u8 new[KW_BYTES_LEN];
 	/* module loads and faults */
@@ -262,9 +264,21 @@ void kw_livepatch_exit(void);
 void kw_livepatch_check(void);
 
 /* poke.c */
+#define KW_POKE_COMING		(1U << 0) /* into a module's text while it loads */
+#define KW_CALLER_KERNEL	0	/* no module on the stack */
+#define KW_CALLER_UNKNOWN	0xff	/* no stack, or the table was full */
+
+/* What the record that explains a byte says of the write */
+struct kw_poke_who {
+	u8 flags;
+	u8 caller;
+};
+
 int kw_poke_init(void);
 void kw_poke_exit(void);
-bool kw_poke_explains(unsigned long addr, u8 value);
+bool kw_poke_explains(unsigned long addr, u8 value, struct kw_poke_who *who);
+void kw_poke_caller_name(u8 id, char *mod, size_t mlen, char *sym,
+			 size_t slen);
 u64 kw_poke_count(void);
 u64 kw_poke_overflow_count(void);
 u64 kw_poke_bytes(void);
@@ -282,6 +296,34 @@ enum kw_site_verdict {
 int kw_ftrace_site_init(void);
 unsigned long kw_ftrace_site(unsigned long addr);
 enum kw_site_verdict kw_ftrace_site_check(unsigned long site, const u8 *old);
+
+/* site.c: the patch sites the kernel keeps, and what each may hold */
+int kw_site_init(void);
+void kw_site_exit(void);
+enum kw_site_verdict kw_site_check(struct kw_region *r, unsigned long addr,
+				   bool coming);
+bool kw_site_old(const struct kw_region *r, unsigned long addr, u8 *buf,
+		 size_t len);
+bool kw_site_read(unsigned long addr, u8 *buf, size_t len);
+bool kw_site_code(unsigned long addr);
+u64 kw_site_bytes(void);
+
+/* site_jump.c: jump labels */
+int kw_jump_init(void);
+void kw_jump_exit(void);
+bool kw_jump_ok(const struct kw_region *r, unsigned long addr);
+u64 kw_jump_bytes(void);
+u32 kw_jump_core_count(void);
+
+/* site_scall.c: static calls */
+int kw_scall_init(void);
+void kw_scall_exit(void);
+bool kw_scall_ok(const struct kw_region *r, unsigned long addr);
+u64 kw_scall_bytes(void);
+
+/* site_kprobe.c: kprobes */
+void kw_kprobe_site_init(void);
+bool kw_kprobe_ok(unsigned long addr);
 
 /* scan.c */
 extern unsigned int kw_interval_ms;

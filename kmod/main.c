@@ -28,6 +28,8 @@ static void __init kw_report_size(void)
 	mutex_unlock(&kw_region_lock);
 	pr_info("kwarden: watching %u regions, %u pages: baseline %llu bytes, golden copy %llu bytes\n",
 		t.regions, t.pages, t.baseline_bytes, t.golden_bytes);
+	pr_info("kwarden: patch site indexes: %u jump labels, %llu bytes\n",
+		kw_jump_core_count(), kw_site_bytes());
 }
 
 static int __init kwarden_init(void)
@@ -45,9 +47,12 @@ static int __init kwarden_init(void)
 		return err;
 	kw_addr_init();
 	kw_ftrace_site_init();
-	err = kw_poke_init();
+	err = kw_site_init();
 	if (err)
 		goto out_alert;
+	err = kw_poke_init();
+	if (err)
+		goto out_site;
 	err = kw_regions_init(golden);
 	if (err)
 		goto out_poke;
@@ -89,6 +94,8 @@ out_regions:
 	kw_regions_exit();
 out_poke:
 	kw_poke_exit();
+out_site:
+	kw_site_exit();
 out_alert:
 	kw_alert_exit();
 	return err;
@@ -108,6 +115,7 @@ static void __exit kwarden_exit(void)
 	kw_modinfo_exit();
 	kw_regions_exit();
 	kw_poke_exit();
+	kw_site_exit();
 	kw_alert_exit();
 	pr_info("kwarden: unloaded\n");
 }

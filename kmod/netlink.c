@@ -121,6 +121,10 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 		return -EMSGSIZE;
 	if (a->object[0] && nla_put_string(skb, KWARDEN_A_OBJECT, a->object))
 		return -EMSGSIZE;
+	if (a->caller[0] &&
+	    (nla_put_string(skb, KWARDEN_A_CALLER, a->caller) ||
+	     nla_put_string(skb, KWARDEN_A_CALLER_SYM, a->caller_sym)))
+		return -EMSGSIZE;
 	return kw_nl_put_module_parts(skb, a);
 }
 

@@ -290,5 +290,5 @@ void kw_region_totals(struct kw_totals *t)
 		if (r->golden)
 			t->golden_bytes += r->end - r->start;
 	}
-	t->baseline_bytes += kw_poke_bytes();
+	t->baseline_bytes += kw_poke_bytes() + kw_site_bytes();
 }

@@ -5,8 +5,10 @@
  * A pass hashes every page of every region.  A page whose hash differs from
  * the one expected is compared with the golden copy byte by byte; each
  * differing byte must have been written there by a recorded text poke
- * (poke.c).  When all of them are, the page's new hash becomes the expected
- * one: the change was explained byte for byte, not accepted wholesale.
+ * (poke.c), at a patch site the kernel keeps, in a form that site allows
+ * (site.c), or be part of an ftrace site that verifies (ftrace_site.c).
+ * When all of them are, the page's new hash becomes the expected one: the
+ * change was explained byte for byte, not accepted wholesale.
  * Otherwise one alert is raised for the page, and raised again only if the
  * unexplained bytes change again.
  */
@@ -66,8 +68,9 @@ static enum kw_kind kw_kind_at(struct kw_region *r, unsigned long addr)
 /* Result of checking one changed page. */
 struct kw_page_check {
 	unsigned long first;	/* first unexplained byte, or 0 */
+	int caller;		/* who poked it (poke.c), or -1 */
 	u64 sig;		/* signature of all unexplained bytes */
-	bool busy;		/* an ftrace site is being patched */
+	bool busy;		/* a patch site is being patched */
 	struct kw_runs runs;	/* the unexplained bytes, for a restore */
 };
 
@@ -85,6 +88,7 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 		      const struct kw_page_check *c)
 {
 	unsigned long addr = c->first;
+	int caller = c->caller;
 	struct kw_alert a = {
 		.kind = r->kind,
 		.action = KW_ACTION_logged,
@@ -118,6 +122,15 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 	if (owner[0])
 		strscpy(a.module, owner, sizeof(a.module));
 out:
+	/* written through the kernel's patching function: who called it */
+	if (caller >= 0) {
+		kw_poke_caller_name(caller, a.caller, sizeof(a.caller),
+				    a.caller_sym, sizeof(a.caller_sym));
+		if (!a.caller[0])
+			strscpy(a.caller, "kernel", sizeof(a.caller));
+		else if (strcmp(a.caller, "?"))
+			strscpy(a.module, a.caller, sizeof(a.module));
+	}
 	if (kw_own_text(r)) {
 		/* kwarden's own code: its unexplained bytes go back */
 		if (!kw_restore_own_text(r, &c->runs)) {
@@ -157,6 +170,35 @@ static void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v)
 }
 
 /*
+ * A byte that no ftrace site covers: a recorded write must have put it
+ * there, and a patch site of the kernel's must allow it (site.c).
+ */
+static void kw_check_poked(struct kw_region *r, unsigned long addr, u8 v,
+			   struct kw_page_check *c)
+{
+	struct kw_poke_who who;
+
+	if (!kw_poke_explains(addr, v, &who)) {
+		kw_unexplained(c, addr, v);
+		return;
+	}
+	switch (kw_site_check(r, addr, who.flags & KW_POKE_COMING)) {
+	case KW_SITE_OK:
+		break;
+	case KW_SITE_BUSY:
+		c->busy = true;
+		break;
+	case KW_SITE_BAD:
+		if (!c->first)
+			c->caller = who.caller;
+		kw_unexplained(c, addr, v);
+		/* maybe a patch site the kernel owns: kwarden's not restored */
+		c->runs.overflow = true;
+		break;
+	}
+}
+
+/*
  * Check the byte at @addr, which differs from its baseline.  Returns how
  * many bytes were checked: a whole ftrace site at once, otherwise one.
  */
@@ -171,8 +213,7 @@ static size_t kw_check_byte(struct kw_region *r, unsigned long addr, u8 v,
 	}
 	site = kw_ftrace_site(addr);
 	if (!site) {
-		if (!kw_poke_explains(addr, v))
-			kw_unexplained(c, addr, v);
+		kw_check_poked(r, addr, v, c);
 		return 1;
 	}
 	if (site < r->start || site + 5 > r->end) {
@@ -203,6 +244,7 @@ static void kw_check_page(struct kw_region *r, unsigned int pg,
 	size_t i = 0;
 
 	memset(c, 0, sizeof(*c));
+	c->caller = -1;
 	while (i < len) {
 		u8 v = READ_ONCE(cur[i]);
 

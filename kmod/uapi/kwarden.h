@@ -217,6 +217,11 @@ enum kwarden_attr {
 	KWARDEN_A_ST_FAULT_DROPS,/* u64: of those, lost: the fault ring was full */
 	/* livepatch_applied, livepatch_reverted */
 	KWARDEN_A_OBJECT,	/* string: patched object, "vmlinux" or a module */
+	/* alert, continued */
+	KWARDEN_A_CALLER,	/* string: text poke: module that called the
+				 * kernel's patching function, "kernel", "?"
+				 */
+	KWARDEN_A_CALLER_SYM,	/* string: its return address, sym+0xoff */
 	__KWARDEN_A_MAX,
 };
 #define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)

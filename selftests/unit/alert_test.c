@@ -556,6 +556,35 @@ TEST(kmod_hook_alert)
 	json_object_put(rec);
 }
 
+/* A change written through text_poke() where no patch site allows it */
+TEST(kmod_text_poke_caller)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET,
+		.kseq = 10, .kind = KW_KIND_kernel_text_modified,
+		.region = "core_text", .addr = 0xffffffff81234570ULL,
+		.symbol = "__x64_sys_acct", .offset = 16, .len = 5,
+		.old = { 0x14, 0x00, 0x00, 0x00, 0xe8 }, .old_len = 5,
+		.new = { 0xe9, 0x10, 0x20, 0x30, 0x40 }, .new_len = 5,
+		.target = 0xffffffffc0001000ULL, .target_sym = "kw_hook",
+		.module = "rootkit", .caller = "rootkit",
+		.caller_sym = "rootkit_work+0x2a",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, NULL, &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	d = field(rec, "detail");
+	EXPECT_STREQ("rootkit", kw_rec_str(d, "caller"));
+	EXPECT_STREQ("rootkit_work+0x2a", kw_rec_str(d, "caller_symbol"));
+	EXPECT_NE(NULL, strstr(kw_rec_str(rec, "message") ?: "",
+			       "written through text_poke by rootkit"));
+	json_object_put(rec);
+}
+
 TEST(kmod_where_without_symbol)
 {
 	struct kw_kmod_alert k = {

@@ -77,6 +77,8 @@ static struct nla_policy policy[KWARDEN_A_MAX + 1] = {
 	[KWARDEN_A_SLOT]	= { .type = NLA_U32 },
 	[KWARDEN_A_VIEWS]	= { .type = NLA_STRING },
 	[KWARDEN_A_HOOK_FLAGS]	= { .type = NLA_STRING },
+	[KWARDEN_A_CALLER]	= { .type = NLA_STRING },
+	[KWARDEN_A_CALLER_SYM]	= { .type = NLA_STRING },
 	[KWARDEN_A_ST_REGIONS]	= { .type = NLA_U32 },
 	[KWARDEN_A_ST_PAGES]	= { .type = NLA_U32 },
 	[KWARDEN_A_ST_SCANS]	= { .type = NLA_U64 },
@@ -299,6 +301,9 @@ static void read_alert(struct nlattr **tb, struct kw_kmod_alert *k)
 	copy_str(k->hook_flags, sizeof(k->hook_flags),
 		 tb[KWARDEN_A_HOOK_FLAGS]);
 	copy_str(k->object, sizeof(k->object), tb[KWARDEN_A_OBJECT]);
+	copy_str(k->caller, sizeof(k->caller), tb[KWARDEN_A_CALLER]);
+	copy_str(k->caller_sym, sizeof(k->caller_sym),
+		 tb[KWARDEN_A_CALLER_SYM]);
 	copy_bytes(k->old, &k->old_len, tb[KWARDEN_A_OLD]);
 	copy_bytes(k->new, &k->new_len, tb[KWARDEN_A_NEW]);
 	kwd_genl_read_module_parts(tb, k);

@@ -153,6 +153,10 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 				       json_object_new_string(k->hook_flags));
 	if (k->object[0])
 		add_str(o, "object", k->object);
+	if (k->caller[0])
+		add_str(o, "caller", k->caller);
+	if (k->caller_sym[0])
+		add_str(o, "caller_symbol", k->caller_sym);
 	if (where[0])
 		json_object_object_add(o, "where", json_object_new_string(where));
 	if (k->has & KW_KA_LEN)
@@ -307,6 +311,9 @@ static void message(struct kw_kmod_alert *k, const char *where)
 		       k->target_sym);
 	if (k->hook_flags[0])
 		append(k->msg, &n, " (%s)", k->hook_flags);
+	if (k->caller[0])
+		append(k->msg, &n, ", written through text_poke by %s",
+		       k->caller);
 }
 
 int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
@@ -324,6 +331,8 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 	kw_one_line(k->views);
 	kw_one_line(k->hook_flags);
 	kw_one_line(k->object);
+	kw_one_line(k->caller);
+	kw_one_line(k->caller_sym);
 	kw_one_line(k->region);
 	kw_one_line(k->symbol);
 	kw_one_line(k->target_sym);

@@ -49,6 +49,8 @@ struct kw_kmod_alert {
 	char views[96];		/* module_hidden: views that disagree */
 	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
 	char object[KW_NAME_LEN]; /* livepatch_*: "vmlinux" or a module */
+	char caller[KW_NAME_LEN];	/* text poke: who called text_poke */
+	char caller_sym[KW_SYM_LEN];	/* and its return address */
 	/* module loads and faults */
 	unsigned char hash[KW_HASH_LEN], file_hash[KW_HASH_LEN];
 	char path[KW_PATH_LEN];
