@@ -41,6 +41,7 @@ RAW_N=3
 BPF_LOADS=20
 SETTLE_S=1
 JITTER=0
+PROF_WORKLOADS=		# set: the profile (tools/bench --profile) instead
 # shellcheck disable=SC1091
 [ -r /opt/extra/bench.conf ] && . /opt/extra/bench.conf
 
@@ -135,9 +136,14 @@ kw_stop()
 
 kw_start()
 {
+	insmod "$KO" "$@" || return 1
+	kwardend_start
+}
+
+kwardend_start()
+{
 	local i=0
 
-	insmod "$KO" "$@" || return 1
 	/opt/kwarden/bin/kwardend --foreground < /dev/null > /dev/ttyS2 2>&1 &
 	while ! timeout 10 kwardenctl status > /dev/null 2>&1; do
 		[ $i -lt 300 ] || return 1
@@ -361,6 +367,85 @@ phase_rounds()
 	done
 }
 
+# ---- profile: what open+close and a module load pay for, part by part ----
+
+PROF_CONFIGS="none kmod default no_daemon no_open no_modbpf"
+
+# Unpin links by program name: with kwardend gone, each pin is the last
+# reference to its link, so the program is detached
+unpin()
+{
+	local p
+
+	for p in "$@"; do
+		rm -f "/sys/fs/bpf/kwarden/$p" || fail "unpin $p"
+	done
+}
+
+# Step from the previous part to $1, each one taking a part away
+prof_step()
+{
+	case "$1" in
+	none)	use_config none ;;
+	kmod)	insmod "$KO" || fail "insmod kwarden" ;;
+	default) kwardend_start || fail "cannot start kwardend" ;;
+	no_daemon)
+		kw_unlock
+		kill -TERM "$(pidof kwardend)"
+		while [ -n "$(pidof kwardend)" ]; do sleep 0.1; done ;;
+	no_open) unpin kw_guard_open kw_danger_open ;;
+	no_modbpf)
+		unpin kw_read_file kw_load_data kw_module_load \
+			kw_danger_read_file kw_danger_load_data kw_guard_capable ;;
+	esac
+	[ "$1" = none ] || CUR=$1
+	sleep "$SETTLE_S"
+}
+
+# One run of workload $3; "W_exp" is W with expedited RCU grace periods
+# (a module unload waits for one: in ticks, under icount)
+prof_run()
+{
+	local w=${3%_exp} n line
+
+	jitter
+	eval "n=\$N_$w"
+	[ "$w" = "$3" ] || echo 1 > /sys/kernel/rcu_expedited
+	line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko") ||
+		fail "workload $3 in part $1"
+	echo 0 > /sys/kernel/rcu_expedited
+	out prof "$1" "$2" "$(echo "$line" | sed "s/ $w / $3 /")"
+}
+
+# sha256 of a module in kwarden.ko's kprobes, as its pr_debug says
+prof_hash()
+{
+	local ctl=/sys/kernel/debug/dynamic_debug/control
+
+	echo 'module kwarden func kw_gate +p' > $ctl 2> /dev/null || return 0
+	"$KWB" run module_load 1 "$MODS/kw_dummy.ko" > /dev/null
+	echo 'module kwarden func kw_gate -p' > $ctl
+	out hash "$(dmesg | grep 'kwarden: kw_dummy: sha256' | tail -n 1)"
+}
+
+phase_profile()
+{
+	local r=1 c
+
+	while [ $r -le "$ROUNDS" ]; do
+		say "profile round $r of $ROUNDS"
+		for c in $PROF_CONFIGS; do
+			prof_step "$c"
+			for w in $PROF_WORKLOADS; do
+				prof_run "$c" "$r" "$w"
+			done
+		done
+		r=$((r + 1))
+	done
+	use_config default
+	prof_hash
+}
+
 say "kwarden bench: $(uname -r), $(nproc) CPUs"
 out kernel "$(uname -r)"
 out params default "interval_ms=$(cat /sys/module/kwarden/parameters/interval_ms)" \
@@ -370,11 +455,15 @@ out config_params full "$FULL_PARAMS"
 [ -n "$(pidof kwardend)" ] || fail "kwardend is not running"
 out status start "$(status)"
 
-phase_detect
-phase_cpu
-phase_memory
-phase_rounds
-use_config default
+if [ -n "$PROF_WORKLOADS" ]; then
+	phase_profile
+else
+	phase_detect
+	phase_cpu
+	phase_memory
+	phase_rounds
+	use_config default
+fi
 out params end "interval_ms=$(cat /sys/module/kwarden/parameters/interval_ms)"
 kw_unlock
 kill -TERM "$(pidof kwardend)"
