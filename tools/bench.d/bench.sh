@@ -28,7 +28,7 @@ ROUNDS=11
 CONFIGS="none default full"
 DEFAULT_PARAMS=
 FULL_PARAMS=interval_ms=100
-WORKLOADS="open_close stat execve fork_exit sched_yield pipe module_load getppid"
+WORKLOADS="open_close stat execve fork_exit sched_yield pipe module_load module_load_exp getppid"
 # iterations of each workload (read through eval, in run_workloads)
 # shellcheck disable=SC2034
 N_open_close=35000 N_stat=50000 N_execve=60 N_fork_exit=150 \
@@ -333,15 +333,30 @@ jitter()
 	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
 }
 
+# One run of workload $1, after a random pause; prints kwbench's line.
+# "W_exp" is W with expedited RCU grace periods: a module unload waits for
+# one, which icount counts in whole timer ticks, so module_load_exp shows
+# the work a load does and module_load the time it takes.
+run_one()
+{
+	local w=${1%_exp} n line rc
+
+	jitter
+	eval "n=\$N_$w"
+	[ "$w" = "$1" ] || echo 1 > /sys/kernel/rcu_expedited
+	line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko")
+	rc=$?
+	echo 0 > /sys/kernel/rcu_expedited
+	[ $rc = 0 ] || return 1
+	echo "$line" | sed "s/ $w / $1 /"
+}
+
 run_workloads()
 {
-	local w n line
+	local w line
 
 	for w in $WORKLOADS; do
-		jitter
-		eval "n=\$N_$w"
-		line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko") ||
-			fail "workload $w in config $1"
+		line=$(run_one "$w") || fail "workload $w in config $1"
 		out "$1" "$2" "$line"
 	done
 }
@@ -402,19 +417,12 @@ prof_step()
 	sleep "$SETTLE_S"
 }
 
-# One run of workload $3; "W_exp" is W with expedited RCU grace periods
-# (a module unload waits for one: in ticks, under icount)
 prof_run()
 {
-	local w=${3%_exp} n line
+	local line
 
-	jitter
-	eval "n=\$N_$w"
-	[ "$w" = "$3" ] || echo 1 > /sys/kernel/rcu_expedited
-	line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko") ||
-		fail "workload $3 in part $1"
-	echo 0 > /sys/kernel/rcu_expedited
-	out prof "$1" "$2" "$(echo "$line" | sed "s/ $w / $3 /")"
+	line=$(run_one "$3") || fail "workload $3 in part $1"
+	out prof "$1" "$2" "$line"
 }
 
 # sha256 of a module in kwarden.ko's kprobes, as its pr_debug says
