@@ -288,14 +288,32 @@ static struct bpf_link *attach_pin(struct kwd_bpf *b, struct bpf_program *prog)
 	return link;
 }
 
+/*
+ * A program we leave out keeps no link a previous kwardend pinned: an
+ * older kwardend attached kw_danger_open beside the guard's file_open
+ * program, which now runs its check, and both would report each open.
+ */
+static void unpin_stale(struct kwd_bpf *b, const struct bpf_program *prog)
+{
+	char path[PATH_MAX];
+
+	pin_name(path, sizeof(path), bpf_program__name(prog));
+	if (b->pinned && unlink(path) && errno != ENOENT)
+		kwd_log(LOG_WARNING, "unpin %s: %s", path, strerror(errno));
+}
+
 static void attach_obj(struct kwd_bpf *b, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	struct bpf_link *link;
 
 	bpf_object__for_each_program(prog, obj) {
-		if (on_demand(prog) || left_out(b, prog))
+		if (on_demand(prog))
 			continue;
+		if (left_out(b, prog)) {
+			unpin_stale(b, prog);
+			continue;
+		}
 		link = attach_pin(b, prog);
 		if (!link)
 			continue;
