@@ -33,14 +33,9 @@
 #include "kwarden.h"
 #include "kw_events.h"
 #include "kw_self.h"
+#include "kw_danger.h"
 
-#define FMODE_WRITE		0x2
 #define MAY_WRITE		0x2
-#define S_IFMT			00170000
-#define S_IFCHR			0020000
-#define MEM_MAJOR		1
-#define PROC_SUPER_MAGIC	0x9fa0
-#define KW_MKDEV(ma, mi)	(((ma) << 20) | (mi))
 
 #define BPF_CALL_OPCODE		0x85	/* BPF_JMP | BPF_CALL */
 #define FUNC_probe_write_user	36
@@ -55,114 +50,21 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct kw_danger_conf);
-} danger_conf SEC(".maps");
-
 static __always_inline bool is_kwardend(void)
 {
 	return is_kwardend_task(bpf_get_current_task_btf());
 }
 
-static __always_inline struct kw_danger_conf *conf(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&danger_conf, &zero);
-}
-
-/* Whether to look at all: a mode is set and the task is not kwardend */
-static __always_inline bool watching(void)
-{
-	struct kw_danger_conf *c = conf();
-
-	return c && c->mode != KW_POL_OFF && !is_kwardend();
-}
-
-/* 1: deny (enforce, and not in safe mode) */
-static __always_inline __u32 denying(void)
-{
-	struct kw_danger_conf *c = conf();
-
-	return c && c->mode == KW_POL_ENFORCE && !c->observe;
-}
-
-static __always_inline struct kw_bpf_event *danger_new(__u32 op, __u32 arg,
-						       __u32 deny)
-{
-	return op_event_new(KW_KIND_dangerous_interface, op, arg, deny);
-}
-
-/* Report a simple event naming a dentry; the verdict */
-static __always_inline int danger_file(__u32 op, __u32 arg, struct file *file)
-{
-	__u32 deny = denying();
-	struct kw_bpf_event *e = danger_new(op, arg, deny);
-	struct inode *inode;
-
-	if (e) {
-		inode = BPF_CORE_READ(file, f_inode);
-		e->target_dev = BPF_CORE_READ(inode, i_rdev);
-		e->target_id = BPF_CORE_READ(inode, i_ino);
-		if (bpf_d_path(&file->f_path, e->path, sizeof(e->path)) < 0)
-			bpf_probe_read_kernel_str(e->path, sizeof(e->path),
-				BPF_CORE_READ(file, f_path.dentry, d_name.name));
-		bpf_ringbuf_submit(e, 0);
-	}
-	return kw_verdict(deny);
-}
-
 /* ---- /dev/mem, /dev/kmem, /dev/port, /proc/kcore ---- */
 
 /*
- * The root of a procfs, entry "kcore". file_open runs for every open, so
- * the common case (a regular file, not on procfs) costs two direct loads
- * and no helper call: fields are read through the BTF pointers, not with
- * bpf_probe_read_kernel().
+ * Attached only when the guard did not load: the guard's file_open
+ * program runs the same check (kw_danger.h), one program an open.
  */
-static __always_inline bool is_kcore(struct dentry *d)
-{
-	struct super_block *sb = d->d_sb;
-	char name[8];
-
-	if (!sb || sb->s_magic != PROC_SUPER_MAGIC || d->d_name.len != 5 ||
-	    d->d_parent != sb->s_root)
-		return false;
-	if (bpf_probe_read_kernel(name, 5, d->d_name.name))
-		return false;
-	return name[0] == 'k' && name[1] == 'c' && name[2] == 'o' &&
-	       name[3] == 'r' && name[4] == 'e';
-}
-
-/* bpf_d_path names the device node that was opened (a sleepable hook) */
 SEC("lsm/file_open")
 int BPF_PROG(kw_danger_open, struct file *file)
 {
-	struct inode *inode = file->f_inode;
-	umode_t mode;
-	dev_t rdev;
-
-	if (!inode)
-		return kw_verdict(0);
-	mode = inode->i_mode;
-	if ((mode & S_IFMT) == S_IFCHR) {
-		if (!(file->f_mode & FMODE_WRITE))
-			return kw_verdict(0);
-		rdev = inode->i_rdev;
-		if (rdev != KW_MKDEV(MEM_MAJOR, 1) &&
-		    rdev != KW_MKDEV(MEM_MAJOR, 2) &&
-		    rdev != KW_MKDEV(MEM_MAJOR, 4))
-			return kw_verdict(0);
-		if (!watching())
-			return kw_verdict(0);
-		return danger_file(KW_OP_mem_write, file->f_mode, file);
-	}
-	if (!is_kcore(file->f_path.dentry) || !watching())
-		return kw_verdict(0);
-	return danger_file(KW_OP_kcore_open, file->f_mode, file);
+	return danger_open(file);
 }
 
 /* ---- kexec ---- */
@@ -235,7 +137,7 @@ static __always_inline int contained(struct file *file, __u32 how)
 	last = bpf_map_lookup_elem(&danger_contained, &k);
 	if (!last || is_kwardend())
 		return kw_verdict(0);
-	c = conf();
+	c = danger_conf_get();
 	deny = !(c && c->observe);
 	now = bpf_ktime_get_boot_ns();
 	if (now - *last < 1000000000ULL)
@@ -395,7 +297,7 @@ static __always_inline bool kwarden_symbol(const char *sym)
 
 static __always_inline bool kwarden_addr(__u64 addr)
 {
-	struct kw_danger_conf *c = conf();
+	struct kw_danger_conf *c = danger_conf_get();
 
 	return c && c->text_lo && addr >= c->text_lo && addr <= c->text_hi;
 }

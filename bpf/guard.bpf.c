@@ -17,6 +17,8 @@
  *     which would turn off every BPF trampoline or kprobe (kwardend too);
  *   - generic netlink commands that change kwarden.ko's state.
  * Every denial is one tamper_attempt record in the `events` ring buffer.
+ * Its file_open program also runs the dangerous-interface check of opens
+ * (kw_danger.h, with danger_conf shared with the danger object).
  * In observe mode (kwarden.safe_mode=1) the same records say "logged" and
  * nothing is denied.
  *
@@ -31,8 +33,8 @@
 #include "kwarden.h"
 #include "kw_events.h"
 #include "kw_self.h"
+#include "kw_danger.h"
 
-#define FMODE_WRITE		0x2
 #define PTRACE_MODE_ATTACH	0x02
 #define CAP_SYS_MODULE		16
 #define MNT_DETACH		0x2
@@ -40,7 +42,6 @@
 #define X32_SYSCALL_BIT		0x40000000
 #define NR_delete_module	176
 #define NR_ia32_delete_module	129
-#define PROC_SUPER_MAGIC	0x9fa0
 #define DEBUGFS_MAGIC		0x64626720
 /* security_task_prctl()'s default: "not an option of mine" */
 #define PRCTL_NOT_MINE		(-38)
@@ -504,16 +505,13 @@ int BPF_PROG(kw_guard_umount, struct vfsmount *mnt, int flags)
 
 /* ---- files, by inode ---- */
 
-SEC("lsm/file_open")
-int BPF_PROG(kw_guard_open, struct file *file)
+/* Opens for write of our inodes, or of a switch that turns tracing off */
+static __always_inline int guard_open_write(struct file *file)
 {
-	struct dentry *d;
+	struct dentry *d = file->f_path.dentry;
 	struct kw_hit h = {};
 	__u32 sw;
 
-	if (!(file->f_mode & FMODE_WRITE))
-		return kw_verdict(0);
-	d = file->f_path.dentry;
 	if (dentry_hit(d, &h)) {
 		if (exempt())
 			return kw_verdict(0);
@@ -526,6 +524,21 @@ int BPF_PROG(kw_guard_open, struct file *file)
 	h.dev = BPF_CORE_READ(d, d_sb, s_dev);
 	h.ino = BPF_CORE_READ(d, d_inode, i_ino);
 	return deny_file(KW_OP_tracing_off, sw, &h, d);
+}
+
+/*
+ * Every open of the system runs this, and each BPF program on a hook
+ * costs a trip through the trampoline: one program for the guard and
+ * the dangerous interfaces both (kw_danger.h), in that order, as two
+ * programs would. A read-only open of anything but a character device
+ * or a procfs entry returns after four loads (docs/bench.md).
+ */
+SEC("lsm/file_open")
+int BPF_PROG(kw_guard_open, struct file *file)
+{
+	if ((file->f_mode & FMODE_WRITE) && guard_open_write(file))
+		return kw_verdict(1);
+	return danger_open(file);
 }
 
 /*

@@ -28,7 +28,7 @@ ROUNDS=11
 CONFIGS="none default full"
 DEFAULT_PARAMS=
 FULL_PARAMS=interval_ms=100
-WORKLOADS="open_close stat execve fork_exit sched_yield pipe module_load getppid"
+WORKLOADS="open_close stat execve fork_exit sched_yield pipe module_load module_load_exp getppid"
 # iterations of each workload (read through eval, in run_workloads)
 # shellcheck disable=SC2034
 N_open_close=35000 N_stat=50000 N_execve=60 N_fork_exit=150 \
@@ -41,6 +41,7 @@ RAW_N=3
 BPF_LOADS=20
 SETTLE_S=1
 JITTER=0
+PROF_WORKLOADS=		# set: the profile (tools/bench --profile) instead
 # shellcheck disable=SC1091
 [ -r /opt/extra/bench.conf ] && . /opt/extra/bench.conf
 
@@ -135,9 +136,14 @@ kw_stop()
 
 kw_start()
 {
+	insmod "$KO" "$@" || return 1
+	kwardend_start
+}
+
+kwardend_start()
+{
 	local i=0
 
-	insmod "$KO" "$@" || return 1
 	/opt/kwarden/bin/kwardend --foreground < /dev/null > /dev/ttyS2 2>&1 &
 	while ! timeout 10 kwardenctl status > /dev/null 2>&1; do
 		[ $i -lt 300 ] || return 1
@@ -327,15 +333,30 @@ jitter()
 	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
 }
 
+# One run of workload $1, after a random pause; prints kwbench's line.
+# "W_exp" is W with expedited RCU grace periods: a module unload waits for
+# one, which icount counts in whole timer ticks, so module_load_exp shows
+# the work a load does and module_load the time it takes.
+run_one()
+{
+	local w=${1%_exp} n line rc
+
+	jitter
+	eval "n=\$N_$w"
+	[ "$w" = "$1" ] || echo 1 > /sys/kernel/rcu_expedited
+	line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko")
+	rc=$?
+	echo 0 > /sys/kernel/rcu_expedited
+	[ $rc = 0 ] || return 1
+	echo "$line" | sed "s/ $w / $1 /"
+}
+
 run_workloads()
 {
-	local w n line
+	local w line
 
 	for w in $WORKLOADS; do
-		jitter
-		eval "n=\$N_$w"
-		line=$("$KWB" run "$w" "$n" "$MODS/kw_dummy.ko") ||
-			fail "workload $w in config $1"
+		line=$(run_one "$w") || fail "workload $w in config $1"
 		out "$1" "$2" "$line"
 	done
 }
@@ -361,7 +382,83 @@ phase_rounds()
 	done
 }
 
+# ---- profile: what open+close and a module load pay for, part by part ----
+
+PROF_CONFIGS="none kmod default no_daemon no_open no_modbpf"
+
+# Unpin links by program name: with kwardend gone, each pin is the last
+# reference to its link, so the program is detached
+unpin()
+{
+	local p
+
+	for p in "$@"; do
+		rm -f "/sys/fs/bpf/kwarden/$p" || fail "unpin $p"
+	done
+}
+
+# Step from the previous part to $1, each one taking a part away
+prof_step()
+{
+	case "$1" in
+	none)	use_config none ;;
+	kmod)	insmod "$KO" || fail "insmod kwarden" ;;
+	default) kwardend_start || fail "cannot start kwardend" ;;
+	no_daemon)
+		kw_unlock
+		kill -TERM "$(pidof kwardend)"
+		while [ -n "$(pidof kwardend)" ]; do sleep 0.1; done ;;
+	no_open) unpin kw_guard_open kw_danger_open ;;
+	no_modbpf)
+		unpin kw_read_file kw_load_data kw_module_load \
+			kw_danger_read_file kw_danger_load_data kw_guard_capable ;;
+	esac
+	[ "$1" = none ] || CUR=$1
+	sleep "$SETTLE_S"
+}
+
+prof_run()
+{
+	local line
+
+	line=$(run_one "$3") || fail "workload $3 in part $1"
+	out prof "$1" "$2" "$line"
+}
+
+# sha256 of a module in kwarden.ko's kprobes, as its pr_debug says
+prof_hash()
+{
+	local ctl=/sys/kernel/debug/dynamic_debug/control
+
+	echo 'module kwarden func kw_gate +p' > $ctl 2> /dev/null || return 0
+	"$KWB" run module_load 1 "$MODS/kw_dummy.ko" > /dev/null
+	echo 'module kwarden func kw_gate -p' > $ctl
+	out hash "$(dmesg | grep 'kwarden: kw_dummy: sha256' | tail -n 1)"
+}
+
+phase_profile()
+{
+	local r=1 c
+
+	while [ $r -le "$ROUNDS" ]; do
+		say "profile round $r of $ROUNDS"
+		for c in $PROF_CONFIGS; do
+			prof_step "$c"
+			for w in $PROF_WORKLOADS; do
+				prof_run "$c" "$r" "$w"
+			done
+		done
+		r=$((r + 1))
+	done
+	use_config default
+	prof_hash
+}
+
 say "kwarden bench: $(uname -r), $(nproc) CPUs"
+# On a real host udev loads the CPU's sha256 (SHA-NI, AVX2) at boot; the
+# guest has no udev.  kwarden.ko takes the best sha256 there is when it
+# loads: every configuration below loads it again.
+modprobe sha256_ssse3 2> /dev/null || say "no sha256_ssse3: module hashes in C"
 out kernel "$(uname -r)"
 out params default "interval_ms=$(cat /sys/module/kwarden/parameters/interval_ms)" \
 	"golden=$(cat /sys/module/kwarden/parameters/golden 2> /dev/null)"
@@ -370,11 +467,16 @@ out config_params full "$FULL_PARAMS"
 [ -n "$(pidof kwardend)" ] || fail "kwardend is not running"
 out status start "$(status)"
 
-phase_detect
-phase_cpu
-phase_memory
-phase_rounds
-use_config default
+if [ -n "$PROF_WORKLOADS" ]; then
+	phase_profile
+else
+	phase_detect
+	phase_cpu
+	phase_memory
+	phase_rounds
+	use_config default
+fi
+out sha256 "$(dmesg | sed -n 's/.*kwarden: module hashes by //p' | tail -n 1)"
 out params end "interval_ms=$(cat /sys/module/kwarden/parameters/interval_ms)"
 kw_unlock
 kill -TERM "$(pidof kwardend)"

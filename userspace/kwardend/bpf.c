@@ -114,7 +114,8 @@ static bool is_shared(const struct bpf_map *map, enum shared share)
 	if (share == SHARE_NONE)
 		return false;
 	return !strcmp(name, "events") || !strcmp(name, "drops") ||
-	       (share == SHARE_EVENTS_SELF && !strcmp(name, "guard_self"));
+	       (share == SHARE_EVENTS_SELF && (!strcmp(name, "guard_self") ||
+					       !strcmp(name, "danger_conf")));
 }
 
 static void set_map_pins(struct bpf_object *obj, bool unpin_old,
@@ -197,6 +198,8 @@ static void load_guard(struct kwd_bpf *b)
 /*
  * The danger object writes to the same ring buffer, and knows kwardend
  * through the guard's guard_self (its own, empty one without the guard).
+ * Its danger_conf is the guard's too: the guard's file_open program runs
+ * the danger checks of opens (bpf/kw_danger.h).
  */
 static struct danger_bpf *open_load_danger(struct kwd_bpf *b, bool pin,
 					   bool unpin_old)
@@ -217,6 +220,9 @@ static struct danger_bpf *open_load_danger(struct kwd_bpf *b, bool pin,
 	if (!err && b->guard)
 		err = bpf_map__reuse_fd(skel->maps.guard_self,
 					bpf_map__fd(b->guard->maps.guard_self));
+	if (!err && b->guard)
+		err = bpf_map__reuse_fd(skel->maps.danger_conf,
+					bpf_map__fd(b->guard->maps.danger_conf));
 	if (!err)
 		err = danger_bpf__load(skel);
 	if (err) {
@@ -246,10 +252,15 @@ static bool on_demand(const struct bpf_program *prog)
 	return !strncmp(bpf_program__name(prog), "kw_contained_", 13);
 }
 
-/* Not loaded: this kernel has no hook for it, or one of another shape */
-static bool left_out(const struct bpf_program *prog)
+/*
+ * Not attached: this kernel has no hook for it, or one of another shape
+ * (not loaded), or it stands in for the guard's file_open program, which
+ * runs its check (one program an open, not two: docs/bench.md).
+ */
+static bool left_out(const struct kwd_bpf *b, const struct bpf_program *prog)
 {
-	return !bpf_program__autoload(prog);
+	return !bpf_program__autoload(prog) ||
+	       (b->guard && !strcmp(bpf_program__name(prog), "kw_danger_open"));
 }
 
 /*
@@ -277,14 +288,32 @@ static struct bpf_link *attach_pin(struct kwd_bpf *b, struct bpf_program *prog)
 	return link;
 }
 
+/*
+ * A program we leave out keeps no link a previous kwardend pinned: an
+ * older kwardend attached kw_danger_open beside the guard's file_open
+ * program, which now runs its check, and both would report each open.
+ */
+static void unpin_stale(struct kwd_bpf *b, const struct bpf_program *prog)
+{
+	char path[PATH_MAX];
+
+	pin_name(path, sizeof(path), bpf_program__name(prog));
+	if (b->pinned && unlink(path) && errno != ENOENT)
+		kwd_log(LOG_WARNING, "unpin %s: %s", path, strerror(errno));
+}
+
 static void attach_obj(struct kwd_bpf *b, struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	struct bpf_link *link;
 
 	bpf_object__for_each_program(prog, obj) {
-		if (on_demand(prog) || left_out(prog))
+		if (on_demand(prog))
 			continue;
+		if (left_out(b, prog)) {
+			unpin_stale(b, prog);
+			continue;
+		}
 		link = attach_pin(b, prog);
 		if (!link)
 			continue;
@@ -316,7 +345,7 @@ int kwd_bpf_contain(struct kwd *d, bool on)
 		bpf_link__destroy(b->contained[i]);
 	b->ncontained = 0;
 	bpf_object__for_each_program(prog, b->danger->obj) {
-		if (!on_demand(prog) || left_out(prog))
+		if (!on_demand(prog) || left_out(b, prog))
 			continue;
 		if (!on) {
 			pin_name(path, sizeof(path), bpf_program__name(prog));
@@ -483,8 +512,8 @@ int kwd_bpf_start(struct kwd *d)
 	d->bpf = b;
 	if (b->guard)
 		kwd_guard_configure(d);
-	if (b->danger)
-		kwd_danger_configure(d, bpf_map__fd(b->danger->maps.danger_conf));
+	if (b->danger || b->guard)
+		kwd_danger_configure(d, kwd_bpf_map_fd(d, "danger_conf"));
 	err = attach_all(b);
 	if (!err)
 		err = start_ringbuf(d, b);
@@ -533,12 +562,13 @@ void kwd_bpf_stop(struct kwd *d)
 }
 
 /* The section names of @obj's loaded programs */
-static void add_programs(json_object *progs, struct bpf_object *obj)
+static void add_programs(json_object *progs, const struct kwd_bpf *b,
+			 struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, obj)
-		if (!left_out(prog))
+		if (!left_out(b, prog))
 			json_object_array_add(progs, json_object_new_string(
 				bpf_program__section_name(prog)));
 }
@@ -556,11 +586,11 @@ json_object *kwd_bpf_status(struct kwd *d)
 		json_object_object_add(o, "pin_dir",
 				       json_object_new_string(PIN_DIR));
 	progs = json_object_new_array();
-	add_programs(progs, b->skel->obj);
+	add_programs(progs, b, b->skel->obj);
 	if (b->guard)
-		add_programs(progs, b->guard->obj);
+		add_programs(progs, b, b->guard->obj);
 	if (b->danger)
-		add_programs(progs, b->danger->obj);
+		add_programs(progs, b, b->danger->obj);
 	json_object_object_add(o, "programs", progs);
 	json_object_object_add(o, "missing_hooks", kwd_bpf_fit_status());
 	json_object_object_add(o, "dangerous_interfaces", kwd_danger_status(d));
