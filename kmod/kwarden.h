@@ -305,6 +305,7 @@ enum kw_site_verdict kw_site_check(struct kw_region *r, unsigned long addr,
 bool kw_site_old(const struct kw_region *r, unsigned long addr, u8 *buf,
 		 size_t len);
 bool kw_site_read(unsigned long addr, u8 *buf, size_t len);
+bool kw_site_form_ok(struct kw_region *r, unsigned long addr);
 bool kw_site_code(unsigned long addr);
 u64 kw_site_bytes(void);
 

@@ -179,7 +179,8 @@ static void kw_check_poked(struct kw_region *r, unsigned long addr, u8 v,
 	struct kw_poke_who who;
 
 	if (!kw_poke_explains(addr, v, &who)) {
-		kw_unexplained(c, addr, v);
+		if (!kw_site_form_ok(r, addr))
+			kw_unexplained(c, addr, v);
 		return;
 	}
 	switch (kw_site_check(r, addr, who.flags & KW_POKE_COMING)) {
