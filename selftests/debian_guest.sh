@@ -16,8 +16,9 @@
 #           systemd-modules-load skipped it; the block of boot 1
 #           survived; upgrade, refused and unlocked removal, purge
 # Needs kwarden_*.deb, kw_dummy.ko and kw_panic.ko in /opt/extra (--add).
-# /opt/extra/kwvm-break (tools/vm/debian-tests --break WHAT) breaks one
-# thing on purpose, to see its checks fail:
+# /opt/extra/kwvm-break (tools/vm/debian-tests --break WHAT[,WHAT]) breaks
+# things on purpose, to see their checks fail; without "persist" the run
+# ends after boot 1:
 #   stop     kwardend.service's old ExecStop (an unlock): stop gets through
 #   kill     unlocked just before systemctl kill: the kill gets through
 #   journal  kwardend logs to stderr, not with sd_journal_send (no fields)
@@ -135,7 +136,15 @@ MID_tamper_attempt=${MID}0013
 kdir=/lib/modules/$(uname -r)/extra
 brk=$(cat /opt/extra/kwvm-break 2> /dev/null)
 
-# break WHAT: a runtime drop-in for kwardend.service (tools/vm/debian-tests
+broken()
+{
+	case ",$brk," in
+	*,"$1",*) return 0 ;;
+	esac
+	return 1
+}
+
+# break_unit: a runtime drop-in for kwardend.service (tools/vm/debian-tests
 # --break), applied by a restart while unlocked
 break_unit()
 {
@@ -143,12 +152,12 @@ break_unit()
 
 	echo "# BROKEN ON PURPOSE: $brk"
 	mkdir -p $d
-	case "$brk" in
-	stop)	printf '[Service]\nExecStop=\nExecStop=/usr/sbin/kwardenctl unlock --for 120\n' ;;
-	journal) printf '[Service]\nUnsetEnvironment=JOURNAL_STREAM\n' ;;
-	restart) printf '[Service]\nRestart=no\n' ;;
-	*)	return 0 ;;
-	esac > $d/broken.conf
+	{
+		echo '[Service]'
+		! broken stop || printf 'ExecStop=\nExecStop=/usr/sbin/kwardenctl unlock --for 120\n'
+		! broken journal || echo 'UnsetEnvironment=JOURNAL_STREAM'
+		! broken restart || echo 'Restart=no'
+	} > $d/broken.conf
 	systemctl daemon-reload && kwardenctl unlock --for 60 > /dev/null &&
 		systemctl restart kwardend && wait_for 60 status_ok
 }
@@ -214,7 +223,7 @@ boot1()
 
 	# Locked: systemd's own signals are refused like anyone's
 	pid=$(main_pid)
-	[ "$brk" != kill ] || kwardenctl unlock --for 20 > /dev/null
+	! broken kill || kwardenctl unlock --for 20 > /dev/null
 	out=$(systemctl kill -s KILL kwardend 2>&1)
 	st=$?
 	echo "# systemctl kill -s KILL kwardend: status $st: $out"
@@ -222,6 +231,7 @@ boot1()
 		active_as "$pid" && status_ok
 	result $? "locked: systemctl kill -s KILL kwardend denied, tamper_attempt alert, same kwardend active"
 
+	pid=$(main_pid)
 	out=$(timeout 120 systemctl stop kwardend 2>&1)
 	st=$?
 	echo "# systemctl stop kwardend: status $st: $out"
@@ -261,7 +271,11 @@ boot1()
 		! modprobe kw_dummy 2> /dev/null && [ ! -d /sys/module/kw_dummy ]
 	result $? "kwardenctl disable kw_dummy: unloaded, modprobe refused"
 
-	if [ "$brk" = persist ]; then
+	if [ -n "$brk" ] && ! broken persist; then
+		echo "# broken on purpose ($brk): no reboot"
+		return
+	fi
+	if broken persist; then
 		kwardenctl unlock --for 60 > /dev/null
 		rm -f /var/lib/kwarden/blocked/kw_dummy /etc/modprobe.d/kwarden-blocked.conf
 	fi
