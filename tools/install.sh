@@ -8,7 +8,8 @@
 #   tools/install.sh [PART...]        (DESTDIR, KW_BUILD, KDIR from the env)
 #
 # PARTs (default: userspace module):
-#   userspace  kwardend and kwardenctl to /usr/sbin, both systemd units, a
+#   userspace  kwardend and kwardenctl to /usr/sbin, both systemd units
+#              (and kwardend.service's ExecStop, /usr/lib/kwarden), a
 #              commented config in /etc/kwarden (never overwriting one),
 #              man pages, bash completion and docs
 #   module     kwarden.ko under /lib/modules/<release>/extra (needs KDIR)
@@ -47,6 +48,8 @@ install_userspace()
 
 	install -D -m 0755 "$build/bin/kwardend" "$dest/usr/sbin/kwardend"
 	install -D -m 0755 "$build/bin/kwardenctl" "$dest/usr/sbin/kwardenctl"
+	install -D -m 0755 "$top/userspace/kwardend/kwardend-stop" \
+		"$dest/usr/lib/kwarden/kwardend-stop"
 	for f in kwardend.service kwarden-early.service; do
 		install -D -m 0644 "$top/userspace/kwardend/$f" \
 			"$dest/lib/systemd/system/$f"

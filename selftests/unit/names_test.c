@@ -67,6 +67,27 @@ TEST(kinds_unique_and_bounded)
 	EXPECT_EQ(-1, kw_kind_from_name(NULL));
 }
 
+/* journald MESSAGE_IDs: stable (docs/alerts.md lists them), one per kind */
+TEST(kinds_message_ids)
+{
+	char a[KW_MESSAGE_ID_LEN], b[KW_MESSAGE_ID_LEN];
+	size_t i, j;
+
+	EXPECT_STREQ("eba922320d4e4411a42a8846a7030009",
+		     kw_kind_message_id(KW_KIND_module_load, a));
+	EXPECT_STREQ("eba922320d4e4411a42a8846a7030013",
+		     kw_kind_message_id(KW_KIND_tamper_attempt, a));
+	for (i = 0; i < KW_KIND_MAX; i++) {
+		ASSERT_NE(NULL, kw_kind_message_id(i, a));
+		EXPECT_EQ(32U, strlen(a));
+		EXPECT_EQ(32U, strspn(a, "0123456789abcdef"));
+		for (j = i + 1; j < KW_KIND_MAX; j++)
+			EXPECT_STRNE(a, kw_kind_message_id(j, b));
+	}
+	EXPECT_NULL(kw_kind_message_id(KW_KIND_MAX, a));
+	EXPECT_NULL(kw_kind_message_id(~0U, a));
+}
+
 /* The starting vocabulary of DESIGN.md is all there, spelled the same */
 TEST(design_vocabulary)
 {

@@ -605,18 +605,29 @@ static void on_listen(struct kwd *d, struct kwd_watch *w, uint32_t events)
 }
 
 /* Another kwardend answering on path? Then we must not start. */
-bool kwd_ctl_other_running(const char *path)
+/*
+ * Does another kwardend answer on path? Its pid (from SO_PEERCRED: the
+ * process that called listen) goes to *pid when asked, else 0.
+ */
+bool kwd_ctl_other_running(const char *path, pid_t *pid)
 {
 	struct sockaddr_un sun;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
 	bool running;
 	int fd;
 
+	if (pid)
+		*pid = 0;
 	if (kw_unix_addr(path, &sun))
 		return false;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
 	running = !connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	if (running && pid &&
+	    !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		*pid = cred.pid;
 	close(fd);
 	return running;
 }

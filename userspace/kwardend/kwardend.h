@@ -243,7 +243,7 @@ int kwd_ctl_start(struct kwd *d);
 void kwd_ctl_stop(struct kwd *d);
 void kwd_ctl_publish(struct kwd *d);
 void kwd_ctl_reap(struct kwd *d);
-bool kwd_ctl_other_running(const char *path);
+bool kwd_ctl_other_running(const char *path, pid_t *pid);
 
 /* modstats.c */
 struct kwd_modstat *kwd_modstat_find(const char *name, bool create);

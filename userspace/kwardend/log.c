@@ -59,10 +59,15 @@ void kwd_log_alert(json_object *rec, unsigned int severity)
 	const char *module = kw_rec_str(rec, "module");
 	const char *msg = kw_rec_str(rec, "message");
 	uint64_t seq = kw_rec_u64(rec, "seq");
-
 #ifdef HAVE_LIBSYSTEMD
+	char id[KW_MESSAGE_ID_LEN];
+	/* an unknown kind (-1) never reaches here: kw_alert_json refuses it */
+	const char *mid = kw_kind_message_id((unsigned int)kw_kind_from_name(kind),
+					     id);
+
 	if (use_journald)
 		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%u", severity,
+				"MESSAGE_ID=%s", mid ? mid : "",
 				"SYSLOG_IDENTIFIER=kwardend",
 				"KWARDEN_KIND=%s", kind,
 				"KWARDEN_SEQ=%llu", (unsigned long long)seq,

@@ -166,6 +166,60 @@ static void notify(const char *state)
 #endif
 }
 
+/* /proc/PID/cgroup (PID 0: ours) into buf; false if unreadable */
+static bool read_cgroup(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/cgroup");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+/*
+ * Started by systemd while the kwardend of the same unit still runs: a
+ * stop by hand was refused while locked (its signals denied, see
+ * kwardend-stop), and systemd has forgotten its main process. Hand the
+ * unit back to that kwardend (MAINPID=) and leave. Only a process in our
+ * own cgroup, that is our unit, is adopted.
+ */
+static bool adopt(pid_t other)
+{
+#ifdef HAVE_LIBSYSTEMD
+	char mine[512], theirs[512], msg[128];
+
+	if (other <= 0 || !getenv("NOTIFY_SOCKET") ||
+	    !read_cgroup(0, mine, sizeof(mine)) ||
+	    !read_cgroup(other, theirs, sizeof(theirs)) ||
+	    strcmp(mine, theirs))
+		return false;
+	snprintf(msg, sizeof(msg),
+		 "MAINPID=%d\nREADY=1\nSTATUS=adopted the running kwardend (pid %d)",
+		 (int)other, (int)other);
+	if (sd_notify(0, msg) <= 0)
+		return false;
+	/* systemd has read MAINPID= before it sees us exit */
+	sd_notify_barrier(0, 5 * 1000000ULL);
+	fprintf(stderr, "kwardend: kwardend (pid %d) still runs in this unit: adopted as its main process\n",
+		(int)other);
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* What we cannot watch is an alert, raised once all parts are up */
 static void report_coverage(struct kwd *d, const struct options *o)
 {
@@ -247,6 +301,7 @@ int main(int argc, char **argv)
 	struct options o = {};
 	struct kwd d = { .epfd = -1, .pinned.fd = -1 };
 	char st[64];
+	pid_t other;
 	int err;
 
 	err = parse_options(argc, argv, &o);
@@ -261,7 +316,9 @@ int main(int argc, char **argv)
 	}
 	if (o.boot_check)
 		return boot_check(&d);
-	if (kwd_ctl_other_running(d.cfg.socket_path)) {
+	if (kwd_ctl_other_running(d.cfg.socket_path, &other)) {
+		if (adopt(other))
+			return 0;
 		fprintf(stderr, "kwardend: another kwardend answers on %s\n",
 			d.cfg.socket_path);
 		return 1;

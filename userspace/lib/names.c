@@ -3,6 +3,7 @@
  * Name tables generated from the KW_KINDS and KW_ACTIONS X-macros, plus
  * the syslog severity names and the OCSF class metadata.
  */
+#include <stdio.h>
 #include <string.h>
 #include "names.h"
 #include "compiler.h"
@@ -135,6 +136,22 @@ enum kw_severity kw_kind_severity(unsigned int kind)
 unsigned int kw_kind_ocsf_class(unsigned int kind)
 {
 	return kind < KW_KIND_MAX ? kinds[kind].ocsf_class : 2004;
+}
+
+/*
+ * journald's MESSAGE_ID of an alert kind: a fixed 112-bit prefix, then the
+ * kind's number (ABI, append only) in the last 16 bits, so an ID never
+ * changes and a new kind gets a new one. docs/alerts.md lists them.
+ */
+#define KW_MESSAGE_ID_PREFIX "eba922320d4e4411a42a8846a703"
+
+const char *kw_kind_message_id(unsigned int kind, char buf[KW_MESSAGE_ID_LEN])
+{
+	if (kind >= KW_KIND_MAX)
+		return NULL;
+	snprintf(buf, KW_MESSAGE_ID_LEN, "%s%04x", KW_MESSAGE_ID_PREFIX,
+		 kind);
+	return buf;
 }
 
 const char *kw_severity_name(unsigned int sev)

@@ -13,6 +13,9 @@ const char *kw_kind_name(unsigned int kind);
 int kw_kind_from_name(const char *name);
 enum kw_severity kw_kind_severity(unsigned int kind);
 unsigned int kw_kind_ocsf_class(unsigned int kind);
+/* journald MESSAGE_ID: 32 lowercase hex digits and a NUL; NULL if unknown */
+#define KW_MESSAGE_ID_LEN 33
+const char *kw_kind_message_id(unsigned int kind, char buf[KW_MESSAGE_ID_LEN]);
 
 const char *kw_severity_name(unsigned int sev);
 int kw_severity_from_name(const char *name);
