@@ -532,6 +532,34 @@ TEST_F(integrity, hook_again_when_it_comes_back)
 }
 
 /*
+ * kwarden_degraded records after seq but for those naming a hook this
+ * kernel lacks, which each kwardend start repeats on 6.1 (bpf_fit.c)
+ */
+static int degraded_alerts(uint64_t after)
+{
+	FILE *p = popen("kwardenctl --json alerts --kind kwarden_degraded", "r");
+	char *line = NULL;
+	json_object *rec;
+	size_t cap = 0;
+	int n = 0;
+	ssize_t len;
+
+	while (p && (len = getline(&line, &cap, p)) > 0) {
+		rec = kw_parse_line(line, (size_t)len - (line[len - 1] == '\n'));
+		if (rec && kw_rec_u64(rec, "seq") > after &&
+		    !kw_get(kw_get(rec, "detail"), "missing_hook")) {
+			fprintf(stderr, "# %s\n", kw_rec_str(rec, "message"));
+			n++;
+		}
+		json_object_put(rec);
+	}
+	free(line);
+	if (p)
+		pclose(p);
+	return n;
+}
+
+/*
  * One BPF program of @type that returns 0, attached to @func and then
  * detached: the kernel writes a BPF trampoline's call into @func's ftrace
  * site and takes it out again.  0, or -errno.
@@ -591,7 +619,7 @@ TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 1200)
 	struct btf *btf = btf__load_vmlinux_btf();
 	char counts[128];
 	json_object *st;
-	int rounds = 0, n;
+	int rounds = 0;
 
 	ASSERT_NE(NULL, btf);
 	while (now_ms() - t0 < secs * 1000) {
@@ -613,9 +641,7 @@ TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 1200)
 	wait_scans(2);
 	EXPECT_EQ(viol0, kmod_u64("violations"));
 	EXPECT_EQ(0, memory_alerts(self->seq0));
-	json_object_put(kw_run_json("kwardenctl --json alerts --kind kwarden_degraded",
-				    (long long)self->seq0, &n));
-	EXPECT_EQ(0, n);
+	EXPECT_EQ(0, degraded_alerts(self->seq0));
 	st = kw_status();
 	EXPECT_STREQ("active", kw_rec_str(kw_get(st, "kmod"), "state"));
 	json_object_put(st);
