@@ -50,15 +50,6 @@ static uint64_t now_ms(void)
 	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
-static uint64_t kmod_u64(const char *key)
-{
-	json_object *st = kw_status();
-	uint64_t v = kw_rec_u64(kw_get(st, "kmod"), key);
-
-	json_object_put(st);
-	return v;
-}
-
 /* What kwarden did: "logged", unless a test turned restore on */
 static const char *expected_action = "logged";
 
@@ -71,42 +62,6 @@ static void read_file(const char *path, char *buf, size_t len)
 		buf[0] = '\0';
 	if (f)
 		fclose(f);
-}
-
-/* Wait until the kmod has completed @n more full passes. */
-static void wait_scans(uint64_t n)
-{
-	uint64_t scans = kmod_u64("scans");
-	int i;
-
-	for (i = 0; i < 200 && kmod_u64("scans") < scans + n; i++)
-		usleep(100 * 1000);
-}
-
-/* Everything the integrity engine reports: the churn must raise none */
-static const char * const memory_kinds[] = {
-	"kernel_text_modified", "kernel_rodata_modified",
-	"ro_after_init_modified", "syscall_table_modified",
-	"module_text_modified", "module_rodata_modified", "idt_modified",
-	"msr_modified", "cpu_protection_disabled", "module_hidden",
-	"ftrace_hook", "kprobe_hook", "seq_ops_hook", "fops_hook",
-	"page_protection_changed",
-};
-
-/* Alerts of any memory kind after seq */
-static int memory_alerts(uint64_t after)
-{
-	char cmd[128];
-	int n, total = 0;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(memory_kinds); i++) {
-		snprintf(cmd, sizeof(cmd), "kwardenctl --json alerts --kind %s",
-			 memory_kinds[i]);
-		json_object_put(kw_run_json(cmd, (long long)after, &n));
-		total += n;
-	}
-	return total;
 }
 
 FIXTURE(integrity) {
@@ -128,7 +83,7 @@ FIXTURE_SETUP(integrity)
 	unload("kw_rootkit_cpu");
 	unload("kw_rootkit_procfs");
 	unload("kw_rootkit_pte");
-	wait_scans(2);	/* the scanner must see the restored state */
+	kw_wait_scans(2);	/* the scanner must see the restored state */
 	self->seq0 = kw_journal_seq();
 }
 
@@ -372,7 +327,7 @@ TEST_F(integrity, own_rodata_byte_restored)
 		     "module_rodata_modified", "kwarden", "kw_nop5");
 	json_object_put(rec);
 	expected_action = "logged";
-	wait_scans(3);
+	kw_wait_scans(3);
 	rec = kw_wait_alerts("--kind module_rodata_modified", self->seq0, 1,
 			     &n);
 	EXPECT_EQ(1, n) TH_LOG("a restored change must not alert again");
@@ -424,7 +379,7 @@ TEST_F(integrity, alert_again_when_it_changes_again)
 
 	text_hook(_metadata, self->seq0, "mode=alias");
 	unload("kw_rootkit_text");
-	wait_scans(2);
+	kw_wait_scans(2);
 	rec = kw_wait_alerts("--kind kernel_text_modified", self->seq0, 1, &n);
 	EXPECT_EQ(1, n) TH_LOG("the restore itself must not alert");
 	json_object_put(rec);
@@ -523,7 +478,7 @@ TEST_F(integrity, hook_again_when_it_comes_back)
 	EXPECT_EQ(1, n);
 	json_object_put(rec);
 	unload("kw_rootkit_kprobe");
-	wait_scans(2);
+	kw_wait_scans(2);
 	ASSERT_EQ(0, load(MODS "kw_rootkit_kprobe.ko", ""));
 	rec = kw_wait_alerts("--kind kprobe_hook", self->seq0, 2, &n);
 	EXPECT_EQ(2, n);
@@ -614,7 +569,7 @@ static void bpf_churn(struct __test_metadata *_metadata,
  */
 TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 1200)
 {
-	uint64_t viol0 = kmod_u64("violations"), t0 = now_ms();
+	uint64_t viol0 = kw_kmod_u64("violations"), t0 = now_ms();
 	uint64_t secs = strtoull(getenv("KW_CHURN_SECONDS") ?: "120", NULL, 0);
 	struct btf *btf = btf__load_vmlinux_btf();
 	char counts[128];
@@ -638,9 +593,9 @@ TEST_F_TIMEOUT(integrity, churn_gives_no_false_positive, 1200)
 	TH_LOG("site_counts %s", counts);
 	/* let the scanner look at the final state twice */
 	btf__free(btf);
-	wait_scans(2);
-	EXPECT_EQ(viol0, kmod_u64("violations"));
-	EXPECT_EQ(0, memory_alerts(self->seq0));
+	kw_wait_scans(2);
+	EXPECT_EQ(viol0, kw_kmod_u64("violations"));
+	EXPECT_EQ(0, kw_memory_alerts(self->seq0));
 	EXPECT_EQ(0, degraded_alerts(self->seq0));
 	st = kw_status();
 	EXPECT_STREQ("active", kw_rec_str(kw_get(st, "kmod"), "state"));
@@ -670,7 +625,7 @@ TEST_F(integrity, restore_syscall_slot_and_rodata)
 		     "target=linux_proc_banner offset=3 what=byte",
 		     "kernel_rodata_modified", NULL, "linux_proc_banner");
 	json_object_put(rec);
-	wait_scans(3);
+	kw_wait_scans(3);
 	read_file("/proc/version", after, sizeof(after));
 	EXPECT_STREQ(before, after);
 	rec = kw_wait_alerts("--kind kernel_rodata_modified", self->seq0, 1,
@@ -786,7 +741,7 @@ TEST_F(integrity, idt_gate_restored)
 	rec = attack(_metadata, self->seq0, MODS "kw_rootkit_cpu.ko",
 		     "what=idt", "idt_modified", "kw_rootkit_cpu", "idt_table");
 	json_object_put(rec);
-	wait_scans(3);
+	kw_wait_scans(3);
 	rec = kw_wait_alerts("--kind idt_modified", self->seq0, 1, &n);
 	EXPECT_EQ(1, n) TH_LOG("a restored gate must not alert again");
 	json_object_put(rec);

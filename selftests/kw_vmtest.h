@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include "compiler.h"
 #include <time.h>
 #include "alert.h"
 #include "journal.h"
@@ -232,6 +233,54 @@ static inline int kw_set_restore(const char *kinds)
 	if (unlocked && system("kwardenctl lock >/dev/null 2>&1"))
 		err = 1;
 	return err ? -1 : 0;
+}
+
+/* A number of kwarden.ko's status ("scans", "violations"), or 0 */
+static inline uint64_t kw_kmod_u64(const char *key)
+{
+	json_object *st = kw_status();
+	uint64_t v = kw_rec_u64(kw_get(st, "kmod"), key);
+
+	json_object_put(st);
+	return v;
+}
+
+/* Until kwarden.ko has completed n more full passes (20 s at most) */
+static inline void kw_wait_scans(uint64_t n)
+{
+	uint64_t scans = kw_kmod_u64("scans");
+	int i;
+
+	for (i = 0; i < 200 && kw_kmod_u64("scans") < scans + n; i++)
+		usleep(100 * 1000);
+}
+
+/* Everything the integrity engine reports */
+static const char * const kw_memory_kinds[] = {
+	"kernel_text_modified", "kernel_rodata_modified",
+	"ro_after_init_modified", "syscall_table_modified",
+	"module_text_modified", "module_rodata_modified", "idt_modified",
+	"msr_modified", "cpu_protection_disabled", "module_hidden",
+	"ftrace_hook", "kprobe_hook", "seq_ops_hook", "fops_hook",
+	"page_protection_changed",
+};
+
+/* Alerts of any memory kind after seq; each kind seen goes to stderr */
+static inline int kw_memory_alerts(uint64_t after)
+{
+	char cmd[128];
+	int n, total = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kw_memory_kinds); i++) {
+		snprintf(cmd, sizeof(cmd), "kwardenctl --json alerts --kind %s",
+			 kw_memory_kinds[i]);
+		json_object_put(kw_run_json(cmd, (long long)after, &n));
+		if (n)
+			fprintf(stderr, "# %d %s alerts\n", n, kw_memory_kinds[i]);
+		total += n;
+	}
+	return total;
 }
 
 #endif /* KW_VMTEST_H */

@@ -34,14 +34,6 @@
 #define RP_KO		"/opt/kwarden/selftests/modules/" RP_NAME ".ko"
 #define RP_NEW		"kw_replace_cmdline_proc_show"
 
-/* Every kind the integrity engine raises: the livepatch must raise none */
-static const char * const memory_kinds[] = {
-	"kernel_text_modified", "kernel_rodata_modified",
-	"ro_after_init_modified", "module_text_modified",
-	"module_rodata_modified", "ftrace_hook", "kprobe_hook",
-	"page_protection_changed",
-};
-
 static bool exists(const char *path)
 {
 	return !access(path, F_OK);
@@ -84,42 +76,6 @@ static void lp_remove(const char *name)
 	kw_unload(name);
 	snprintf(path, sizeof(path), "/sys/module/%s", name);
 	wait_path(path, false, 10000);
-}
-
-static uint64_t kmod_scans(void)
-{
-	json_object *st = kw_status();
-	uint64_t v = kw_rec_u64(kw_get(st, "kmod"), "scans");
-
-	json_object_put(st);
-	return v;
-}
-
-/* Until kwarden.ko has completed n more full passes */
-static void wait_scans(uint64_t n)
-{
-	uint64_t scans = kmod_scans();
-	int i;
-
-	for (i = 0; i < 200 && kmod_scans() < scans + n; i++)
-		usleep(100 * 1000);
-}
-
-static int memory_alerts(uint64_t after)
-{
-	char cmd[128];
-	int n, total = 0;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(memory_kinds); i++) {
-		snprintf(cmd, sizeof(cmd), "kwardenctl --json alerts --kind %s",
-			 memory_kinds[i]);
-		json_object_put(kw_run_json(cmd, (long long)after, &n));
-		if (n)
-			fprintf(stderr, "# %d %s alerts\n", n, memory_kinds[i]);
-		total += n;
-	}
-	return total;
 }
 
 /*
@@ -282,8 +238,8 @@ TEST_F_TIMEOUT(livepatch, applied_crit_when_not_allowed, 300)
 	EXPECT_STREQ("allowed", kw_rec_str(d, "verdict"));
 	EXPECT_STREQ("default allow", kw_rec_str(d, "rule"));
 	json_object_put(rec);
-	wait_scans(3);
-	EXPECT_EQ(0, memory_alerts(self->seq0));
+	kw_wait_scans(3);
+	EXPECT_EQ(0, kw_memory_alerts(self->seq0));
 }
 
 /* An allow rule that names the module: notice */
@@ -324,13 +280,13 @@ TEST_F_TIMEOUT(livepatch, reverted_when_disabled, 300)
 	EXPECT_STRNE(LP_NAME, buf);
 	kw_unload(LP_NAME);
 	EXPECT_TRUE(wait_path("/sys/module/" LP_NAME, false, 10000));
-	wait_scans(3);
+	kw_wait_scans(3);
 	/* one of each, and no integrity alert at any point */
 	json_object_put(wait_kind("livepatch_applied", self->seq0, &n));
 	EXPECT_EQ(1, n);
 	json_object_put(wait_kind("livepatch_reverted", self->seq0, &n));
 	EXPECT_EQ(1, n);
-	EXPECT_EQ(0, memory_alerts(self->seq0));
+	EXPECT_EQ(0, kw_memory_alerts(self->seq0));
 }
 
 /*
@@ -367,12 +323,12 @@ TEST_F_TIMEOUT(livepatch, replaced_by_atomic_replace, 300)
 	EXPECT_TRUE(wait_path(LP_SYSFS, false, 60000));
 	read_line("/proc/cmdline", buf, sizeof(buf));
 	EXPECT_STREQ(RP_NAME, buf);
-	wait_scans(3);
+	kw_wait_scans(3);
 	/* the replacing patch itself stays applied: nothing reverted of it */
 	json_object_put(kw_run_json("kwardenctl --json alerts --kind livepatch_reverted --module " RP_NAME,
 				    (long long)seq, &n));
 	EXPECT_EQ(0, n);
-	EXPECT_EQ(0, memory_alerts(self->seq0));
+	EXPECT_EQ(0, kw_memory_alerts(self->seq0));
 }
 
 TEST_HARNESS_MAIN
