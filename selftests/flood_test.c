@@ -18,14 +18,6 @@
 #include "kw_vmtest.h"
 
 #define FLOOD		100000
-#define TAMPER_CMD	"kwardenctl --json alerts --kind tamper_attempt"
-
-/* What the journal says about our SIGKILLs after seq0 */
-struct flood_count {
-	int records;		/* written in full */
-	int summaries;		/* records of held repeats */
-	uint64_t repeats;	/* the repeats they count */
-};
 
 static bool ours(json_object *rec)
 {
@@ -33,43 +25,6 @@ static bool ours(json_object *rec)
 
 	return !strcmp(kw_rec_str(d, "exe") ?: "", "flood_test") &&
 	       !strcmp(kw_rec_str(d, "signal") ?: "", "SIGKILL");
-}
-
-static void count_flood(uint64_t seq0, struct flood_count *c)
-{
-	json_object *rec, *rep;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *p = popen(TAMPER_CMD, "r");
-
-	memset(c, 0, sizeof(*c));
-	while (p && (n = getline(&line, &cap, p)) > 0) {
-		rec = kw_parse_line(line, (size_t)n - (line[n - 1] == '\n'));
-		if (rec && kw_rec_u64(rec, "seq") > seq0 && ours(rec)) {
-			rep = kw_get(kw_get(rec, "detail"), "repeats");
-			if (rep) {
-				c->summaries++;
-				c->repeats += kw_rec_u64(rep, "count");
-			} else {
-				c->records++;
-			}
-		}
-		json_object_put(rec);
-	}
-	free(line);
-	if (p)
-		pclose(p);
-}
-
-/* Ring buffer drops so far (events lost before kwardend saw them) */
-static uint64_t bpf_drops(void)
-{
-	json_object *st = kw_status();
-	uint64_t n = kw_rec_u64(kw_get(st, "bpf"), "drops");
-
-	json_object_put(st);
-	return n;
 }
 
 /* The first record of this boot at warning or worse, as "seq kind" */
@@ -125,18 +80,18 @@ FIXTURE_TEARDOWN(flood)
 
 TEST_F_TIMEOUT(flood, counted_not_written, 600)
 {
-	struct flood_count c;
+	struct kw_repeat_count c;
 	char first[64], after[64];
-	uint64_t seq0, drops0, seen = 0, t0 = kw_mono_ms(), secs;
+	uint64_t seq0, drops0, seen, t0 = kw_mono_ms(), secs;
 	pid_t kwardend = self->kwardend;
-	int i, denied = 0, ms;
+	int i, denied = 0;
 
 	if (kwardend <= 0 || system("kwardenctl status >/dev/null 2>&1"))
 		SKIP(return, "kwardend is not running");
 	if (!guard_enforcing())
 		SKIP(return, "no enforcing guard (BPF LSM inactive, or safe mode)");
 	seq0 = kw_journal_seq();
-	drops0 = bpf_drops();
+	drops0 = kw_bpf_drops();
 	/* the first try is the boot's first violation if none came before */
 	errno = 0;
 	ASSERT_EQ(-1, kill(kwardend, SIGKILL));
@@ -148,16 +103,11 @@ TEST_F_TIMEOUT(flood, counted_not_written, 600)
 		denied += kill(kwardend, SIGKILL) == -1 && errno == EPERM;
 	ASSERT_EQ(FLOOD - 1, denied);
 	/* every try accounted for: the last count comes within a second */
-	for (ms = 0; ms < 60000; ms += 500) {
-		count_flood(seq0, &c);
-		seen = c.records + c.repeats + (bpf_drops() - drops0);
-		if (seen >= FLOOD)
-			break;
-		usleep(500 * 1000);
-	}
+	seen = kw_wait_accounted("tamper_attempt", seq0, ours, drops0, FLOOD,
+				 60000, &c);
 	TH_LOG("%d records, %d counts of %" PRIu64 " repeats, %" PRIu64
 	       " dropped by the ring buffer", c.records, c.summaries,
-	       c.repeats, bpf_drops() - drops0);
+	       c.repeats, kw_bpf_drops() - drops0);
 	EXPECT_EQ((uint64_t)FLOOD, seen);
 	EXPECT_LE(1, c.records);
 	EXPECT_LE(1, c.summaries);

@@ -169,6 +169,80 @@ static inline json_object *kw_wait_alerts(const char *filter, uint64_t after,
 	return kw_run_json(cmd, (long long)after, count);
 }
 
+/*
+ * What the journal says about a repeated attempt after seq0: the records
+ * written in full, and the records that count held repeats of it
+ * (detail.repeats.count), for the records of kind that ours() accepts.
+ */
+struct kw_repeat_count {
+	int records;		/* written in full */
+	int summaries;		/* records of held repeats */
+	uint64_t repeats;	/* the repeats they count */
+};
+
+static inline void kw_count_repeats(const char *kind, uint64_t seq0,
+				    bool (*ours)(json_object *rec),
+				    struct kw_repeat_count *c)
+{
+	json_object *rec, *rep;
+	char *line = NULL, cmd[128];
+	size_t cap = 0;
+	ssize_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "kwardenctl --json alerts --kind %s", kind);
+	p = popen(cmd, "r");
+	memset(c, 0, sizeof(*c));
+	while (p && (n = getline(&line, &cap, p)) > 0) {
+		rec = kw_parse_line(line, (size_t)n - (line[n - 1] == '\n'));
+		if (rec && kw_rec_u64(rec, "seq") > seq0 && ours(rec)) {
+			rep = kw_get(kw_get(rec, "detail"), "repeats");
+			if (rep) {
+				c->summaries++;
+				c->repeats += kw_rec_u64(rep, "count");
+			} else {
+				c->records++;
+			}
+		}
+		json_object_put(rec);
+	}
+	free(line);
+	if (p)
+		pclose(p);
+}
+
+/* Events the BPF ring buffer dropped so far, before kwardend saw them */
+static inline uint64_t kw_bpf_drops(void)
+{
+	json_object *st = kw_status();
+	uint64_t n = kw_rec_u64(kw_get(st, "bpf"), "drops");
+
+	json_object_put(st);
+	return n;
+}
+
+/*
+ * Waits (at most ms) until want attempts are accounted for: records,
+ * counted repeats, and ring-buffer drops since drops0. Returns how many
+ * are; c holds the last count. A test that floods waits for this before
+ * it ends, so its counts do not land in the next test's window.
+ */
+static inline uint64_t kw_wait_accounted(const char *kind, uint64_t seq0,
+					 bool (*ours)(json_object *rec),
+					 uint64_t drops0, uint64_t want,
+					 int ms, struct kw_repeat_count *c)
+{
+	uint64_t seen = 0, end = kw_mono_ms() + (uint64_t)ms;
+
+	for (;;) {
+		kw_count_repeats(kind, seq0, ours, c);
+		seen = c->records + c->repeats + (kw_bpf_drops() - drops0);
+		if (seen >= want || kw_mono_ms() >= end)
+			return seen;
+		usleep(500 * 1000);
+	}
+}
+
 static inline int kw_wait_running(bool running)
 {
 	int ms;
