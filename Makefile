@@ -73,7 +73,7 @@ SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
 LIB_SRC		:= $(wildcard userspace/lib/*.c)
-LIB_HDR		:= $(wildcard userspace/lib/*.h) kmod/uapi/kwarden.h
+LIB_HDR		:= $(wildcard userspace/lib/*.h) kmod/uapi/linux/kwarden.h
 DAEMON_SRC	:= $(wildcard userspace/kwardend/*.c)
 CTL_SRC		:= $(wildcard tools/kwardenctl/*.c)
 UNIT_SRC	:= $(wildcard selftests/unit/*_test.c)
@@ -120,7 +120,7 @@ $(BUILD)/bpf/vmlinux.h: $(BTF_MK)
 	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file "$(BTF)" format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h kmod/uapi/kwarden.h $(wildcard bpf/*.h)
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/bpf/vmlinux.h kmod/uapi/linux/kwarden.h $(wildcard bpf/*.h)
 	$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 		-I$(BUILD)/bpf -Ikmod/uapi -Ibpf -c $< -o $@
 

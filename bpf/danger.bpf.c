@@ -30,7 +30,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 #include "kw_events.h"
 #include "kw_self.h"
 #include "kw_danger.h"

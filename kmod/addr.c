@@ -18,6 +18,8 @@
  * A table that cannot be found leaves its question unanswered (NULL, 0 or
  * false) and says so once at load.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bpf.h>
 #include <linux/ftrace.h>
 #include <linux/module.h>
@@ -191,9 +193,9 @@ void kw_addr_init(void)
 	if (!IS_ENABLED(CONFIG_MODULES_TREE_LOOKUP))
 		kw_mod_tree = NULL;
 	if (!kw_mod_tree)
-		pr_warn("kwarden: no module tree: module text pokes and the tree view are unknown\n");
+		pr_warn("no module tree: module text pokes and the tree view are unknown\n");
 	if (!kw_ftrace_pages || !kw_ftrace_ops || !kw_ftrace_end)
-		pr_warn("kwarden: ftrace tables unknown, ftrace patches will alert\n");
+		pr_warn("ftrace tables unknown, ftrace patches will alert\n");
 	if (!kw_bpf_tree)
-		pr_warn("kwarden: BPF text unknown, BPF trampolines will alert\n");
+		pr_warn("BPF text unknown, BPF trampolines will alert\n");
 }

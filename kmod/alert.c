@@ -7,6 +7,8 @@
  * starts, so alerts raised while it was away are not lost; an alert that
  * was overwritten before anyone received it is counted as a drop.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -72,12 +74,12 @@ void kw_alert_raise(struct kw_alert *a)
 	mutex_unlock(&kw_alert_lock);
 
 	if (a->has & KW_AF_MODLOAD) {
-		pr_info("kwarden: %s %s%s%s verdict %u (%s) [seq %llu]\n",
+		pr_info("%s %s%s%s verdict %u (%s) [seq %llu]\n",
 			kw_kind_names[a->kind], a->module, a->symbol[0] ? " " : "",
 			a->symbol, a->verdict, a->rule, a->seq);
 		return;
 	}
-	pr_warn("kwarden: %s at %s+%#llx (%#llx) old %*ph new %*ph target %pS [seq %llu]\n",
+	pr_warn("%s at %s+%#llx (%#llx) old %*ph new %*ph target %pS [seq %llu]\n",
 		a->kind < KW_KIND_MAX ? kw_kind_names[a->kind] : "?",
 		a->symbol, a->offset, a->addr, 8, a->old, 8, a->new,
 		(void *)a->target, a->seq);

@@ -19,6 +19,8 @@
  * handlers allocate nothing, take no lock and use static buffers: oopses
  * are serialised by the die lock, and only one CPU runs the panic path.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kallsyms.h>
 #include <linux/kdebug.h>
 #include <linux/kernel.h>
@@ -96,7 +98,7 @@ static int kw_crash_die(struct notifier_block *nb, unsigned long val,
 		c->how = "ip";
 	else if (!kw_crash_stack(c))
 		return NOTIFY_DONE;
-	pr_emerg("kwarden: oops in module %s (%s: %s)\n", c->module, c->how,
+	pr_emerg("oops in module %s (%s: %s)\n", c->module, c->how,
 		 c->sym);
 	return NOTIFY_DONE;
 }
@@ -113,10 +115,10 @@ static int kw_crash_panic(struct notifier_block *nb, unsigned long val,
 	if (!kw_crash_stack(c))
 		c = kw_oops.module[0] ? &kw_oops : NULL;
 	if (c)
-		pr_emerg("kwarden: panic in module %s (%s: %s)\n", c->module,
+		pr_emerg("panic in module %s (%s: %s)\n", c->module,
 			 c->how, c->sym);
 	else
-		pr_emerg("kwarden: panic in no module\n");
+		pr_emerg("panic in no module\n");
 	return NOTIFY_DONE;
 }
 
@@ -134,7 +136,7 @@ void kw_crash_init(void)
 	int err = register_die_notifier(&kw_die_nb);
 
 	if (err)
-		pr_warn("kwarden: no oops attribution: %d\n", err);
+		pr_warn("no oops attribution: %d\n", err);
 	atomic_notifier_chain_register(&panic_notifier_list, &kw_panic_nb);
 }
 

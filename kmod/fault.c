@@ -25,6 +25,8 @@
  * in a small table (by name, so a driver that is reloaded keeps its
  * count) for alerts, status and the module inventory.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/cred.h>
 #include <linux/irq_work.h>
@@ -361,18 +363,18 @@ int kw_fault_init(void)
 
 	kw_fault_modules = (struct list_head *)kw_lookup_name("modules");
 	if (!kw_fault_modules)
-		pr_warn("kwarden: module list unknown: faults blamed on nobody\n");
+		pr_warn("module list unknown: faults blamed on nobody\n");
 	init_irq_work(&kw_fault_kick, kw_fault_kick_fn);
 	INIT_WORK(&kw_fault_work, kw_fault_work_fn);
 
 	err = register_trace_error_report_end(kw_on_error_report, NULL);
 	if (err)
-		pr_warn("kwarden: no error_report tracepoint (%d): warnings go unattributed\n",
+		pr_warn("no error_report tracepoint (%d): warnings go unattributed\n",
 			err);
 	kw_tp_on = !err;
 	err = register_die_notifier(&kw_die_nb);
 	if (err)
-		pr_warn("kwarden: no die notifier (%d): BUG and oops go unattributed\n",
+		pr_warn("no die notifier (%d): BUG and oops go unattributed\n",
 			err);
 	kw_die_on = !err;
 	return 0;

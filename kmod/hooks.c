@@ -19,6 +19,8 @@
  * is sealed at boot, and such a call traps on CPUs that enforce IBT.  Code
  * owners come from kwarden's own module regions and from sprint_symbol().
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/fprobe.h>
 #include <linux/ftrace.h>
 #include <linux/hash.h>
@@ -503,7 +505,7 @@ void kw_hooks_check(void)
 			h->reported = kw_hook_report(h);
 	}
 	if (set->truncated && !last->truncated)
-		pr_warn("kwarden: more than %u hooks, or too many ftrace ops or kprobes to look at: some hooks go unreported\n",
+		pr_warn("more than %u hooks, or too many ftrace ops or kprobes to look at: some hooks go unreported\n",
 			KW_HOOKS_MAX);
 	kw_last = !kw_last;
 }
@@ -532,12 +534,12 @@ static void kw_hooks_kprobes_init(void)
 	kw_aggr_pre = kw_lookup_name("aggr_pre_handler");
 	kw_kretprobe_pre = kw_lookup_name("pre_handler_kretprobe");
 	if (!kw_kprobe_table || !kw_aggr_pre || !kw_kprobe_table_ok()) {
-		pr_warn("kwarden: kprobe table unknown: kprobe hooks go unseen\n");
+		pr_warn("kprobe table unknown: kprobe hooks go unseen\n");
 		kw_kprobe_table = NULL;
 		return;
 	}
 	if (!kw_kretprobe_pre)
-		pr_warn("kwarden: kretprobe handlers go unseen\n");
+		pr_warn("kretprobe handlers go unseen\n");
 }
 
 static void kw_hooks_ftrace_init(void)
@@ -550,7 +552,7 @@ static void kw_hooks_ftrace_init(void)
 	kw_direct_functions = (void *)kw_lookup_name("direct_functions");
 #endif
 	if (!kw_ops_list || !kw_ops_end) {
-		pr_warn("kwarden: ftrace ops list unknown: ftrace hooks go unseen\n");
+		pr_warn("ftrace ops list unknown: ftrace hooks go unseen\n");
 		kw_ops_list = NULL;
 	}
 }
@@ -560,7 +562,7 @@ void kw_hooks_init(void)
 	kw_stext = kw_lookup_name("_stext");
 	kw_etext = kw_lookup_name("_etext");
 	if (!kw_stext || !kw_etext) {
-		pr_warn("kwarden: kernel text unknown: hooks go unseen\n");
+		pr_warn("kernel text unknown: hooks go unseen\n");
 		return;
 	}
 	kw_hooks_ftrace_init();

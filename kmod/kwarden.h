@@ -2,10 +2,10 @@
 /*
  * kwarden - internal declarations shared by the files of kwarden.ko
  *
- * One file per concern: symbols.c (symbol lookup), addr.c (which kernel
- * code an address belongs to), region.c (baselines),
- * poke.c (the kernel's own text patching, recorded), scan.c (verification),
- * alert.c (alert backlog), netlink.c (the generic netlink family).
+ * One file per concern; the first comment of each file says which.  What
+ * crosses the kernel/user line (kinds, attributes, sizes) is in
+ * <linux/kwarden.h> (kmod/uapi/linux/kwarden.h), and kernel version
+ * differences are in compat.h.
  */
 #ifndef _KWARDEN_H
 #define _KWARDEN_H
@@ -15,7 +15,7 @@
 #include <linux/mutex.h>
 #include <net/netlink.h>
 
-#include "uapi/kwarden.h"
+#include <linux/kwarden.h>
 #include "compat.h"
 
 #define KW_PAGE_SIZE	4096UL
@@ -34,7 +34,7 @@ struct kw_table {
 /* A watched range of kernel memory with per-page hashes. */
 struct kw_region {
 	struct list_head node;
-	char name[24];		/* "core_text", "core_rodata", "module_text" */
+	char name[KW_REGION_LEN]; /* "core_text", "core_rodata", "module_text" */
 	char owner[KW_NAME_LEN];/* the module whose memory this is, or "" */
 	struct module *mod;	/* its module, until MODULE_STATE_GOING */
 	u32 hidden;		/* views a hidden module was last seen in */
@@ -76,12 +76,13 @@ struct kw_alert {
 	u64 offset;
 	u64 target;
 	s64 slot;		/* table slot, or -1 */
-	char region[24];
+	char region[KW_REGION_LEN];
 	char module[KW_NAME_LEN];
 	char symbol[KW_SYM_LEN];
 	char target_sym[KW_SYM_LEN];
-	char views[96];		/* module_hidden: which views disagree */
-	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
+	char views[KW_VIEWS_LEN];	/* module_hidden: which views disagree */
+	char hook_flags[KW_HOOK_FLAGS_LEN]; /* ftrace_hook, kprobe_hook */
+	char reason[KW_DEGRADED_LEN];	/* kwarden_degraded: why */
 	char object[KW_NAME_LEN]; /* livepatch_*: "vmlinux" or a module */
 	char caller[KW_NAME_LEN];	/* who called the patching function */
 	char caller_sym[KW_SYM_LEN];	/* and where */

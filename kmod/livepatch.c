@@ -28,6 +28,8 @@
  * crit otherwise.  Walks and the table are bounded.  The structures are
  * the public ones of <linux/livepatch.h>, the same in 6.1 and 6.12.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/livepatch.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -124,7 +126,7 @@ static void kw_lp_seen(struct klp_patch *patch, struct klp_object *obj,
 	f = kw_lp_slot();		/* zeroed when freed */
 	if (!f) {
 		if (!kw_lp_full_said)
-			pr_warn("kwarden: more than %u livepatched functions: some go unreported\n",
+			pr_warn("more than %u livepatched functions: some go unreported\n",
 				KW_LP_FUNCS);
 		kw_lp_full_said = true;
 		return;
@@ -192,7 +194,7 @@ static void kw_lp_report(struct kw_lp_func *f, enum kw_kind kind)
 	u64 off;
 
 	if (!a) {
-		pr_warn_ratelimited("kwarden: %s %s: %s, no alert: out of memory\n",
+		pr_warn_ratelimited("%s %s: %s, no alert: out of memory\n",
 				    kw_kind_name(kind), f->module, f->old_name);
 		return;
 	}
@@ -244,7 +246,7 @@ void kw_livepatch_check(void)
 	mutex_unlock(kw_klp_mutex);
 
 	if (!whole && !kw_lp_cut_said)
-		pr_warn("kwarden: more than %u livepatch entries: reverts go unreported\n",
+		pr_warn("more than %u livepatch entries: reverts go unreported\n",
 			KW_LP_NODES);
 	kw_lp_cut_said |= !whole;
 	for (i = 0; i < KW_LP_FUNCS; i++) {
@@ -266,13 +268,13 @@ void kw_livepatch_check(void)
 static void kw_lp_say(const void *table)
 {
 	if (!table)
-		pr_warn("kwarden: livepatch list unknown, or no memory: livepatches go unreported\n");
+		pr_warn("livepatch list unknown, or no memory: livepatches go unreported\n");
 }
 
 void kw_livepatch_init(void)
 {
 	if (KW_TEST_LIVEPATCH_OFF) {
-		pr_crit("kwarden: TEST BUILD: livepatches are not watched (KW_TEST_LIVEPATCH_OFF)\n");
+		pr_crit("TEST BUILD: livepatches are not watched (KW_TEST_LIVEPATCH_OFF)\n");
 		return;
 	}
 	kw_klp_patches = (struct list_head *)kw_lookup_name("klp_patches");

@@ -7,6 +7,8 @@
  * scanner and the netlink family start last.  kwarden never panics the
  * host: on any failure at load it cleans up and refuses to load.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -26,9 +28,9 @@ static void __init kw_report_size(void)
 	mutex_lock(&kw_region_lock);
 	kw_region_totals(&t);
 	mutex_unlock(&kw_region_lock);
-	pr_info("kwarden: watching %u regions, %u pages: baseline %llu bytes, golden copy %llu bytes\n",
+	pr_info("watching %u regions, %u pages: baseline %llu bytes, golden copy %llu bytes\n",
 		t.regions, t.pages, t.baseline_bytes, t.golden_bytes);
-	pr_info("kwarden: patch site indexes: %u jump labels, %llu bytes\n",
+	pr_info("patch site indexes: %u jump labels, %llu bytes\n",
 		kw_jump_core_count(), kw_site_bytes());
 }
 
@@ -117,7 +119,7 @@ static void __exit kwarden_exit(void)
 	kw_poke_exit();
 	kw_site_exit();
 	kw_alert_exit();
-	pr_info("kwarden: unloaded\n");
+	pr_info("unloaded\n");
 }
 
 module_init(kwarden_init);

@@ -10,6 +10,8 @@
  * the parameter.  Loadable modules do not get "kwarden.*" kernel parameters
  * from every loader, so the command line is read here as well.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -73,7 +75,7 @@ bool kw_safe_mode(void)
 int kw_mode_init(void)
 {
 	if (kw_cmdline_has("kwarden.disable=1")) {
-		pr_warn("kwarden: disabled by kwarden.disable=1, not loading\n");
+		pr_warn("disabled by kwarden.disable=1, not loading\n");
 		return -EPERM;
 	}
 	if (kw_cmdline_has("kwarden.safe_mode=1"))
@@ -93,7 +95,7 @@ void kw_mode_announce(void)
 	WRITE_ONCE(kw_mode_live, true);
 	if (!READ_ONCE(safe_mode))
 		return;
-	pr_warn("kwarden: safe mode: observing only, nothing will be changed\n");
+	pr_warn("safe mode: observing only, nothing will be changed\n");
 	strscpy(a.region, "kwarden", sizeof(a.region));
 	strscpy(a.symbol, "safe_mode", sizeof(a.symbol));
 	kw_alert_raise(&a);

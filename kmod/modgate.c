@@ -21,6 +21,8 @@
  * sha256-avx2 (module sha256_ssse3, which udev loads at boot on a CPU
  * that has the instructions) if it was there when kwarden.ko loaded.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/hash.h>
 #include <crypto/sha2.h>
 #include <linux/dcache.h>
@@ -261,7 +263,7 @@ static void kw_sha256_init(void)
 		kw_sha256 = NULL;
 		return;
 	}
-	pr_info("kwarden: module hashes by %s\n",
+	pr_info("module hashes by %s\n",
 		crypto_shash_driver_name(kw_sha256));
 }
 
@@ -273,7 +275,7 @@ int kw_modgate_init(void)
 	err = register_kprobe(&kw_load_kp);
 	kw_load_probed = !err;
 	if (err) {
-		pr_warn("kwarden: cannot probe %s (%d): module loads are not hashed\n",
+		pr_warn("cannot probe %s (%d): module loads are not hashed\n",
 			KW_LOAD_SYMBOL, err);
 		crypto_free_shash(kw_sha256);
 		kw_sha256 = NULL;
@@ -282,7 +284,7 @@ int kw_modgate_init(void)
 	err = register_kprobe(&kw_post_read_kp);
 	kw_read_probed = !err;
 	if (err)
-		pr_warn("kwarden: cannot probe %s (%d): module files are not named nor hashed\n",
+		pr_warn("cannot probe %s (%d): module files are not named nor hashed\n",
 			KW_POST_READ_SYMBOL, err);
 	return 0;
 }

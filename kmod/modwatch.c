@@ -10,6 +10,8 @@
  * any other.  Modules loaded before kwarden, kwarden itself included, are
  * baselined when kwarden loads.  At MODULE_STATE_GOING the regions go.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -41,7 +43,7 @@ static void kw_mod_add(struct module *mod, const char *name,
 		return;
 	r = kw_region_new(name, kind, start, start + size, text);
 	if (IS_ERR(r)) {
-		pr_warn("kwarden: cannot watch %s of %s: %ld\n", name,
+		pr_warn("cannot watch %s of %s: %ld\n", name,
 			mod->name, PTR_ERR(r));
 		return;
 	}

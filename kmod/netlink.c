@@ -21,7 +21,7 @@ const struct nla_policy kw_rule_nl_policy[KWARDEN_R_MAX + 1] = {
 	[KWARDEN_R_TAINTS]	= { .type = NLA_U32 },
 	[KWARDEN_R_PATH]	= { .type = NLA_NUL_STRING, .len = KW_PATH_LEN - 1 },
 	[KWARDEN_R_ID]		= { .type = NLA_U32 },
-	[KWARDEN_R_REASON]	= { .type = NLA_NUL_STRING, .len = 63 },
+	[KWARDEN_R_REASON]	= { .type = NLA_NUL_STRING, .len = KW_REASON_LEN - 1 },
 };
 
 static const struct nla_policy kw_nl_policy[KWARDEN_A_MAX + 1] = {
@@ -113,6 +113,8 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 	     nla_put_string(skb, KWARDEN_A_TARGET_SYM, a->target_sym)))
 		return -EMSGSIZE;
 	if (a->slot >= 0 && nla_put_u32(skb, KWARDEN_A_SLOT, a->slot))
+		return -EMSGSIZE;
+	if (a->reason[0] && nla_put_string(skb, KWARDEN_A_REASON, a->reason))
 		return -EMSGSIZE;
 	if (a->views[0] && nla_put_string(skb, KWARDEN_A_VIEWS, a->views))
 		return -EMSGSIZE;

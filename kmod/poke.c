@@ -19,6 +19,8 @@
  * handler aside), with the module's name copied at that moment, so that
  * an alert can name it even after the module is gone.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
@@ -331,7 +333,7 @@ int kw_poke_init(void)
 	err = register_kprobe(&kw_poke_kp);
 	kw_poke_registered = !err;
 	if (err) {
-		pr_err("kwarden: cannot hook %s: %d\n", KW_POKE_SYMBOL, err);
+		pr_err("cannot hook %s: %d\n", KW_POKE_SYMBOL, err);
 		vfree(kw_pokes);
 		kw_pokes = NULL;
 	}

@@ -20,6 +20,8 @@
  * swapped under RCU; matching is bounded by the rule count and the
  * lengths the netlink policies allow.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/cred.h>
 #include <linux/glob.h>
@@ -32,8 +34,6 @@
 #include <net/genetlink.h>
 
 #include "kwarden.h"
-
-#define KW_REASON_LEN	64
 
 /*
  * TEST ONLY: a build with KCFLAGS=-DKW_TEST_GATE_BROKEN=1 drops every rule
@@ -250,7 +250,7 @@ bool kw_policy_vouches(const char *name, u32 sig_ok, u32 taints,
 static void kw_gate_unreported(const struct module *mod, bool deny,
 			       const struct kw_decision *dec)
 {
-	pr_warn_ratelimited("kwarden: module %s %s (%s), no alert: out of memory\n",
+	pr_warn_ratelimited("module %s %s (%s), no alert: out of memory\n",
 			    mod->name, deny ? "denied" : "let in", dec->rule);
 }
 
@@ -264,7 +264,7 @@ static int kw_gate(struct module *mod)
 	bool deny;
 
 	kw_modgate_take(&load);
-	pr_debug("kwarden: %s: sha256 of %llu bytes in %llu ns (in kprobes)\n",
+	pr_debug("%s: sha256 of %llu bytes in %llu ns (in kprobes)\n",
 		 mod->name, load.hashed, load.hash_ns);
 #ifdef CONFIG_MODULE_SIG
 	f.sig_ok = mod->sig_ok;
@@ -403,7 +403,7 @@ int kw_policy_set(struct genl_info *info)
 	synchronize_rcu();
 	if (old != &kw_policy_none)
 		kvfree(old);
-	pr_info("kwarden: module policy %llu: mode %u, default %s, %u rules\n",
+	pr_info("module policy %llu: mode %u, default %s, %u rules\n",
 		pol->gen, pol->mode, pol->def == KW_RULE_DENY ? "deny" : "allow",
 		pol->nrules);
 	return 0;
@@ -437,7 +437,7 @@ int kw_policy_put_status(struct sk_buff *skb)
 int kw_policy_init(void)
 {
 	if (KW_TEST_GATE_BROKEN)
-		pr_crit("kwarden: TEST BUILD: the module gate is broken on purpose (KW_TEST_GATE_BROKEN=%d)\n",
+		pr_crit("TEST BUILD: the module gate is broken on purpose (KW_TEST_GATE_BROKEN=%d)\n",
 			KW_TEST_GATE_BROKEN);
 	return register_module_notifier(&kw_gate_nb);
 }

@@ -7,6 +7,8 @@
  * the old bytes next to the new ones and lets scan.c check every differing
  * byte against the recorded text pokes.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -154,7 +156,7 @@ static struct kw_region *kw_region_add(const char *name, enum kw_kind kind,
 	r = kw_region_new(name, kind, kw_lookup_name(start_sym),
 			  kw_lookup_name(end_sym), text);
 	if (IS_ERR(r))
-		pr_err("kwarden: cannot watch %s (%s..%s): %ld\n",
+		pr_err("cannot watch %s (%s..%s): %ld\n",
 		       name, start_sym, end_sym, PTR_ERR(r));
 	return r;
 }

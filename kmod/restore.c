@@ -19,6 +19,8 @@
  * be executing, and half a restore of an instruction is worse than none.
  * The alert then says "restored".
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
@@ -45,7 +47,7 @@ static int kw_restore_parse(const char *val, u64 *kinds)
 			continue;
 		kind = kw_kind_from_name(name);
 		if (kind < 0 || kind >= 64) {
-			pr_err("kwarden: restore: unknown kind '%s'\n", name);
+			pr_err("restore: unknown kind '%s'\n", name);
 			return -EINVAL;
 		}
 		*kinds |= BIT_ULL(kind);

@@ -16,6 +16,8 @@
  * name of a check and breaks what that check looks at, so that tests can
  * see the real check catch it.  Without it the file does not exist.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -36,7 +38,7 @@ MODULE_PARM_DESC(test_faults, "TEST ONLY: debugfs kwarden/inject_fault breaks an
 
 static unsigned long kw_degraded_flag;
 static char kw_degraded_check[24];
-static char kw_degraded_reason[96];
+static char kw_degraded_reason[KW_DEGRADED_LEN];
 static struct work_struct kw_degrade_work;
 static struct delayed_work kw_watchdog_work;
 static bool kw_watchdog_stopping;
@@ -98,7 +100,7 @@ static void kw_degrade_fn(struct work_struct *work)
 	kw_poke_stop();
 	strscpy(a.region, "kwarden", sizeof(a.region));
 	strscpy(a.symbol, kw_degraded_check, sizeof(a.symbol));
-	strscpy(a.views, kw_degraded_reason, sizeof(a.views));
+	strscpy(a.reason, kw_degraded_reason, sizeof(a.reason));
 	kw_alert_raise(&a);
 }
 
@@ -117,7 +119,7 @@ void kw_degrade(const char *check, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(kw_degraded_reason, sizeof(kw_degraded_reason), fmt, ap);
 	va_end(ap);
-	pr_crit("kwarden: invariant '%s' failed: %s; turning myself off (no scanning, restoring or denying)\n",
+	pr_crit("invariant '%s' failed: %s; turning myself off (no scanning, restoring or denying)\n",
 		kw_degraded_check, kw_degraded_reason);
 	schedule_work(&kw_degrade_work);
 }
@@ -209,7 +211,7 @@ static ssize_t kw_inject_write(struct file *f, const char __user *ubuf,
 			break;
 	if (i == KW_INJ_MAX)
 		return -EINVAL;
-	pr_warn("kwarden: TEST: injecting a '%s' fault\n", buf);
+	pr_warn("TEST: injecting a '%s' fault\n", buf);
 	set_bit(i, &kw_injected);
 	/* break the real thing where that is safe */
 	if (i == KW_INJ_KPROBE)
@@ -235,7 +237,7 @@ void kw_selfcheck_init(void)
 		test_faults = true;
 	if (!test_faults)
 		return;
-	pr_warn("kwarden: TEST ONLY: fault injection enabled (debugfs kwarden/inject_fault)\n");
+	pr_warn("TEST ONLY: fault injection enabled (debugfs kwarden/inject_fault)\n");
 	kw_debugfs = debugfs_create_dir("kwarden", NULL);
 	debugfs_create_file("inject_fault", 0200, kw_debugfs, NULL,
 			    &kw_inject_fops);

@@ -12,6 +12,8 @@
  * module is alive (the scanner holds kw_region_lock, which the module
  * notifier takes before the module's region goes).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jump_label.h>
 #include <linux/module.h>
 #include <linux/sort.h>
@@ -130,12 +132,12 @@ int kw_jump_init(void)
 	u32 i, n;
 
 	if (!start || stop < start) {
-		pr_err("kwarden: the kernel's jump label table is unknown\n");
+		pr_err("the kernel's jump label table is unknown\n");
 		return -ENOENT;
 	}
 	n = (stop - start) / sizeof(struct jump_entry);
 	if (n > KW_JUMP_MAX) {
-		pr_err("kwarden: %u jump labels, more than %u\n", n,
+		pr_err("%u jump labels, more than %u\n", n,
 		       KW_JUMP_MAX);
 		return -E2BIG;
 	}

@@ -10,6 +10,8 @@
  * in the 64 buckets of kprobe_table, hashed by address, under RCU): the
  * kernel's may be sealed under IBT.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -107,7 +109,7 @@ void kw_kprobe_site_init(void)
 	}
 	/* KPROBE_TABLE_SIZE is private: kallsyms must agree on 64 buckets */
 	if (size < (1U << KW_KP_BITS) * sizeof(struct hlist_head)) {
-		pr_warn("kwarden: kprobe table unknown: kprobes' INT3s will alert\n");
+		pr_warn("kprobe table unknown: kprobes' INT3s will alert\n");
 		kw_kp_table = NULL;
 	}
 }

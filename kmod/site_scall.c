@@ -17,6 +17,8 @@
  * a trampoline to its key, so a trampoline may hold a jmp into any code
  * (weaker than a site: see docs/integrity.md) or a return.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/sort.h>
 #include <linux/static_call.h>
@@ -180,11 +182,11 @@ int kw_scall_init(void)
 	kw_tramp_start = kw_lookup_name("__static_call_text_start");
 	kw_tramp_end = kw_lookup_name("__static_call_text_end");
 	if (!kw_tramp_start || kw_tramp_end < kw_tramp_start)
-		pr_warn("kwarden: static call trampolines unknown: their updates will alert\n");
+		pr_warn("static call trampolines unknown: their updates will alert\n");
 	if (!IS_ENABLED(CONFIG_HAVE_STATIC_CALL_INLINE))
 		return 0;
 	if (!start || stop < start) {
-		pr_err("kwarden: the kernel's static call sites are unknown\n");
+		pr_err("the kernel's static call sites are unknown\n");
 		return -ENOENT;
 	}
 	n = (stop - start) / sizeof(struct static_call_site);

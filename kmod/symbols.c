@@ -21,6 +21,8 @@
  * VM too.  Regular builds declare none; KW_TEST_IBT_CALL (a test-only
  * build) declares kallsyms_lookup_name to prove that both checks bite.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/string.h>
@@ -74,7 +76,7 @@ void *kw_callee(const char *name)
 	unsigned long addr = kw_lookup_name(name);
 
 	if (addr && kw_insn_at(addr) != KW_ENDBR64) {
-		pr_err("kwarden: %s has no ENDBR64 (sealed for IBT): an indirect call would fault on CPUs that enforce IBT\n",
+		pr_err("%s has no ENDBR64 (sealed for IBT): an indirect call would fault on CPUs that enforce IBT\n",
 		       name);
 		return NULL;
 	}
@@ -106,12 +108,12 @@ int kw_symbols_init(void)
 	int err;
 
 	if (!kw_lookup_name("_stext")) {
-		pr_err("kwarden: cannot resolve kernel symbols through kprobes\n");
+		pr_err("cannot resolve kernel symbols through kprobes\n");
 		return -ENOENT;
 	}
 	err = kw_test_ibt_call();
 	if (err)
-		pr_err("kwarden: refusing to load: an indirect call is unsafe under IBT (%d)\n",
+		pr_err("refusing to load: an indirect call is unsafe under IBT (%d)\n",
 		       err);
 	return err;
 }

@@ -96,6 +96,7 @@ check "kwarden_degraded alert from kwarden.ko" wait_for degraded_alert
 sed 's/^/# /' /tmp/degraded
 check "it names the check '$FAULT'" grep -q "\"check\":\"$FAULT\"" /tmp/degraded
 check "its message says it turned itself off" grep -q 'turned itself off' /tmp/degraded
+check "it says why (detail.reason)" grep -q '"reason":"[^"]' /tmp/degraded
 check "exactly one" [ "$(wc -l < /tmp/degraded)" = 1 ]
 check "the console says why" sh -c "dmesg | grep -q \"kwarden: invariant '$FAULT' failed\""
 

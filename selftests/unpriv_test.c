@@ -22,10 +22,11 @@
 #include <sys/wait.h>
 #include "unit/harness.h"
 #include "kw_vmtest.h"
+#include "proto.h"
 
 #define NOBODY		65534
 #define EXIT_NOPERM	4
-#define CONTROL_SOCK	"/run/kwarden/control.sock"
+#define CONTROL_SOCK	KW_CONTROL_SOCKET
 
 /* Become nobody; with dac, keep CAP_DAC_OVERRIDE (and only it) effective */
 static int become_nobody(bool dac)

@@ -32,7 +32,7 @@ modload=${MODULES_LOAD_DIR:-/etc/modules-load.d}
 dkms_files()
 (
 	cd "$top" &&
-	for f in Kbuild dkms.conf kmod/Kbuild kmod/*.[ch] kmod/uapi/*.h; do
+	for f in Kbuild dkms.conf kmod/Kbuild kmod/*.[ch] kmod/uapi/linux/*.h; do
 		[ "${f%.mod.c}" = "$f" ] && echo "$f"
 	done
 )
@@ -59,7 +59,7 @@ install_userspace()
 		install -m 0600 "$top/userspace/kwardend/kwarden.conf" \
 			"$dest/etc/kwarden/kwarden.conf"
 	kinds=$(sed -n 's/^\tKW_KIND(\([a-z_]*\),.*/\1/p' \
-		"$top/kmod/uapi/kwarden.h" | tr '\n' ' ')
+		"$top/kmod/uapi/linux/kwarden.h" | tr '\n' ' ')
 	install -d "$dest/usr/share/bash-completion/completions"
 	sed "s/@KINDS@/$kinds/" "$top/tools/completion/kwardenctl.bash.in" \
 		> "$dest/usr/share/bash-completion/completions/kwardenctl"

@@ -31,7 +31,7 @@ static void bounds(const struct kw_policy *p)
 		    p->rules[i].sig > KW_RULE_SIG_UNSIGNED ||
 		    strnlen(p->rules[i].name, KW_NAME_LEN) == KW_NAME_LEN ||
 		    strnlen(p->rules[i].path, KW_PATH_LEN) == KW_PATH_LEN ||
-		    strnlen(p->rules[i].reason, KW_REASON_MAX) == KW_REASON_MAX)
+		    strnlen(p->rules[i].reason, KW_REASON_LEN) == KW_REASON_LEN)
 			abort();
 }
 

@@ -12,7 +12,7 @@
 #include "harness.h"
 #include "config.h"
 #include "compiler.h"
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 struct errs {
 	int n;

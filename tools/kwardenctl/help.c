@@ -85,7 +85,7 @@ static const char options[] =
 	"  -j, --json             machine output: `alerts` and `modules` print\n"
 	"                         one object per line, the others (and `top`,\n"
 	"                         once) one object\n"
-	"  -s, --socket PATH      control socket (default /run/kwarden/control.sock)\n"
+	"  -s, --socket PATH      control socket (default " KW_CONTROL_SOCKET ")\n"
 	"  -h, --help             this help (after a command: that command's)\n";
 
 static const char exits[] =

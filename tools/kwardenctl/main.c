@@ -357,7 +357,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct ctl ctl = { .socket = "/run/kwarden/control.sock" };
+	struct ctl ctl = { .socket = KW_CONTROL_SOCKET };
 	struct kw_request req = {};
 	const char *cmd;
 	int c, err;

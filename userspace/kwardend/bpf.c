@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BPF side of kwardend: load the skeletons (module-load attribution, and
- * the guard), attach and pin their programs so that they outlive the
- * daemon, and consume the `events` ring buffer both objects share.
+ * BPF side of kwardend: load the three skeletons (kwarden: module-load
+ * attribution; guard: kwarden's own processes, files and pins; danger:
+ * dangerous interfaces), attach and pin their programs so that they
+ * outlive the daemon, and consume the `events` ring buffer they share.
  *
  * Maps are pinned too, so events raised while no daemon ran wait in the
  * ring buffer (or are counted in `drops`) for the next one, and the

@@ -76,6 +76,7 @@ static struct nla_policy policy[KWARDEN_A_MAX + 1] = {
 	[KWARDEN_A_TARGET_SYM]	= { .type = NLA_STRING },
 	[KWARDEN_A_SLOT]	= { .type = NLA_U32 },
 	[KWARDEN_A_VIEWS]	= { .type = NLA_STRING },
+	[KWARDEN_A_REASON]	= { .type = NLA_STRING },
 	[KWARDEN_A_HOOK_FLAGS]	= { .type = NLA_STRING },
 	[KWARDEN_A_CALLER]	= { .type = NLA_STRING },
 	[KWARDEN_A_CALLER_SYM]	= { .type = NLA_STRING },
@@ -298,6 +299,7 @@ static void read_alert(struct nlattr **tb, struct kw_kmod_alert *k)
 	copy_str(k->target_sym, sizeof(k->target_sym),
 		 tb[KWARDEN_A_TARGET_SYM]);
 	copy_str(k->views, sizeof(k->views), tb[KWARDEN_A_VIEWS]);
+	copy_str(k->reason, sizeof(k->reason), tb[KWARDEN_A_REASON]);
 	copy_str(k->hook_flags, sizeof(k->hook_flags),
 		 tb[KWARDEN_A_HOOK_FLAGS]);
 	copy_str(k->object, sizeof(k->object), tb[KWARDEN_A_OBJECT]);
@@ -911,18 +913,4 @@ int kwd_genl_push(struct kwd *d, const struct kw_policy *p,
 		return -E2BIG;
 	return kwd_genl_request_put(d, KWARDEN_CMD_POLICY, put_policy, &a,
 				    hint, done, ctx);
-}
-
-static void on_pushed(struct kwd *d, void *ctx, json_object *st,
-		      const char *error)
-{
-	if (error)
-		kwd_log(LOG_ERR, "kwarden.ko refused the module policy: %s", error);
-}
-
-/* For the blocklist's callers: push p with these blocks, log any refusal */
-int kw_genl_push_policy(struct kwd *d, const struct kw_policy *p,
-			const struct kw_block *blocks, size_t n)
-{
-	return kwd_genl_push(d, p, blocks, n, kw_now_ns(), on_pushed, NULL);
 }

@@ -13,7 +13,7 @@
 #include "compiler.h"
 #include "config.h"
 #include "journal.h"
-#include "kwarden.h"
+#include <linux/kwarden.h>
 #include "policy_store.h"
 
 #define KWARDEN_VERSION	"0.1.0"
@@ -196,8 +196,6 @@ int kwd_genl_request_put(struct kwd *d, int cmd, kwd_genl_put_fn *put,
 			 void *ctx);
 struct kw_policy;
 struct kw_block;
-int kw_genl_push_policy(struct kwd *d, const struct kw_policy *p,
-			const struct kw_block *blocks, size_t n);
 int kwd_genl_push(struct kwd *d, const struct kw_policy *p,
 		  const struct kw_block *blocks, size_t n, uint64_t gen,
 		  kwd_kmod_done_fn *done, void *ctx);

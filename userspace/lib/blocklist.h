@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fileio.h"
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 #define KW_BLOCK_DIR		"/var/lib/kwarden/blocked"
 #define KW_BLOCK_MODPROBE	"/etc/modprobe.d/kwarden-blocked.conf"

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 #define KW_BOOT_ID_LEN		40	/* 36 characters of a UUID + NUL */
 #define KW_BOOT_MAX_MODULES	512

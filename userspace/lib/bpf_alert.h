@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "alert.h"
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 /* The strings a struct kw_alert built from an event points to */
 struct kw_bpf_strs {

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 #define KW_BUDGET_MODS	256	/* modules tracked; the quietest goes first */
 

@@ -15,7 +15,8 @@
 #include "alert.h"
 #include "config.h"
 #include "fileio.h"
-#include "kwarden.h"
+#include "proto.h"
+#include <linux/kwarden.h>
 #include "compiler.h"
 
 struct parser {
@@ -92,7 +93,7 @@ void kw_config_defaults(struct kw_config *cfg)
 	cfg->journal_max_bytes = 16ULL << 20;
 	cfg->journal_keep = 4;
 	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s",
-		 "/run/kwarden/control.sock");
+		 KW_CONTROL_SOCKET);
 	cfg->scan_interval_ms = 1000;
 	cfg->syslog = false;
 	snprintf(cfg->blocklist_dir, sizeof(cfg->blocklist_dir), "%s",

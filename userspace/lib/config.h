@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 #include "response.h"
 
 #define KW_CONF_PATH		"/etc/kwarden/kwarden.conf"

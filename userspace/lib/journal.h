@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <json-c/json.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 #define KW_JOURNAL_LINE_MAX	(64 * 1024)
 

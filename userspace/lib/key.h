@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 #define KW_KEY_PATH		"/etc/kwarden/unlock.key"
 #define KW_KEY_HEX_LEN		(2 * KW_KEY_LEN)

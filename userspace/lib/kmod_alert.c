@@ -128,7 +128,7 @@ static json_object *detail_json(const struct kw_kmod_alert *k,
 	/* kwarden.ko turned itself off: which self-check failed, and why */
 	if (k->kind == KW_KIND_kwarden_degraded) {
 		add_str(o, "check", k->symbol);
-		add_str(o, "reason", k->views);
+		add_str(o, "reason", k->reason);
 		add_str(o, "state", "degraded");
 		goto out;
 	}
@@ -287,7 +287,7 @@ static void message(struct kw_kmod_alert *k, const char *where)
 		return fault_message(k, where);
 	if (k->kind == KW_KIND_kwarden_degraded) {
 		append(k->msg, &n, "kwarden.ko turned itself off: self-check '%s' failed: %s; no more scanning, restoring or denying",
-		       k->symbol, k->views);
+		       k->symbol, k->reason);
 		return;
 	}
 
@@ -329,6 +329,7 @@ int kw_kmod_alert(struct kw_kmod_alert *k, const char *boot_id,
 		k->action = KW_ACTION_logged;
 	kw_one_line(k->module);
 	kw_one_line(k->views);
+	kw_one_line(k->reason);
 	kw_one_line(k->hook_flags);
 	kw_one_line(k->object);
 	kw_one_line(k->caller);

@@ -9,9 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "alert.h"
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
-#define KW_REGION_LEN	64
 
 /* Which optional attributes the message carried */
 enum {
@@ -46,8 +45,9 @@ struct kw_kmod_alert {
 	uint64_t target;
 	char target_sym[KW_SYM_LEN];
 	unsigned int slot;	/* in the table named by symbol */
-	char views[96];		/* module_hidden: views that disagree */
-	char hook_flags[64];	/* ftrace_hook, kprobe_hook: how it hooks */
+	char views[KW_VIEWS_LEN];	/* module_hidden: views that disagree */
+	char hook_flags[KW_HOOK_FLAGS_LEN]; /* ftrace_hook, kprobe_hook */
+	char reason[KW_DEGRADED_LEN];	/* kwarden_degraded: why */
 	char object[KW_NAME_LEN]; /* livepatch_*: "vmlinux" or a module */
 	char caller[KW_NAME_LEN];	/* text poke: who called text_poke */
 	char caller_sym[KW_SYM_LEN];	/* and its return address */

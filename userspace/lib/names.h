@@ -7,7 +7,7 @@
 #define KW_NAMES_H
 
 #include <stdbool.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 const char *kw_kind_name(unsigned int kind);
 int kw_kind_from_name(const char *name);

@@ -19,12 +19,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "config.h"
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 #define KW_POLICY_PATH		"/etc/kwarden/policy"
 #define KW_POLICY_MAX_BYTES	(4 * 1024 * 1024)
 #define KW_POLICY_LINE_MAX	1024
-#define KW_REASON_MAX		64	/* with the NUL, as the kmod keeps it */
 
 /* Which fields a rule has */
 #define KW_RH_NAME		(1U << 0)
@@ -42,7 +41,7 @@ struct kw_rule {
 	uint8_t file_hash[KW_HASH_LEN];
 	char name[KW_NAME_LEN];
 	char path[KW_PATH_LEN];
-	char reason[KW_REASON_MAX];
+	char reason[KW_REASON_LEN];
 };
 
 struct kw_policy {

@@ -14,6 +14,7 @@
 #include "journal.h"
 #include "key.h"
 
+#define KW_CONTROL_SOCKET	"/run/kwarden/control.sock"	/* the default */
 #define KW_PROTO_VERSION	1
 #define KW_REQUEST_MAX		4096	/* bytes in one request line */
 

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 enum kw_response {
 	KW_RESP_LOG,		/* the alert is all */

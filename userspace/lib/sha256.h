@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "kwarden.h"
+#include <linux/kwarden.h>
 
 #define KW_SHA256_HEX_LEN	(2 * KW_HASH_LEN)
 

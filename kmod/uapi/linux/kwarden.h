@@ -8,8 +8,8 @@
  * snake_case name in the kernel, the journal, JSON, the docs and the tests:
  * the name is generated from the KW_KINDS list below.
  */
-#ifndef _UAPI_KWARDEN_H
-#define _UAPI_KWARDEN_H
+#ifndef _UAPI_LINUX_KWARDEN_H
+#define _UAPI_LINUX_KWARDEN_H
 
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
@@ -111,6 +111,12 @@ enum kw_load_via {
 #define KW_EXE_LEN		64
 #define KW_HASH_LEN		32	/* sha256 */
 #define KW_RULE_LEN		96	/* what decided a verdict, as text */
+#define KW_REGION_LEN		24	/* "core_text", "module_rodata", ... */
+#define KW_VIEWS_LEN		96	/* module_hidden: the views that disagree */
+#define KW_HOOK_FLAGS_LEN	64	/* ftrace_hook, kprobe_hook: "ipmodify regs" */
+#define KW_REASON_LEN		64	/* a policy rule's reason */
+#define KW_DEGRADED_LEN		96	/* kwarden_degraded: why */
+/* Each string length above counts the terminating NUL. */
 
 /* ---- generic netlink family, served by kwarden.ko ---- */
 
@@ -222,6 +228,9 @@ enum kwarden_attr {
 				 * kernel's patching function, "kernel", "?"
 				 */
 	KWARDEN_A_CALLER_SYM,	/* string: its return address, sym+0xoff */
+	KWARDEN_A_REASON,	/* string: kwarden_degraded, why (SYMBOL names
+				 * the self-check that failed)
+				 */
 	__KWARDEN_A_MAX,
 };
 #define KWARDEN_A_MAX (__KWARDEN_A_MAX - 1)
@@ -470,4 +479,4 @@ struct kw_guard_id {
 	__u32 id;
 };
 
-#endif /* _UAPI_KWARDEN_H */
+#endif /* _UAPI_LINUX_KWARDEN_H */
