@@ -627,16 +627,22 @@ void kwd_boot_start(struct kwd *d)
 }
 
 /* A module_load alert, from the kmod or BPF: remember it, durably */
-void kwd_boot_note_alert(struct kwd *d, const struct kw_alert *a)
+static void boot_note(struct kwd *d, const struct kwd_event *ev,
+		      struct kwd_queue *q)
 {
 	struct kwd_boot *bt = &the_boot;
 
-	if (a->kind != KW_KIND_module_load || !a->module || bt->fd < 0)
+	if (ev->kind != KW_KIND_module_load || !ev->module || bt->fd < 0)
 		return;
-	if (kw_boot_add_module(&bt->cur, a->module) == 1)
+	if (kw_boot_add_module(&bt->cur, ev->module) == 1)
 		record_line(bt->fd, "module %llu %s\n",
-			    (unsigned long long)a->time_ns, a->module);
+			    (unsigned long long)ev->time_ns, ev->module);
 }
+
+const struct kwd_subscriber kwd_boot_subscriber = {
+	.name = "boot",
+	.note = boot_note,
+};
 
 static void mark_healthy(struct kwd *d, const char *why)
 {

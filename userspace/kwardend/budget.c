@@ -3,9 +3,11 @@
  * The fault budget of kwarden.conf (fault_budget = COUNT/WINDOW), kept on
  * the stream of module_fault alerts from kwarden.ko: a module with more
  * faults than that in a window raises one module_fault_budget_exceeded,
- * which the response policy may act on. The windows outlive a restart of
- * kwardend: at start, this boot's records of both kinds are read back from
- * the journal (modstats.c) before kwarden.ko's backlog is taken.
+ * which the response policy may act on. A subscriber of the pipeline
+ * (sink.c): its alert is a follow-up, raised right after the fault. The
+ * windows outlive a restart of kwardend: at start, this boot's records of
+ * both kinds are replayed from the journal before kwarden.ko's backlog is
+ * taken.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,38 +30,21 @@ static struct kw_budget *budget(struct kwd *d)
 }
 
 /* A journal record of this boot, at start: module_fault or the budget's */
-void kwd_budget_replay(struct kwd *d, int kind, const char *module,
-		       uint64_t t_ns)
+static void budget_replay(struct kwd *d, const struct kwd_event *ev)
 {
-	if (kind == KW_KIND_module_fault)
-		kw_budget_fault(budget(d), module, t_ns);
-	else if (kind == KW_KIND_module_fault_budget_exceeded)
-		kw_budget_said(budget(d), module, t_ns);
+	if (!ev->this_boot || !ev->time_ns)
+		return;
+	if (ev->kind == KW_KIND_module_fault)
+		kw_budget_fault(budget(d), ev->module, ev->time_ns);
+	else if (ev->kind == KW_KIND_module_fault_budget_exceeded)
+		kw_budget_said(budget(d), ev->module, ev->time_ns);
 }
 
-void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault)
+static json_object *exceeded_detail(struct kwd *d,
+				    const struct kw_budget_mod *m)
 {
-	const struct kw_budget_mod *m;
-	struct kw_alert a = {
-		.kind = KW_KIND_module_fault_budget_exceeded,
-		.action = KW_ACTION_logged,
-		.severity = kw_kind_severity(KW_KIND_module_fault_budget_exceeded),
-		.source = KW_SOURCE_DAEMON,
-	};
-	json_object *detail;
-	char msg[256];
+	json_object *detail = json_object_new_object();
 
-	if (fault->kind != KW_KIND_module_fault)
-		return;
-	m = kw_budget_fault(budget(d), fault->module, fault->time_ns);
-	if (!m)
-		return;
-	snprintf(msg, sizeof(msg),
-		 "module %s is over its fault budget: %u faults in %llu s (budget: %u per %u s)",
-		 m->name, m->count,
-		 (unsigned long long)((fault->time_ns - m->start_ns) / 1000000000ULL),
-		 d->cfg.fault_budget, d->cfg.fault_window_s);
-	detail = json_object_new_object();
 	json_object_object_add(detail, "name", json_object_new_string(m->name));
 	json_object_object_add(detail, "faults", json_object_new_int64(m->count));
 	json_object_object_add(detail, "budget",
@@ -70,9 +55,41 @@ void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault)
 			       json_object_new_uint64(m->start_ns));
 	json_object_object_add(detail, "boot_id",
 			       json_object_new_string(d->boot_id));
+	return detail;
+}
+
+/* A module_fault: over the budget, module_fault_budget_exceeded follows */
+static void budget_note(struct kwd *d, const struct kwd_event *fault,
+			struct kwd_queue *q)
+{
+	const struct kw_budget_mod *m;
+	struct kw_alert a = {
+		.kind = KW_KIND_module_fault_budget_exceeded,
+		.action = KW_ACTION_logged,
+		.severity = kw_kind_severity(KW_KIND_module_fault_budget_exceeded),
+		.source = KW_SOURCE_DAEMON,
+	};
+	char msg[256];
+
+	if (fault->kind != KW_KIND_module_fault || !fault->module)
+		return;
+	m = kw_budget_fault(budget(d), fault->module, fault->time_ns);
+	if (!m)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "module %s is over its fault budget: %u faults in %llu s (budget: %u per %u s)",
+		 m->name, m->count,
+		 (unsigned long long)((fault->time_ns - m->start_ns) / 1000000000ULL),
+		 d->cfg.fault_budget, d->cfg.fault_window_s);
 	a.time_ns = fault->time_ns;
 	a.module = m->name;
 	a.message = msg;
-	a.detail = detail;
-	kwd_raise(d, &a);
+	a.detail = exceeded_detail(d, m);
+	kwd_queue_alert(q, &a);
 }
+
+const struct kwd_subscriber kwd_budget_subscriber = {
+	.name = "budget",
+	.note = budget_note,
+	.replay = budget_replay,
+};

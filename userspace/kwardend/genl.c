@@ -377,7 +377,6 @@ static void handle_alert(struct kwd *d, struct nlattr **tb, bool multicast)
 		return;
 	}
 	kwd_raise(d, &a);
-	kwd_budget_fault(d, &a);
 }
 
 static struct pending *find_pending(uint32_t seq)

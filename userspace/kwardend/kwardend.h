@@ -15,6 +15,7 @@
 #include "journal.h"
 #include <linux/kwarden.h>
 #include "policy_store.h"
+#include "sink.h"
 
 #define KWARDEN_VERSION	"0.1.0"
 
@@ -82,6 +83,7 @@ struct kwd {
 	struct kw_journal journal;
 	struct kw_journal pinned;	/* journal.first: the boot's first */
 	unsigned int npinned;		/* violations in it, this boot */
+	struct kwd_sink sink;		/* the pipeline's subscribers */
 	struct kwd_flood *flood;	/* repeats held back */
 	uint64_t alerts;		/* raised by this run */
 	uint64_t kind_alerts[KW_KIND_MAX];	/* the same, by kind */
@@ -112,15 +114,6 @@ __printf(2, 3)
 void kwd_log(int prio, const char *fmt, ...);
 void kwd_log_alert(json_object *rec, unsigned int severity);
 
-/* sink.c: journal first, then logs and followers */
-#define KWD_PINNED	32	/* first violations of a boot kept */
-int kwd_raise(struct kwd *d, struct kw_alert *a);
-int kwd_sink_write(struct kwd *d, struct kw_alert *a);
-int kwd_journal_open(struct kwd *d);
-void kwd_journal_close(struct kwd *d);
-void kwd_journal_resume(struct kwd *d);
-void kwd_degraded(struct kwd *d, const char *msg);
-void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
 
 /* flood.c: repeats of one attempt counted, not journalled one by one */
 int kwd_flood_start(struct kwd *d);
@@ -136,9 +129,7 @@ void kwd_danger_contained_sync(struct kwd *d);
 bool kwd_danger_contained_guards(struct kwd *d, const char *name);
 
 /* budget.c: fault_budget, on module_fault alerts */
-void kwd_budget_fault(struct kwd *d, const struct kw_alert *fault);
-void kwd_budget_replay(struct kwd *d, int kind, const char *module,
-		       uint64_t t_ns);
+extern const struct kwd_subscriber kwd_budget_subscriber;
 
 /* bpf.c */
 int kwd_bpf_start(struct kwd *d);
@@ -227,7 +218,7 @@ void kwd_stage_skip_audit(bool now);	/* for the next kwd_stage_new() */
 int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 		  const struct kw_policy *p, const char *origin, char *err,
 		  size_t errlen);
-void kwd_stage_note(struct kwd *d, json_object *rec);
+extern const struct kwd_subscriber kwd_stage_subscriber;
 void kwd_stage_tick(struct kwd *d);
 json_object *kwd_stage_status(struct kwd *d);
 json_object *kwd_stage_history(struct kwd *d);
@@ -246,8 +237,7 @@ bool kwd_ctl_other_running(const char *path, pid_t *pid);
 /* modstats.c */
 struct kwd_modstat *kwd_modstat_find(const char *name, bool create);
 size_t kwd_modstat_all(struct kwd_modstat **all);
-void kwd_modstat_note(struct kwd *d, json_object *rec);
-void kwd_modstat_load(struct kwd *d);
+extern const struct kwd_subscriber kwd_modstat_subscriber;
 
 /* modinfo.c: a module as /proc, sysfs, the disk and the journal show it */
 json_object *kwd_module_facts(struct kwd *d, const char *name);
@@ -273,13 +263,13 @@ void kwd_blocks_start(struct kwd *d);
 json_object *kwd_blocks_status(struct kwd *d);
 
 /* response.c: the response policy of kwarden.conf */
-void kwd_response_note(struct kwd *d, json_object *rec);
+extern const struct kwd_subscriber kwd_response_subscriber;
 void kwd_response_tick(struct kwd *d);
 void kwd_response_start(struct kwd *d);
 
 /* boot.c: boot health and crash-loop quarantine */
 void kwd_boot_start(struct kwd *d);	/* before the policy is pushed */
-void kwd_boot_note_alert(struct kwd *d, const struct kw_alert *a);
+extern const struct kwd_subscriber kwd_boot_subscriber;
 void kwd_boot_tick(struct kwd *d);
 json_object *kwd_boot_status(struct kwd *d);
 void kwd_boot_stop(struct kwd *d);
@@ -292,5 +282,8 @@ json_object *kwd_boot_last_healthy(struct kwd *d);
 json_object *kwd_status(struct kwd *d, json_object *kmod,
 			const char *kmod_error);
 const char *kwd_mode(struct kwd *d);
+/* kwarden_degraded: raised by a source that can no longer see */
+void kwd_degraded(struct kwd *d, const char *msg);
+void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra);
 
 #endif /* KWARDEND_H */

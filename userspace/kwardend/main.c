@@ -220,6 +220,20 @@ static bool adopt(pid_t other)
 #endif
 }
 
+/*
+ * The pipeline's subscribers, in the order each alert reaches them: the
+ * response policy and the fault budget read the counts modstats keeps.
+ */
+static void subscribe(struct kwd *d)
+{
+	kwd_subscribe(d, &kwd_boot_subscriber);
+	kwd_subscribe(d, &kwd_modstat_subscriber);
+	kwd_subscribe(d, &kwd_response_subscriber);
+	kwd_subscribe(d, &kwd_stage_subscriber);
+	kwd_subscribe(d, &kwd_budget_subscriber);
+	kwd_sink_followers(d, kwd_ctl_publish);
+}
+
 /* What we cannot watch is an alert, raised once all parts are up */
 static void report_coverage(struct kwd *d, const struct options *o)
 {
@@ -240,6 +254,7 @@ static int start(struct kwd *d, const struct options *o)
 
 	d->started_ns = kw_now_ns();
 	read_boot_id(d);
+	subscribe(d);
 	err = kwd_loop_init(d);
 	if (err) {
 		kwd_log(LOG_ERR, "event loop: %s", strerror(-err));
@@ -249,7 +264,7 @@ static int start(struct kwd *d, const struct options *o)
 	kwd_journal_open(d);
 	kwd_flood_start(d);
 	kwd_journal_resume(d);
-	kwd_modstat_load(d);
+	kwd_sink_replay(d);	/* modstats and the fault budget */
 	kwd_boot_start(d);	/* quarantines go out with the first policy */
 	kwd_blocks_start(d);
 	if (!o->no_bpf)
@@ -277,6 +292,7 @@ static int boot_check(struct kwd *d)
 	kwd_log_init(d->cfg.syslog);
 	d->started_ns = kw_now_ns();
 	read_boot_id(d);
+	subscribe(d);
 	kwd_journal_open(d);
 	kwd_boot_start(d);
 	kwd_boot_stop(d);

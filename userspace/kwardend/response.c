@@ -48,18 +48,18 @@ void kwd_response_start(struct kwd *d)
 	kwd_log(LOG_INFO, "response: kwarden.ko restores %s", buf);
 }
 
-void kwd_response_note(struct kwd *d, json_object *rec)
+/* After modstats: the counts include this alert */
+static void response_note(struct kwd *d, const struct kwd_event *ev,
+			  struct kwd_queue *fq)
 {
-	const char *name = kw_rec_str(rec, "module");
-	const char *kind_name = kw_rec_str(rec, "kind");
+	const char *name = ev->module;
 	const struct kw_response_rule *rule;
+	unsigned int kind = ev->kind;
 	struct kwd_modstat *m;
-	int kind;
 
-	if (!name || !kind_name || !strcmp(name, "kwarden"))
+	if (!name || !*name || !strcmp(name, "kwarden"))
 		return;
-	kind = kw_kind_from_name(kind_name);
-	if (kind < 0 || !kw_response_kind_ok((unsigned int)kind))
+	if (kind >= KW_KIND_MAX || !kw_response_kind_ok(kind))
 		return;
 	rule = &d->cfg.response[kind];
 	if (rule->action == KW_RESP_LOG || rule->action == KW_RESP_RESTORE)
@@ -73,10 +73,15 @@ void kwd_response_note(struct kwd *d, json_object *rec)
 	}
 	m->responded = true;
 	snprintf(queue[nqueued].name, sizeof(queue[0].name), "%s", name);
-	queue[nqueued].kind = (unsigned int)kind;
+	queue[nqueued].kind = kind;
 	queue[nqueued].action = rule->action;
 	nqueued++;
 }
+
+const struct kwd_subscriber kwd_response_subscriber = {
+	.name = "response",
+	.note = response_note,
+};
 
 static void act(struct kwd *d, const struct queued *q)
 {

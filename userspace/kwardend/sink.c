@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The alert sink. Every alert, whatever its source, is appended to the
- * journal and fsync'ed BEFORE it is logged, shown to followers or
+ * The one event pipeline. Every alert, whatever its source, is appended
+ * to the journal and fsync'ed BEFORE it is logged, shown to followers or
  * acknowledged; a journal failure is logged loudly, never silent.
- * Repeats of one attempt are counted instead (flood.c).  The first
- * KWD_PINNED violations (warning or worse) of a boot are also kept in
- * journal.first, which rotation never touches: a flood cannot push the
+ * Repeats of one attempt are counted instead (flood.c). Then each
+ * subscriber registered at start gets the typed event, in order; the
+ * follow-up alerts they queue go through the same pipeline after it. The
+ * first KWD_PINNED violations (warning or worse) of a boot are also kept
+ * in journal.first, which rotation never touches: a flood cannot push the
  * first evidence of an attack out of the journal.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "kwardend.h"
 #include "names.h"
@@ -113,7 +117,8 @@ static int write_record(struct kwd *d, json_object *rec, unsigned int severity)
 		pin(d, rec, severity);
 	}
 	kwd_log_alert(rec, severity);
-	kwd_ctl_publish(d);
+	if (d->sink.written)
+		d->sink.written(d);
 	return err;
 }
 
@@ -131,7 +136,109 @@ int kwd_sink_write(struct kwd *d, struct kw_alert *a)
 	return err;
 }
 
-int kwd_raise(struct kwd *d, struct kw_alert *a)
+/* Registered at start, in the order they are called */
+void kwd_subscribe(struct kwd *d, const struct kwd_subscriber *s)
+{
+	if (d->sink.nsub < KWD_MAX_SUBSCRIBERS)
+		d->sink.sub[d->sink.nsub++] = s;
+	else
+		kwd_log(LOG_CRIT, "sink: no room for subscriber %s", s->name);
+}
+
+/* The control socket's followers, told after each journal write */
+void kwd_sink_followers(struct kwd *d, void (*written)(struct kwd *d))
+{
+	d->sink.written = written;
+}
+
+struct kwd_queued {
+	struct kwd_queued *next;
+	struct kw_alert a;
+	char *module, *message;
+};
+
+static void queued_free(struct kwd_queued *e)
+{
+	if (!e)
+		return;
+	free(e->module);
+	free(e->message);
+	free(e);
+}
+
+void kwd_queue_alert(struct kwd_queue *q, struct kw_alert *a)
+{
+	struct kwd_queued *e = calloc(1, sizeof(*e));
+
+	if (e) {
+		e->module = a->module ? strdup(a->module) : NULL;
+		e->message = a->message ? strdup(a->message) : NULL;
+	}
+	if (!e || (a->module && !e->module) || (a->message && !e->message)) {
+		kwd_log(LOG_CRIT, "sink: out of memory, alert (kind %u) lost",
+			a->kind);
+		queued_free(e);
+		json_object_put(a->detail);
+		a->detail = NULL;
+		return;
+	}
+	e->a = *a;
+	e->a.module = e->module;
+	e->a.message = e->message;
+	a->detail = NULL;
+	*q->tail = e;
+	q->tail = &e->next;
+}
+
+static struct kwd_queued *dequeue(struct kwd_queue *q)
+{
+	struct kwd_queued *e = q->head;
+
+	if (e) {
+		q->head = e->next;
+		if (!q->head)
+			q->tail = &q->head;
+	}
+	return e;
+}
+
+/* The typed event's fields from a record: time and the detail's */
+static void event_fields(struct kwd_event *ev, json_object *rec)
+{
+	json_object *detail = kw_rec_obj(rec, "detail");
+	json_object *sig = kw_rec_obj(detail, "sig_ok");
+
+	ev->time = kw_rec_str(rec, "time");
+	ev->verdict = kw_rec_str(detail, "verdict");
+	ev->path = kw_rec_str(detail, "path");
+	ev->sha256 = kw_rec_str(detail, "sha256");
+	ev->file_sha256 = kw_rec_str(detail, "file_sha256");
+	ev->taint_flags = kw_rec_str(detail, "taint_flags");
+	ev->where = kw_rec_str(detail, "where");
+	ev->target_symbol = kw_rec_str(detail, "target_symbol");
+	ev->sig_ok = sig ? json_object_get_boolean(sig) : -1;
+}
+
+static void notify(struct kwd *d, const struct kw_alert *a, json_object *rec,
+		   struct kwd_queue *q)
+{
+	struct kwd_event ev = {
+		.time_ns = a->time_ns, .kind = a->kind,
+		.severity = a->severity, .module = a->module,
+		.this_boot = true,
+	};
+	unsigned int i;
+
+	event_fields(&ev, rec);
+	d->sink.q = q;
+	for (i = 0; i < d->sink.nsub; i++)
+		if (d->sink.sub[i]->note)
+			d->sink.sub[i]->note(d, &ev, q);
+	d->sink.q = NULL;
+}
+
+/* One alert through the pipeline; its follow-ups go to q */
+static int dispatch(struct kwd *d, struct kw_alert *a, struct kwd_queue *q)
 {
 	unsigned int severity = a->severity;
 	json_object *rec = kw_alert_json(a);
@@ -147,39 +254,32 @@ int kwd_raise(struct kwd *d, struct kw_alert *a)
 	d->alerts++;
 	if (a->kind < KW_KIND_MAX)
 		d->kind_alerts[a->kind]++;
-	kwd_boot_note_alert(d, a);
-	kwd_modstat_note(d, rec);
-	kwd_response_note(d, rec);
-	kwd_stage_note(d, rec);
+	notify(d, a, rec, q);
 	json_object_put(rec);
 	return err;
 }
 
-/* kwarden_degraded: what we can no longer see, said loudly */
-void kwd_degraded(struct kwd *d, const char *msg)
+/*
+ * The pipeline's entry: the alert, then the follow-ups its subscribers
+ * queued, in order, each one's own follow-ups after it. Called from a
+ * subscriber (which should queue instead), it queues too.
+ */
+int kwd_raise(struct kwd *d, struct kw_alert *a)
 {
-	kwd_degraded_detail(d, msg, NULL);
-}
+	struct kwd_queue q = { .head = NULL, .tail = &q.head };
+	struct kwd_queued *e;
+	int err;
 
-/* The same, with more facts in the detail (taken over) */
-void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra)
-{
-	struct kw_alert a = {
-		.kind = KW_KIND_kwarden_degraded, .action = KW_ACTION_logged,
-		.severity = kw_kind_severity(KW_KIND_kwarden_degraded),
-		.source = KW_SOURCE_DAEMON, .message = msg,
-	};
-	json_object *detail = json_object_new_object();
-
-	json_object_object_add(detail, "mode",
-			       json_object_new_string(kwd_mode(d)));
-	json_object_object_add(detail, "kmod",
-			       json_object_new_boolean(kwd_genl_present(d)));
-	json_object_object_add(detail, "bpf", json_object_new_boolean(!!d->bpf));
-	kw_rec_merge(detail, extra);
-	a.time_ns = kw_now_ns();
-	a.detail = detail;
-	kwd_raise(d, &a);
+	if (d->sink.q) {
+		kwd_queue_alert(d->sink.q, a);
+		return 0;
+	}
+	err = dispatch(d, a, &q);
+	while ((e = dequeue(&q))) {
+		dispatch(d, &e->a, &q);
+		queued_free(e);
+	}
+	return err;
 }
 
 static uint64_t detail_u64(json_object *rec, const char *key)
@@ -216,6 +316,74 @@ void kwd_journal_resume(struct kwd *d)
 		else if (rec && is(rec, "source", KW_SOURCE_BPF) &&
 			 is(rec, "kind", "events_lost"))
 			d->resume_drops = detail_u64(rec, "total");
+		json_object_put(rec);
+	}
+	kw_cursor_close(&c);
+}
+
+/* By its boot_id, or else by its time: after the kernel booted */
+static bool of_this_boot(struct kwd *d, json_object *rec, uint64_t t,
+			 uint64_t boot_ns)
+{
+	const char *id = kw_rec_str(kw_rec_obj(rec, "detail"), "boot_id");
+
+	if (id)
+		return !strcmp(id, d->boot_id);
+	return t && t >= boot_ns;
+}
+
+static uint64_t boot_time_ns(void)
+{
+	struct timespec ts;
+	uint64_t up;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts))
+		return 0;
+	up = (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return kw_now_ns() - up;
+}
+
+/* One journal record naming a module, to each subscriber that replays */
+static void replay_record(struct kwd *d, json_object *rec, uint64_t boot_ns)
+{
+	struct kwd_event ev = { .module = kw_rec_str(rec, "module") };
+	int kind = kw_kind_from_name(kw_rec_str(rec, "kind") ?: "");
+	int sev = kw_severity_from_name(kw_rec_str(rec, "severity") ?: "");
+	unsigned int i;
+
+	if (!ev.module || kind < 0)
+		return;
+	ev.kind = (unsigned int)kind;
+	ev.severity = sev < 0 ? 0 : (unsigned int)sev;
+	event_fields(&ev, rec);
+	if (!ev.time || kw_time_parse(ev.time, &ev.time_ns))
+		ev.time_ns = 0;
+	ev.this_boot = of_this_boot(d, rec, ev.time_ns, boot_ns);
+	for (i = 0; i < d->sink.nsub; i++)
+		if (d->sink.sub[i]->replay)
+			d->sink.sub[i]->replay(d, &ev);
+}
+
+/*
+ * Once, at start, after the journal is open and the subscribers are
+ * registered: the records that name a module (the only ones replayed)
+ * are read back, so that counts and windows outlive a restart.
+ */
+void kwd_sink_replay(struct kwd *d)
+{
+	uint64_t boot_ns = boot_time_ns();
+	struct kw_cursor c;
+	const char *line;
+	json_object *rec;
+	size_t len;
+
+	kw_cursor_init(&c, d->cfg.journal_path, d->cfg.journal_keep, 0);
+	while (kw_cursor_next(&c, 0, &line, &len) > 0) {
+		if (!memmem(line, len, "\"module\":\"", 10))
+			continue;	/* no module named: not replayed */
+		rec = kw_parse_line(line, len);
+		if (rec)
+			replay_record(d, rec, boot_ns);
 		json_object_put(rec);
 	}
 	kw_cursor_close(&c);

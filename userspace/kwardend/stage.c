@@ -376,21 +376,21 @@ void kwd_stage_start(struct kwd *d)
 }
 
 /* A module_load would_deny (audit) or module_load_denied (enforce) */
-void kwd_stage_note(struct kwd *d, json_object *rec)
+static void stage_note(struct kwd *d, const struct kwd_event *ev,
+		       struct kwd_queue *q)
 {
 	struct kw_pstate *st = &the_stage.st;
-	const char *kind = kw_rec_str(rec, "kind");
-	const char *verdict = kw_rec_str(kw_rec_obj(rec, "detail"), "verdict");
+	const char *verdict = ev->verdict;
 
-	if (!kind || !st->version)
+	if (!st->version)
 		return;
 	if ((st->stage == KW_STAGE_AUDIT || st->stage == KW_STAGE_HELD) &&
-	    !strcmp(kind, "module_load") && verdict &&
+	    ev->kind == KW_KIND_module_load && verdict &&
 	    !strcmp(verdict, "would_deny")) {
 		st->would_deny++;
 		the_stage.dirty = true;
 	} else if (st->stage == KW_STAGE_ENFORCE &&
-		   !strcmp(kind, "module_load_denied")) {
+		   ev->kind == KW_KIND_module_load_denied) {
 		st->denied++;
 		the_stage.dirty = true;
 		if (kw_storm_add(&the_stage.storm, kw_now_ns(),
@@ -402,6 +402,12 @@ void kwd_stage_note(struct kwd *d, json_object *rec)
 				 "denial_storm");
 	}
 }
+
+/* A rollback it asks for waits for the next tick */
+const struct kwd_subscriber kwd_stage_subscriber = {
+	.name = "stage",
+	.note = stage_note,
+};
 
 void kwd_stage_tick(struct kwd *d)
 {

@@ -5,6 +5,7 @@
  */
 #include <unistd.h>
 #include "kwardend.h"
+#include "names.h"
 #include "timefmt.h"
 
 const char *kwd_mode(struct kwd *d)
@@ -16,6 +17,33 @@ const char *kwd_mode(struct kwd *d)
 	if (d->bpf)
 		return "bpf-only";
 	return kmod ? "kmod-only" : "none";
+}
+
+/* kwarden_degraded: what we can no longer see, said loudly */
+void kwd_degraded(struct kwd *d, const char *msg)
+{
+	kwd_degraded_detail(d, msg, NULL);
+}
+
+/* The same, with more facts in the detail (taken over) */
+void kwd_degraded_detail(struct kwd *d, const char *msg, json_object *extra)
+{
+	struct kw_alert a = {
+		.kind = KW_KIND_kwarden_degraded, .action = KW_ACTION_logged,
+		.severity = kw_kind_severity(KW_KIND_kwarden_degraded),
+		.source = KW_SOURCE_DAEMON, .message = msg,
+	};
+	json_object *detail = json_object_new_object();
+
+	json_object_object_add(detail, "mode",
+			       json_object_new_string(kwd_mode(d)));
+	json_object_object_add(detail, "kmod",
+			       json_object_new_boolean(kwd_genl_present(d)));
+	json_object_object_add(detail, "bpf", json_object_new_boolean(!!d->bpf));
+	kw_rec_merge(detail, extra);
+	a.time_ns = kw_now_ns();
+	a.detail = detail;
+	kwd_raise(d, &a);
 }
 
 static json_object *journal_json(struct kwd *d)
