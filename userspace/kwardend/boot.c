@@ -62,7 +62,16 @@ struct kwd_boot {
 	unsigned int quarantined;	/* modules quarantined at start */
 };
 
-static struct kwd_boot the_boot = { .fd = -1, .target_pid = -1 };
+/* Its state, reached as d->boot only; made once, before start */
+int kwd_boot_init(struct kwd *d)
+{
+	d->boot = calloc(1, sizeof(*d->boot));
+	if (!d->boot)
+		return -ENOMEM;
+	d->boot->fd = -1;
+	d->boot->target_pid = -1;
+	return 0;
+}
 
 static int mkdir_p(const char *path, mode_t mode)
 {
@@ -460,7 +469,7 @@ static void quarantine_module(struct kwd *d, const char *name,
 		a.action = KW_ACTION_logged;
 	} else {
 		add_reset(d, name, kw_now_ns());
-		the_boot.quarantined++;
+		d->boot->quarantined++;
 		snprintf(msg, sizeof(msg),
 			 "module %s quarantined: %zu unhealthy boots crashed in it (%s); its load is denied until 'kwardenctl release %s'",
 			 name, n, list[n - 1]->evidence, name);
@@ -575,7 +584,7 @@ static void sync_mirror(struct kwd *d)
 
 void kwd_boot_start(struct kwd *d)
 {
-	struct kwd_boot *bt = &the_boot;
+	struct kwd_boot *bt = d->boot;
 	struct boots bs = {};
 	size_t i;
 	int err;
@@ -630,7 +639,7 @@ void kwd_boot_start(struct kwd *d)
 static void boot_note(struct kwd *d, const struct kwd_event *ev,
 		      struct kwd_queue *q)
 {
-	struct kwd_boot *bt = &the_boot;
+	struct kwd_boot *bt = d->boot;
 
 	if (ev->kind != KW_KIND_module_load || !ev->module || bt->fd < 0)
 		return;
@@ -646,7 +655,7 @@ const struct kwd_subscriber kwd_boot_subscriber = {
 
 static void mark_healthy(struct kwd *d, const char *why)
 {
-	struct kwd_boot *bt = &the_boot;
+	struct kwd_boot *bt = d->boot;
 
 	bt->healthy = true;
 	bt->cur.healthy_ns = kw_now_ns();
@@ -659,7 +668,7 @@ static void mark_healthy(struct kwd *d, const char *why)
 /* systemctl is-active --quiet TARGET, polled without blocking the loop */
 static bool target_reached(struct kwd *d)
 {
-	struct kwd_boot *bt = &the_boot;
+	struct kwd_boot *bt = d->boot;
 	char *const argv[] = { "systemctl", "is-active", "--quiet",
 			       d->cfg.boot_healthy_target, NULL };
 	int st;
@@ -679,7 +688,7 @@ static bool target_reached(struct kwd *d)
 
 void kwd_boot_tick(struct kwd *d)
 {
-	struct kwd_boot *bt = &the_boot;
+	struct kwd_boot *bt = d->boot;
 	char why[160];
 
 	if (bt->healthy || !bt->cur.id[0])
@@ -704,7 +713,7 @@ static const char *verdict_name(enum kw_boot_verdict v)
 
 json_object *kwd_boot_status(struct kwd *d)
 {
-	struct kwd_boot *bt = &the_boot;
+	struct kwd_boot *bt = d->boot;
 	json_object *o = json_object_new_object(), *prev;
 
 	json_object_object_add(o, "id", json_object_new_string(d->boot_id));
@@ -735,8 +744,8 @@ json_object *kwd_boot_status(struct kwd *d)
 
 void kwd_boot_previous(struct kwd *d, char *id, size_t len, bool *unhealthy)
 {
-	snprintf(id, len, "%s", the_boot.prev_id);
-	*unhealthy = the_boot.prev_verdict == KW_BOOT_UNHEALTHY;
+	snprintf(id, len, "%s", d->boot->prev_id);
+	*unhealthy = d->boot->prev_verdict == KW_BOOT_UNHEALTHY;
 }
 
 /* The newest earlier boot that became healthy, and its modules */
@@ -769,7 +778,7 @@ json_object *kwd_boot_last_healthy(struct kwd *d)
 
 void kwd_boot_stop(struct kwd *d)
 {
-	struct kwd_boot *bt = &the_boot;
+	struct kwd_boot *bt = d->boot;
 
 	if (bt->fd >= 0)
 		close(bt->fd);

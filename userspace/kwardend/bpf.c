@@ -51,7 +51,6 @@ struct kwd_bpf {
 	uint64_t drops_seen;	/* drop total already reported */
 };
 
-static struct kwd_bpf the_bpf;
 
 /*
  * libbpf's messages, one log line per line: a verifier log is one message
@@ -414,17 +413,17 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct kw_alert a;
 	char target[2 * KW_PATH_LEN];
 
-	the_bpf.events++;
+	d->bpf->events++;
 	if (kw_bpf_event_copy(&e, data, size) ||
 	    kw_bpf_alert_target(&e, realtime_offset(),
 				kwd_guard_target(d, &e, target, sizeof(target)),
 				&a, &strs)) {
-		the_bpf.bad++;
+		d->bpf->bad++;
 		kwd_log(LOG_ERR, "BPF record of %zu bytes not understood", size);
 		return 0;
 	}
 	if (a.kind == KW_KIND_module_load && kwd_bpf_dup_module_load(d)) {
-		the_bpf.merged++;	/* kwarden.ko's record of it counts */
+		d->bpf->merged++;	/* kwarden.ko's record of it counts */
 		json_object_put(a.detail);
 		return 0;
 	}
@@ -434,7 +433,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static void on_ringbuf(struct kwd *d, struct kwd_watch *w, uint32_t events)
 {
-	int n = ring_buffer__consume(the_bpf.rb);
+	int n = ring_buffer__consume(d->bpf->rb);
 
 	if (n < 0)
 		kwd_log(LOG_ERR, "ring buffer: %s", strerror(-n));
@@ -489,11 +488,14 @@ static int start_ringbuf(struct kwd *d, struct kwd_bpf *b)
 	return kwd_watch_add(d, &b->watch, EPOLLIN);
 }
 
+/* d->bpf is the state, from here to kwd_bpf_stop(); NULL: not loaded */
 int kwd_bpf_start(struct kwd *d)
 {
-	struct kwd_bpf *b = &the_bpf;
+	struct kwd_bpf *b = calloc(1, sizeof(*b));
 	int err;
 
+	if (!b)
+		return -ENOMEM;
 	libbpf_set_print(print_libbpf);
 	b->pinned = bpffs_ready();
 	b->skel = open_load(b->pinned, false);
@@ -506,6 +508,7 @@ int kwd_bpf_start(struct kwd *d)
 		err = -errno;
 		kwd_log(LOG_ERR, "loading the BPF programs failed: %s",
 			strerror(errno));
+		free(b);
 		return err;
 	}
 	load_guard(b);
@@ -521,7 +524,6 @@ int kwd_bpf_start(struct kwd *d)
 	if (err) {
 		kwd_log(LOG_ERR, "BPF: %s", strerror(-err));
 		kwd_bpf_stop(d);
-		d->bpf = NULL;
 		return err;
 	}
 	if (b->guard)
@@ -539,9 +541,11 @@ int kwd_bpf_start(struct kwd *d)
 /* Our fds go; pinned links stay attached: enforcement outlives us */
 void kwd_bpf_stop(struct kwd *d)
 {
-	struct kwd_bpf *b = &the_bpf;
+	struct kwd_bpf *b = d->bpf;
 	unsigned int i;
 
+	if (!b)
+		return;
 	if (b->rb) {
 		kwd_watch_del(d, &b->watch);
 		ring_buffer__free(b->rb);
@@ -558,7 +562,7 @@ void kwd_bpf_stop(struct kwd *d)
 	danger_bpf__destroy(b->danger);
 	b->danger = NULL;
 	kwarden_bpf__destroy(b->skel);
-	b->skel = NULL;
+	free(b);
 	d->bpf = NULL;
 }
 

@@ -9,24 +9,37 @@
  * both kinds are replayed from the journal before kwarden.ko's backlog is
  * taken.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "budget.h"
 #include "kwardend.h"
 #include "names.h"
 #include "timefmt.h"
 
-static struct kw_budget the_budget;
-static bool budget_ready;
+struct kwd_budget {
+	struct kw_budget b;
+	bool ready;		/* set up from kwarden.conf at first use */
+};
+
+/* Its state, reached as d->budget only; made once, before start */
+int kwd_budget_init(struct kwd *d)
+{
+	d->budget = calloc(1, sizeof(*d->budget));
+	return d->budget ? 0 : -ENOMEM;
+}
 
 static struct kw_budget *budget(struct kwd *d)
 {
-	if (!budget_ready) {
-		kw_budget_init(&the_budget, d->cfg.fault_budget,
+	struct kwd_budget *bg = d->budget;
+
+	if (!bg->ready) {
+		kw_budget_init(&bg->b, d->cfg.fault_budget,
 			       d->cfg.fault_window_s);
-		budget_ready = true;
+		bg->ready = true;
 	}
-	return &the_budget;
+	return &bg->b;
 }
 
 /* A journal record of this boot, at start: module_fault or the budget's */

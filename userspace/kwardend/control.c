@@ -49,7 +49,15 @@ struct kwd_ctl {
 	unsigned int nclients;
 };
 
-static struct kwd_ctl the_ctl = { .listen = { .fd = -1 } };
+/* Its state, reached as d->ctl only; made once, before start */
+int kwd_ctl_init(struct kwd *d)
+{
+	d->ctl = calloc(1, sizeof(*d->ctl));
+	if (!d->ctl)
+		return -ENOMEM;
+	d->ctl->listen.fd = -1;
+	return 0;
+}
 
 static void set_mask(struct kwd *d, struct client *c, uint32_t mask)
 {
@@ -68,13 +76,13 @@ static void kill_client(struct kwd *d, struct client *c)
 	kw_cursor_close(&c->cur);
 	free(c->out);
 	c->out = NULL;
-	the_ctl.nclients--;
+	d->ctl->nclients--;
 }
 
 /* Freed between epoll batches, so no event of this batch sees them */
 void kwd_ctl_reap(struct kwd *d)
 {
-	struct client **pp = &the_ctl.clients, *c;
+	struct client **pp = &d->ctl->clients, *c;
 
 	while ((c = *pp)) {
 		if (c->dead) {
@@ -380,7 +388,7 @@ static void policy_request(struct kwd *d, struct client *c)
 		reply(c, o);
 		return;
 	}
-	kwd_stage_skip_audit(c->req.policy_op == KW_POLICY_APPLY && c->req.now);
+	kwd_stage_skip_audit(d, c->req.policy_op == KW_POLICY_APPLY && c->req.now);
 	ret = kwd_policy_request(d, c->req.policy_op == KW_POLICY_APPLY ?
 				 c->req.path : NULL, err, sizeof(err),
 				 on_policy_pushed, c);
@@ -542,7 +550,7 @@ void kwd_ctl_publish(struct kwd *d)
 {
 	struct client *c;
 
-	for (c = the_ctl.clients; c; c = c->next)
+	for (c = d->ctl->clients; c; c = c->next)
 		if (!c->dead && c->state == C_STREAM && !(c->mask & EPOLLOUT))
 			service(d, c);
 }
@@ -579,7 +587,7 @@ static void on_listen(struct kwd *d, struct kwd_watch *w, uint32_t events)
 			refuse(fd, "permission denied: kwardend answers root only");
 			continue;
 		}
-		if (the_ctl.nclients >= MAX_CLIENTS) {
+		if (d->ctl->nclients >= MAX_CLIENTS) {
 			refuse(fd, "too many clients");
 			continue;
 		}
@@ -598,9 +606,9 @@ static void on_listen(struct kwd *d, struct kwd_watch *w, uint32_t events)
 			free(c);
 			continue;
 		}
-		c->next = the_ctl.clients;
-		the_ctl.clients = c;
-		the_ctl.nclients++;
+		c->next = d->ctl->clients;
+		d->ctl->clients = c;
+		d->ctl->nclients++;
 	}
 }
 
@@ -689,16 +697,15 @@ int kwd_ctl_start(struct kwd *d)
 		err = check_node(path);
 	if (!err && listen(fd, 16))
 		err = -errno;
-	the_ctl.listen.fd = fd;
-	the_ctl.listen.cb = on_listen;
+	d->ctl->listen.fd = fd;
+	d->ctl->listen.cb = on_listen;
 	if (!err)
-		err = kwd_watch_add(d, &the_ctl.listen, EPOLLIN);
+		err = kwd_watch_add(d, &d->ctl->listen, EPOLLIN);
 	if (err) {
 		close(fd);
-		the_ctl.listen.fd = -1;
+		d->ctl->listen.fd = -1;
 		return err;
 	}
-	d->ctl = &the_ctl;
 	return 0;
 }
 
@@ -706,14 +713,13 @@ void kwd_ctl_stop(struct kwd *d)
 {
 	struct client *c;
 
-	for (c = the_ctl.clients; c; c = c->next)
+	for (c = d->ctl->clients; c; c = c->next)
 		kill_client(d, c);
 	kwd_ctl_reap(d);
-	if (the_ctl.listen.fd >= 0) {
-		kwd_watch_del(d, &the_ctl.listen);
-		close(the_ctl.listen.fd);
+	if (d->ctl->listen.fd >= 0) {
+		kwd_watch_del(d, &d->ctl->listen);
+		close(d->ctl->listen.fd);
 		unlink(d->cfg.socket_path);
-		the_ctl.listen.fd = -1;
+		d->ctl->listen.fd = -1;
 	}
-	d->ctl = NULL;
 }

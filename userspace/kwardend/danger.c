@@ -20,10 +20,22 @@
 
 #define KALLSYMS_MAX_LINES	(4 << 20)	/* bounded read */
 
-static struct kw_danger_conf the_conf;
-static bool configured;
-static int contain_attached = -1;	/* -1: not yet set by us */
-static unsigned int ncontained;
+struct kwd_danger {
+	struct kw_danger_conf conf;
+	bool configured;
+	int contain_attached;		/* -1: not yet set by us */
+	unsigned int ncontained;
+};
+
+/* Its state, reached as d->danger only; made once, before start */
+int kwd_danger_init(struct kwd *d)
+{
+	d->danger = calloc(1, sizeof(*d->danger));
+	if (!d->danger)
+		return -ENOMEM;
+	d->danger->contain_attached = -1;
+	return 0;
+}
 
 /* Lowest and highest text symbol of [kwarden] in /proc/kallsyms */
 static void kwarden_text(__u64 *lo, __u64 *hi)
@@ -51,7 +63,7 @@ static void kwarden_text(__u64 *lo, __u64 *hi)
 
 void kwd_danger_configure(struct kwd *d, int conf_fd)
 {
-	struct kw_danger_conf *c = &the_conf;
+	struct kw_danger_conf *c = &d->danger->conf;
 	uint32_t zero = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -63,7 +75,7 @@ void kwd_danger_configure(struct kwd *d, int conf_fd)
 			strerror(errno));
 		return;
 	}
-	configured = true;
+	d->danger->configured = true;
 	kwd_log(LOG_INFO, "dangerous interfaces: %s%s",
 		kw_pol_mode_name(c->mode) ?: "?",
 		c->observe && c->mode == KW_POL_ENFORCE ?
@@ -75,15 +87,15 @@ json_object *kwd_danger_status(struct kwd *d)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "mode", json_object_new_string(
-		configured ? kw_pol_mode_name(the_conf.mode) ?: "?" : "unset"));
+		d->danger->configured ? kw_pol_mode_name(d->danger->conf.mode) ?: "?" : "unset"));
 	json_object_object_add(o, "observe",
-			       json_object_new_boolean(the_conf.observe));
+			       json_object_new_boolean(d->danger->conf.observe));
 	json_object_object_add(o, "kwarden_text_known",
-			       json_object_new_boolean(!!the_conf.text_lo));
+			       json_object_new_boolean(!!d->danger->conf.text_lo));
 	json_object_object_add(o, "contained_loaded",
-			       json_object_new_int(ncontained));
+			       json_object_new_int(d->danger->ncontained));
 	json_object_object_add(o, "contained_guard",
-			       json_object_new_boolean(contain_attached > 0));
+			       json_object_new_boolean(d->danger->contain_attached > 0));
 	return o;
 }
 
@@ -150,14 +162,14 @@ void kwd_danger_contained_sync(struct kwd *d)
 		want++;
 	}
 	free(b);
-	ncontained = want;
-	if (contain_attached == (want > 0))
+	d->danger->ncontained = want;
+	if (d->danger->contain_attached == (want > 0))
 		return;
 	err = kwd_bpf_contain(d, want > 0);
 	if (err)
 		kwd_log(LOG_ERR, "contained modules: %s the file guard failed: %s",
 			want ? "attaching" : "detaching", strerror(-err));
-	contain_attached = want > 0;
+	d->danger->contain_attached = want > 0;
 	if (want)
 		kwd_log(LOG_INFO, "contained modules: %u loaded; read, write, ioctl and mmap of their files denied",
 			want);
@@ -173,6 +185,6 @@ bool kwd_danger_contained_guards(struct kwd *d, const char *name)
 	__u64 last;
 
 	snprintf(key.name, sizeof(key.name), "%s", name);
-	return contain_attached > 0 && fd >= 0 &&
+	return d->danger->contain_attached > 0 && fd >= 0 &&
 	       !bpf_map_lookup_elem(fd, &key, &last);
 }

@@ -209,7 +209,7 @@ static void unbind_devices(json_object *drivers, json_object *steps)
 static void ask_restore(struct kwd *d, const char *name,
 			json_object *steps, json_object *restored)
 {
-	struct kwd_modstat *m = kwd_modstat_find(name, false);
+	struct kwd_modstat *m = kwd_modstat_find(d, name, false);
 	char cur[512] = "", buf[1024];
 	unsigned int k;
 	size_t n;

@@ -12,6 +12,7 @@
  * daemon ran is lost; a gap in the multicast stream triggers a new dump.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <sys/epoll.h>
@@ -56,7 +57,15 @@ struct kwd_genl {
 	struct pending pending[MAX_PENDING];
 };
 
-static struct kwd_genl the_genl = { .family = -1 };
+/* Its state, reached as d->genl only; made once, before start */
+int kwd_genl_init(struct kwd *d)
+{
+	d->genl = calloc(1, sizeof(*d->genl));
+	if (!d->genl)
+		return -ENOMEM;
+	d->genl->family = -1;
+	return 0;
+}
 
 static struct nla_policy policy[KWARDEN_A_MAX + 1] = {
 	[KWARDEN_A_SEQ]		= { .type = NLA_U64 },
@@ -344,7 +353,7 @@ static void report_gap(struct kwd *d, uint64_t first, uint64_t last)
 
 static void handle_alert(struct kwd *d, struct nlattr **tb, bool multicast)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 	struct kw_kmod_alert k;
 	struct kw_alert a;
 	uint64_t kseq;
@@ -379,13 +388,13 @@ static void handle_alert(struct kwd *d, struct nlattr **tb, bool multicast)
 	kwd_raise(d, &a);
 }
 
-static struct pending *find_pending(uint32_t seq)
+static struct pending *find_pending(struct kwd_genl *g, uint32_t seq)
 {
 	size_t i;
 
 	for (i = 0; i < MAX_PENDING; i++)
-		if (the_genl.pending[i].used && the_genl.pending[i].seq == seq)
-			return &the_genl.pending[i];
+		if (g->pending[i].used && g->pending[i].seq == seq)
+			return &g->pending[i];
 	return NULL;
 }
 
@@ -401,15 +410,16 @@ static void complete(struct kwd *d, struct pending *p, const char *error)
 	json_object_put(reply);
 }
 
-static int parse(struct nl_msg *msg, struct nlattr **tb, uint8_t *cmd)
+static int parse(struct kwd_genl *g, struct nl_msg *msg, struct nlattr **tb,
+		 uint8_t *cmd)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 
-	if (nlh->nlmsg_type != the_genl.family || the_genl.family < 0)
+	if (nlh->nlmsg_type != g->family || g->family < 0)
 		return -ENOENT;
 	*cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
 	if (genlmsg_parse(nlh, 0, tb, KWARDEN_A_MAX, policy)) {
-		the_genl.bad++;
+		g->bad++;
 		kwd_log(LOG_ERR, "malformed message from kwarden.ko");
 		return -EINVAL;
 	}
@@ -424,11 +434,12 @@ static int parse(struct nl_msg *msg, struct nlattr **tb, uint8_t *cmd)
  */
 static int on_msg_in(struct nl_msg *msg, void *arg)
 {
+	struct kwd *d = arg;
 	struct sockaddr_nl *src = nlmsg_get_src(msg);
 
 	if (src->nl_family == AF_NETLINK && !src->nl_pid)
 		return NL_OK;
-	if (!the_genl.forged++)
+	if (!d->genl->forged++)
 		kwd_log(LOG_WARNING, "dropped a netlink message sent by port %u, not by the kernel (counted in status: link.forged)",
 			src->nl_pid);
 	return NL_SKIP;
@@ -437,16 +448,17 @@ static int on_msg_in(struct nl_msg *msg, void *arg)
 static int on_req_msg(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[KWARDEN_A_MAX + 1];
+	struct kwd *d = arg;
 	struct pending *p;
 	uint8_t cmd;
 
-	if (parse(msg, tb, &cmd))
+	if (parse(d->genl, msg, tb, &cmd))
 		return NL_SKIP;
 	if (cmd == KWARDEN_CMD_ALERT) {
-		handle_alert(arg, tb, false);
+		handle_alert(d, tb, false);
 		return NL_OK;
 	}
-	p = find_pending(nlmsg_hdr(msg)->nlmsg_seq);
+	p = find_pending(d->genl, nlmsg_hdr(msg)->nlmsg_seq);
 	if (p) {
 		json_object_put(p->reply);
 		p->reply = status_json(tb);
@@ -456,16 +468,17 @@ static int on_req_msg(struct nl_msg *msg, void *arg)
 
 static int on_req_ack(struct nl_msg *msg, void *arg)
 {
-	struct pending *p = find_pending(nlmsg_hdr(msg)->nlmsg_seq);
+	struct kwd *d = arg;
+	struct pending *p = find_pending(d->genl, nlmsg_hdr(msg)->nlmsg_seq);
 
 	if (p)
-		complete(arg, p, p->reply ? NULL : "kwarden.ko sent no status");
+		complete(d, p, p->reply ? NULL : "kwarden.ko sent no status");
 	return NL_OK;
 }
 
 static void dump_done(struct kwd *d)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 
 	g->dumping = false;
 	if (g->missed) {
@@ -476,23 +489,26 @@ static void dump_done(struct kwd *d)
 
 static int on_req_finish(struct nl_msg *msg, void *arg)
 {
-	if (the_genl.dumping && nlmsg_hdr(msg)->nlmsg_seq == the_genl.dump_seq)
-		dump_done(arg);
+	struct kwd *d = arg;
+
+	if (d->genl->dumping && nlmsg_hdr(msg)->nlmsg_seq == d->genl->dump_seq)
+		dump_done(d);
 	return NL_OK;
 }
 
 static int on_req_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
-	struct pending *p = find_pending(e->msg.nlmsg_seq);
+	struct kwd *d = arg;
+	struct pending *p = find_pending(d->genl, e->msg.nlmsg_seq);
 
-	if (the_genl.dumping && e->msg.nlmsg_seq == the_genl.dump_seq) {
+	if (d->genl->dumping && e->msg.nlmsg_seq == d->genl->dump_seq) {
 		kwd_log(LOG_ERR, "kwarden.ko refused the backlog dump: %s; alerts it raised while kwardend was away are lost",
 			strerror(-e->error));
-		the_genl.no_dump = true;
-		the_genl.missed = false;
-		dump_done(arg);
+		d->genl->no_dump = true;
+		d->genl->missed = false;
+		dump_done(d);
 	} else if (p) {
-		complete(arg, p, strerror(-e->error));
+		complete(d, p, strerror(-e->error));
 	}
 	return NL_SKIP;
 }
@@ -536,7 +552,7 @@ static int send_cmd(struct kwd_genl *g, int cmd, int flags, uint32_t *seq)
 
 static void start_dump(struct kwd *d)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 
 	if (g->dumping) {
 		g->missed = true;
@@ -553,7 +569,7 @@ int kwd_genl_request_put(struct kwd *d, int cmd, kwd_genl_put_fn *put,
 			 const void *arg, size_t hint, kwd_kmod_done_fn *done,
 			 void *ctx)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 	struct pending *p = NULL;
 	size_t i;
 	int err;
@@ -590,9 +606,9 @@ void kwd_genl_cancel(struct kwd *d, void *ctx)
 	size_t i;
 
 	for (i = 0; i < MAX_PENDING; i++) {
-		if (the_genl.pending[i].used && the_genl.pending[i].ctx == ctx) {
-			the_genl.pending[i].done = NULL;
-			the_genl.pending[i].ctx = NULL;
+		if (d->genl->pending[i].used && d->genl->pending[i].ctx == ctx) {
+			d->genl->pending[i].done = NULL;
+			d->genl->pending[i].ctx = NULL;
 		}
 	}
 }
@@ -602,13 +618,13 @@ static void fail_all(struct kwd *d, const char *why)
 	size_t i;
 
 	for (i = 0; i < MAX_PENDING; i++)
-		if (the_genl.pending[i].used)
-			complete(d, &the_genl.pending[i], why);
+		if (d->genl->pending[i].used)
+			complete(d, &d->genl->pending[i], why);
 }
 
 void kwd_genl_tick(struct kwd *d)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 	uint64_t now = kw_now_ns();
 	size_t i;
 
@@ -623,14 +639,14 @@ void kwd_genl_tick(struct kwd *d)
 
 bool kwd_genl_present(struct kwd *d)
 {
-	return the_genl.family >= 0;
+	return d->genl->family >= 0;
 }
 
 /* A reloaded kwarden.ko starts its kseq again: its alert count says so */
 static void on_connect_status(struct kwd *d, void *ctx, json_object *st,
 			      const char *error)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 	json_object *v;
 
 	if (st && json_object_object_get_ex(st, "alerts", &v) &&
@@ -662,7 +678,7 @@ static int resolve(const char *family, const char *group)
 
 static void connect_kmod(struct kwd *d)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 	int grp;
 
 	g->no_dump = false;
@@ -696,8 +712,8 @@ static void on_ctrl(struct kwd *d, struct nlmsghdr *nlh)
 	if (gh->cmd == CTRL_CMD_NEWFAMILY && !was) {
 		connect_kmod(d);
 	} else if (gh->cmd == CTRL_CMD_DELFAMILY && was) {
-		the_genl.family = -1;
-		the_genl.dumping = false;
+		d->genl->family = -1;
+		d->genl->dumping = false;
 		kwd_guard_set_family(d, 0);
 		fail_all(d, "kwarden.ko went away");
 		kwd_degraded(d, "kwarden.ko unregistered its netlink family: kernel integrity checks stopped, BPF-only mode");
@@ -708,20 +724,21 @@ static int on_mc_msg(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct nlattr *tb[KWARDEN_A_MAX + 1];
+	struct kwd *d = arg;
 	uint8_t cmd;
 
 	if (nlh->nlmsg_type == GENL_ID_CTRL) {
-		on_ctrl(arg, nlh);
+		on_ctrl(d, nlh);
 		return NL_OK;
 	}
-	if (!parse(msg, tb, &cmd) && cmd == KWARDEN_CMD_ALERT)
-		handle_alert(arg, tb, true);
+	if (!parse(d->genl, msg, tb, &cmd) && cmd == KWARDEN_CMD_ALERT)
+		handle_alert(d, tb, true);
 	return NL_OK;
 }
 
 static void on_mc(struct kwd *d, struct kwd_watch *w, uint32_t events)
 {
-	int err = nl_recvmsgs_default(the_genl.mc);
+	int err = nl_recvmsgs_default(d->genl->mc);
 
 	if (err == -NLE_NOMEM && kwd_genl_present(d)) {
 		/* ENOBUFS: multicast overran our socket, the backlog has it */
@@ -734,7 +751,7 @@ static void on_mc(struct kwd *d, struct kwd_watch *w, uint32_t events)
 
 static void on_req(struct kwd *d, struct kwd_watch *w, uint32_t events)
 {
-	int err = nl_recvmsgs_default(the_genl.req);
+	int err = nl_recvmsgs_default(d->genl->req);
 
 	if (err < 0 && err != -NLE_AGAIN)
 		kwd_log(LOG_ERR, "netlink (requests): %s", nl_geterror(err));
@@ -792,7 +809,7 @@ static int open_socks(struct kwd *d, struct kwd_genl *g)
 
 int kwd_genl_start(struct kwd *d)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 
 	g->last_kseq = d->resume_kseq;
 	if (open_socks(d, g)) {
@@ -800,14 +817,13 @@ int kwd_genl_start(struct kwd *d)
 		kwd_genl_stop(d);
 		return -ENOTCONN;
 	}
-	d->genl = g;
 	connect_kmod(d);
 	return kwd_genl_present(d) ? 0 : -ENOENT;
 }
 
 void kwd_genl_stop(struct kwd *d)
 {
-	struct kwd_genl *g = &the_genl;
+	struct kwd_genl *g = d->genl;
 
 	fail_all(d, "kwardend is stopping");
 	if (g->mc)
@@ -818,15 +834,17 @@ void kwd_genl_stop(struct kwd *d)
 	nl_socket_free(g->req);
 	g->mc = g->req = NULL;
 	g->family = -1;
-	d->genl = NULL;
 }
 
 /* Link counters; the caller adds the kmod's own status when present */
 json_object *kwd_genl_counters(struct kwd *d)
 {
-	struct kwd_genl *g = &the_genl;
-	json_object *o = json_object_new_object();
+	struct kwd_genl *g = d->genl;
+	json_object *o;
 
+	if (!g->mc)
+		return NULL;	/* never connected, or stopped */
+	o = json_object_new_object();
 	json_object_object_add(o, "family", json_object_new_int(g->family));
 	json_object_object_add(o, "kseq", json_object_new_uint64(g->last_kseq));
 	json_object_object_add(o, "received", json_object_new_uint64(g->received));

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -39,7 +40,16 @@ struct kwd_guard {
 	bool reported;
 };
 
-static struct kwd_guard the_guard = { .claim = -ENOENT, .lsm = -1 };
+/* Its state, reached as d->guard only; made once, before start */
+int kwd_guard_init(struct kwd *d)
+{
+	d->guard = calloc(1, sizeof(*d->guard));
+	if (!d->guard)
+		return -ENOMEM;
+	d->guard->claim = -ENOENT;
+	d->guard->lsm = -1;
+	return 0;
+}
 
 static uint64_t boot_ns(void)
 {
@@ -137,9 +147,8 @@ static const char *claim_error(int err)
  */
 void kwd_guard_claim(struct kwd *d)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 
-	d->guard = g;
 	load_key(g);
 	g->claim = claim(d, g);
 	if (!g->claim)
@@ -249,7 +258,7 @@ void kwd_safe_mode_apply(struct kwd *d)
 /* Loaded, not attached yet: the key, so that our own programs take it */
 void kwd_guard_configure(struct kwd *d)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 	int fd = kwd_bpf_map_fd(d, "guard_conf");
 	struct kw_guard_conf conf = {};
 	struct stat st;
@@ -350,7 +359,7 @@ static void raise_locked(struct kwd *d, const char *reason,
  */
 void kwd_guard_arm(struct kwd *d)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 	int fd = kwd_bpf_map_fd(d, "guard_unlock");
 	uint64_t until = 0;
 	uint32_t zero = 0;
@@ -376,7 +385,7 @@ void kwd_guard_arm(struct kwd *d)
 
 static bool enforcing(struct kwd *d)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 
 	return kwd_bpf_guard_loaded(d) && g->armed && !g->claim &&
 	       g->lsm == 1 && !g->observe;
@@ -385,7 +394,7 @@ static bool enforcing(struct kwd *d)
 /* kwarden_degraded for every reason the guard does not protect */
 void kwd_guard_report(struct kwd *d)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 	json_object *extra;
 	char msg[1024];
 
@@ -422,7 +431,7 @@ void kwd_guard_report(struct kwd *d)
 
 void kwd_guard_tick(struct kwd *d)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 
 	if (!g->armed || !kwd_bpf_guard_loaded(d))
 		return;
@@ -459,7 +468,7 @@ static void bad_unlock(struct kwd *d, const struct kwd_peer *peer)
 int kwd_guard_unlock(struct kwd *d, const uint8_t *key, unsigned int secs,
 		     const struct kwd_peer *peer)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 	json_object *detail;
 	char msg[256], when[KW_TIME_LEN];
 	uint64_t until;
@@ -490,7 +499,7 @@ int kwd_guard_unlock(struct kwd *d, const uint8_t *key, unsigned int secs,
 
 int kwd_guard_lock(struct kwd *d, const struct kwd_peer *peer)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 	int err;
 
 	if (!g->armed || !kwd_bpf_guard_loaded(d))
@@ -506,7 +515,7 @@ int kwd_guard_lock(struct kwd *d, const struct kwd_peer *peer)
 
 json_object *kwd_guard_status(struct kwd *d)
 {
-	struct kwd_guard *g = &the_guard;
+	struct kwd_guard *g = d->guard;
 	json_object *o = json_object_new_object();
 	bool unlocked = g->unlocked_until && boot_ns() < g->unlocked_until;
 	char when[KW_TIME_LEN];

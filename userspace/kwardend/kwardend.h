@@ -64,6 +64,12 @@ struct kwd_genl;
 struct kwd_ctl;
 struct kwd_guard;
 struct kwd_policy;
+struct kwd_boot;
+struct kwd_stage;
+struct kwd_budget;
+struct kwd_modstats;
+struct kwd_response;
+struct kwd_danger;
 
 /* A control socket client, as SO_PEERCRED and /proc name it */
 struct kwd_peer {
@@ -90,11 +96,18 @@ struct kwd {
 	uint64_t journal_errors;
 	uint64_t resume_kseq;		/* from the journal, this boot */
 	uint64_t resume_drops;
+	/* Each part's state, reached only from here (made by kwd_*_init) */
 	struct kwd_bpf *bpf;		/* NULL: BPF not loaded */
 	struct kwd_genl *genl;
 	struct kwd_ctl *ctl;
 	struct kwd_guard *guard;
 	struct kwd_policy *policy;
+	struct kwd_boot *boot;
+	struct kwd_stage *stage;
+	struct kwd_budget *budget;
+	struct kwd_danger *danger;
+	struct kwd_modstats *modstats;
+	struct kwd_response *response;
 };
 
 /* metrics.c: node_exporter textfile, every 10 s */
@@ -123,6 +136,7 @@ bool kwd_flood_hold(struct kwd *d, const struct kw_alert *a, json_object *rec);
 uint64_t kwd_flood_held(struct kwd *d);
 
 /* danger.c: dangerous_interfaces, see bpf/danger.bpf.c */
+int kwd_danger_init(struct kwd *d);
 void kwd_danger_configure(struct kwd *d, int conf_fd);
 json_object *kwd_danger_status(struct kwd *d);
 void kwd_danger_contained_sync(struct kwd *d);
@@ -130,6 +144,7 @@ bool kwd_danger_contained_guards(struct kwd *d, const char *name);
 
 /* budget.c: fault_budget, on module_fault alerts */
 extern const struct kwd_subscriber kwd_budget_subscriber;
+int kwd_budget_init(struct kwd *d);
 
 /* bpf.c */
 int kwd_bpf_start(struct kwd *d);
@@ -156,6 +171,7 @@ const char *kwd_request_step(char *buf, size_t len);
 int kwd_bpf_ids(struct kwd *d, struct kw_guard_id *ids, int max);
 
 /* guard.c: self-protection, see bpf/guard.bpf.c */
+int kwd_guard_init(struct kwd *d);
 void kwd_guard_claim(struct kwd *d);		/* first thing at start */
 void kwd_guard_configure(struct kwd *d);	/* guard loaded, not attached */
 void kwd_guard_set_family(struct kwd *d, int family);
@@ -174,6 +190,7 @@ const char *kwd_guard_target(struct kwd *d, const struct kw_bpf_event *e,
 /* genl.c */
 typedef void kwd_kmod_done_fn(struct kwd *d, void *ctx, json_object *st,
 			      const char *error);
+int kwd_genl_init(struct kwd *d);
 int kwd_genl_start(struct kwd *d);
 void kwd_genl_stop(struct kwd *d);
 void kwd_genl_tick(struct kwd *d);
@@ -197,6 +214,7 @@ struct kw_kmod_alert;
 void kwd_genl_read_module_parts(struct nlattr **tb, struct kw_kmod_alert *k);
 
 /* policy.c: the module-load policy, pushed to kwarden.ko */
+int kwd_policy_init(struct kwd *d);
 int kwd_policy_start(struct kwd *d);
 void kwd_policy_stop(struct kwd *d);
 void kwd_policy_connected(struct kwd *d);
@@ -212,9 +230,10 @@ int kwd_policy_install(struct kwd *d, const char *buf, size_t len, char *err,
 		       size_t errlen, enum kw_stage *stage);
 
 /* stage.c: staged policy, audit first, promotion, rollback */
+int kwd_stage_init(struct kwd *d);
 void kwd_stage_start(struct kwd *d);	/* after boot and policy start */
-unsigned int kwd_stage_mode(unsigned int file_mode);
-void kwd_stage_skip_audit(bool now);	/* for the next kwd_stage_new() */
+unsigned int kwd_stage_mode(struct kwd *d, unsigned int file_mode);
+void kwd_stage_skip_audit(struct kwd *d, bool now);	/* for the next kwd_stage_new() */
 int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 		  const struct kw_policy *p, const char *origin, char *err,
 		  size_t errlen);
@@ -228,6 +247,7 @@ json_object *kwd_stage_rollback(struct kwd *d, unsigned int ver,
 				size_t errlen);
 
 /* control.c */
+int kwd_ctl_init(struct kwd *d);
 int kwd_ctl_start(struct kwd *d);
 void kwd_ctl_stop(struct kwd *d);
 void kwd_ctl_publish(struct kwd *d);
@@ -235,8 +255,10 @@ void kwd_ctl_reap(struct kwd *d);
 bool kwd_ctl_other_running(const char *path, pid_t *pid);
 
 /* modstats.c */
-struct kwd_modstat *kwd_modstat_find(const char *name, bool create);
-size_t kwd_modstat_all(struct kwd_modstat **all);
+int kwd_modstat_init(struct kwd *d);
+struct kwd_modstat *kwd_modstat_find(struct kwd *d, const char *name,
+				     bool create);
+size_t kwd_modstat_all(struct kwd *d, struct kwd_modstat **all);
 extern const struct kwd_subscriber kwd_modstat_subscriber;
 
 /* modinfo.c: a module as /proc, sysfs, the disk and the journal show it */
@@ -264,10 +286,12 @@ json_object *kwd_blocks_status(struct kwd *d);
 
 /* response.c: the response policy of kwarden.conf */
 extern const struct kwd_subscriber kwd_response_subscriber;
+int kwd_response_init(struct kwd *d);
 void kwd_response_tick(struct kwd *d);
 void kwd_response_start(struct kwd *d);
 
 /* boot.c: boot health and crash-loop quarantine */
+int kwd_boot_init(struct kwd *d);
 void kwd_boot_start(struct kwd *d);	/* before the policy is pushed */
 extern const struct kwd_subscriber kwd_boot_subscriber;
 void kwd_boot_tick(struct kwd *d);

@@ -220,6 +220,19 @@ static bool adopt(pid_t other)
 #endif
 }
 
+/* Each part's state, before anything runs; out of memory: no kwardend */
+static int init_parts(struct kwd *d)
+{
+	if (kwd_boot_init(d) || kwd_stage_init(d) || kwd_policy_init(d) ||
+	    kwd_guard_init(d) || kwd_genl_init(d) || kwd_ctl_init(d) ||
+	    kwd_danger_init(d) || kwd_budget_init(d) ||
+	    kwd_modstat_init(d) || kwd_response_init(d)) {
+		kwd_log(LOG_CRIT, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /*
  * The pipeline's subscribers, in the order each alert reaches them: the
  * response policy and the fault budget read the counts modstats keeps.
@@ -254,6 +267,9 @@ static int start(struct kwd *d, const struct options *o)
 
 	d->started_ns = kw_now_ns();
 	read_boot_id(d);
+	err = init_parts(d);
+	if (err)
+		return err;
 	subscribe(d);
 	err = kwd_loop_init(d);
 	if (err) {
@@ -292,6 +308,8 @@ static int boot_check(struct kwd *d)
 	kwd_log_init(d->cfg.syslog);
 	d->started_ns = kw_now_ns();
 	read_boot_id(d);
+	if (init_parts(d))
+		return 1;
 	subscribe(d);
 	kwd_journal_open(d);
 	kwd_boot_start(d);

@@ -101,10 +101,10 @@ static void put_kmod(FILE *f, json_object *kmod)
 		(unsigned long long)u64_of(kmod, "module_loads_would_deny"));
 }
 
-static void put_faults(FILE *f)
+static void put_faults(FILE *f, struct kwd *d)
 {
 	struct kwd_modstat *all;
-	size_t i, n = kwd_modstat_all(&all);
+	size_t i, n = kwd_modstat_all(d, &all);
 
 	help(f, "kwarden_module_faults_total", "counter",
 	     "WARN, BUG and oops attributed to each module.");
@@ -157,7 +157,7 @@ static int write_all(struct kwd *d, json_object *kmod)
 	put_alerts(f, d);
 	put_lost(f, bpf, kmod);
 	put_kmod(f, kmod);
-	put_faults(f);
+	put_faults(f, d);
 	put_parts(f, d, bpf, guard);
 	if (fclose(f))
 		err = -ENOMEM;

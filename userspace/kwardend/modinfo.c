@@ -312,7 +312,7 @@ static json_object *block_json(struct kwd *d, const char *name)
 /* The row of `modules`; full adds the forensic facts of `module show` */
 static json_object *module_json(struct kwd *d, const char *name, bool full)
 {
-	struct kwd_modstat *m = kwd_modstat_find(name, true);
+	struct kwd_modstat *m = kwd_modstat_find(d, name, true);
 	json_object *o = json_object_new_object(), *block;
 	char buf[256], dir[PATH_MAX];
 	bool in_proc, in_sys, builtin;
@@ -435,7 +435,7 @@ json_object *kwd_modules(struct kwd *d)
 		if (!listed(names, n, b[i].name))
 			names[n++] = strdup(b[i].name);
 	free(b);
-	ns = kwd_modstat_all(&all);
+	ns = kwd_modstat_all(d, &all);
 	for (i = 0; i < ns && n < MAX_MODULES_LISTED; i++)
 		if (all[i].loads && !listed(names, n, all[i].name))
 			names[n++] = strdup(all[i].name);

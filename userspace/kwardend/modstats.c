@@ -17,8 +17,17 @@
 
 #define MAX_MODULES	4096	/* names remembered; more are not tracked */
 
-static struct kwd_modstat *mods;
-static size_t nmods, capmods;
+struct kwd_modstats {
+	struct kwd_modstat *mods;
+	size_t n, cap;
+};
+
+/* Its state, reached as d->modstats only; made once, before start */
+int kwd_modstat_init(struct kwd *d)
+{
+	d->modstats = calloc(1, sizeof(*d->modstats));
+	return d->modstats ? 0 : -ENOMEM;
+}
 
 static bool is_hook_kind(unsigned int kind)
 {
@@ -42,33 +51,35 @@ static bool is_hook_kind(unsigned int kind)
 	}
 }
 
-struct kwd_modstat *kwd_modstat_find(const char *name, bool create)
+struct kwd_modstat *kwd_modstat_find(struct kwd *d, const char *name,
+				     bool create)
 {
+	struct kwd_modstats *ms = d->modstats;
 	struct kwd_modstat *p;
 	size_t i;
 
-	for (i = 0; i < nmods; i++)
-		if (!strcmp(mods[i].name, name))
-			return &mods[i];
-	if (!create || nmods >= MAX_MODULES || strlen(name) >= KW_NAME_LEN)
+	for (i = 0; i < ms->n; i++)
+		if (!strcmp(ms->mods[i].name, name))
+			return &ms->mods[i];
+	if (!create || ms->n >= MAX_MODULES || strlen(name) >= KW_NAME_LEN)
 		return NULL;
-	if (nmods == capmods) {
-		capmods = capmods ? 2 * capmods : 64;
-		p = realloc(mods, capmods * sizeof(*mods));
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap ? 2 * ms->cap : 64;
+		p = realloc(ms->mods, ms->cap * sizeof(*ms->mods));
 		if (!p)
 			return NULL;
-		mods = p;
+		ms->mods = p;
 	}
-	p = &mods[nmods++];
+	p = &ms->mods[ms->n++];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	return p;
 }
 
-size_t kwd_modstat_all(struct kwd_modstat **all)
+size_t kwd_modstat_all(struct kwd *d, struct kwd_modstat **all)
 {
-	*all = mods;
-	return nmods;
+	*all = d->modstats->mods;
+	return d->modstats->n;
 }
 
 static void copy(char *dst, size_t len, const char *s)
@@ -115,13 +126,13 @@ static void note_load(struct kwd_modstat *m, const struct kwd_event *ev)
 }
 
 /* One alert, raised now or read back (ev->this_boot: since the boot) */
-static void note(const struct kwd_event *ev)
+static void note(struct kwd *d, const struct kwd_event *ev)
 {
 	struct kwd_modstat *m;
 
 	if (!ev->module || !*ev->module || ev->kind >= KW_KIND_MAX)
 		return;
-	m = kwd_modstat_find(ev->module, true);
+	m = kwd_modstat_find(d, ev->module, true);
 	if (!m)
 		return;
 	if (ev->kind == KW_KIND_module_fault) {
@@ -144,12 +155,12 @@ static void note(const struct kwd_event *ev)
 static void modstat_note(struct kwd *d, const struct kwd_event *ev,
 			 struct kwd_queue *q)
 {
-	note(ev);
+	note(d, ev);
 }
 
 static void modstat_replay(struct kwd *d, const struct kwd_event *ev)
 {
-	note(ev);
+	note(d, ev);
 }
 
 /* Before the response policy, which reads the counts */

@@ -39,7 +39,14 @@ struct kwd_policy {
 	unsigned int problems;
 };
 
-static struct kwd_policy the_policy;
+/* Its state, reached as d->policy only; made once, before start */
+int kwd_policy_init(struct kwd *d)
+{
+	d->policy = calloc(1, sizeof(*d->policy));
+	if (!d->policy)
+		return -ENOMEM;
+	return 0;
+}
 
 struct report_ctx {
 	unsigned int n;
@@ -77,13 +84,13 @@ void kwd_policy_acked(struct kwd *d, json_object *st)
 	json_object *v;
 
 	if (st && json_object_object_get_ex(st, "policy_generation", &v))
-		the_policy.pushed_gen = json_object_get_uint64(v);
+		d->policy->pushed_gen = json_object_get_uint64(v);
 }
 
 static void on_pushed(struct kwd *d, void *ctx, json_object *st,
 		      const char *error)
 {
-	struct kwd_policy *p = &the_policy;
+	struct kwd_policy *p = d->policy;
 
 	if (error) {
 		snprintf(p->error, sizeof(p->error),
@@ -97,7 +104,7 @@ static void on_pushed(struct kwd *d, void *ctx, json_object *st,
 /* The policy in force and the blocklist, to kwarden.ko */
 int kwd_policy_push(struct kwd *d, kwd_kmod_done_fn *done, void *ctx)
 {
-	struct kwd_policy *p = &the_policy;
+	struct kwd_policy *p = d->policy;
 	struct kw_block *blocks = NULL;
 	size_t n = 0;
 	int err;
@@ -129,13 +136,15 @@ void kwd_policy_connected(struct kwd *d)
 }
 
 /* Makes newp the policy in force (taking its rules) */
-static void take(struct kwd_policy *p, struct kw_policy *newp, bool file)
+static void take(struct kwd *d, struct kw_policy *newp, bool file)
 {
+	struct kwd_policy *p = d->policy;
+
 	kw_policy_free(&p->pol);
 	p->pol = *newp;
 	kw_policy_init(newp);
 	p->file_mode = p->pol.mode;
-	p->pol.mode = kwd_stage_mode(p->file_mode);
+	p->pol.mode = kwd_stage_mode(d, p->file_mode);
 	p->from_file = file;
 	p->gen = kw_now_ns();
 	p->error[0] = '\0';
@@ -145,13 +154,13 @@ static void take(struct kwd_policy *p, struct kw_policy *newp, bool file)
 /* The policy file again; a bad file keeps the policy in force */
 static int reload(struct kwd *d, char *err, size_t errlen)
 {
-	struct kwd_policy *p = &the_policy;
+	struct kwd_policy *p = d->policy;
 	struct kw_policy newp;
 	int n = load(d->cfg.policy_file, &newp, err, errlen);
 
 	if (n == -ENOENT) {
 		kw_policy_init(&newp);
-		take(p, &newp, false);
+		take(d, &newp, false);
 		return 0;
 	}
 	if (n) {
@@ -160,7 +169,7 @@ static int reload(struct kwd *d, char *err, size_t errlen)
 		p->problems = n > 0 ? (unsigned int)n : 1;
 		return n > 0 ? -EINVAL : n;
 	}
-	take(p, &newp, true);
+	take(d, &newp, true);
 	return 0;
 }
 
@@ -169,22 +178,20 @@ int kwd_policy_start(struct kwd *d)
 	char err[256] = "";
 	int ret = reload(d, err, sizeof(err));
 
-	d->policy = &the_policy;
 	if (ret)
 		kwd_log(LOG_ERR, "module policy not loaded, mode off: %s", err);
 	else
 		kwd_log(LOG_INFO, "module policy: %s, mode %s, default %s, %zu rules",
-			the_policy.from_file ? d->cfg.policy_file : "no file",
-			kw_pol_mode_name(the_policy.pol.mode),
-			the_policy.pol.def == KW_RULE_DENY ? "deny" : "allow",
-			the_policy.pol.nrules);
+			d->policy->from_file ? d->cfg.policy_file : "no file",
+			kw_pol_mode_name(d->policy->pol.mode),
+			d->policy->pol.def == KW_RULE_DENY ? "deny" : "allow",
+			d->policy->pol.nrules);
 	return ret;
 }
 
 void kwd_policy_stop(struct kwd *d)
 {
-	kw_policy_free(&the_policy.pol);
-	d->policy = NULL;
+	kw_policy_free(&d->policy->pol);
 }
 
 static int read_all(const char *path, char **buf, size_t *len)
@@ -264,7 +271,7 @@ int kwd_policy_request(struct kwd *d, const char *path, char *err,
 			kw_policy_free(&newp);
 			return n;
 		}
-		take(&the_policy, &newp, true);
+		take(d, &newp, true);
 		kwd_log(LOG_NOTICE, "module policy from %s installed as %s",
 			path, d->cfg.policy_file);
 	}
@@ -279,11 +286,11 @@ int kwd_policy_request(struct kwd *d, const char *path, char *err,
 /* The stage's mode again over the file's (stage.c) */
 void kwd_policy_restage(struct kwd *d)
 {
-	unsigned int m = kwd_stage_mode(the_policy.file_mode);
+	unsigned int m = kwd_stage_mode(d, d->policy->file_mode);
 
-	if (m != the_policy.pol.mode) {
-		the_policy.pol.mode = m;
-		the_policy.gen = kw_now_ns();
+	if (m != d->policy->pol.mode) {
+		d->policy->pol.mode = m;
+		d->policy->gen = kw_now_ns();
 	}
 }
 
@@ -311,13 +318,13 @@ int kwd_policy_install(struct kwd *d, const char *buf, size_t len, char *err,
 	}
 	*stage = newp.mode == KW_POL_ENFORCE ? KW_STAGE_ENFORCE :
 					       KW_STAGE_AS_FILE;
-	take(&the_policy, &newp, true);
+	take(d, &newp, true);
 	return 0;
 }
 
 json_object *kwd_policy_status(struct kwd *d)
 {
-	struct kwd_policy *p = &the_policy;
+	struct kwd_policy *p = d->policy;
 	json_object *o = json_object_new_object(), *rules;
 	char line[KW_POLICY_LINE_MAX];
 	size_t i;

@@ -7,7 +7,9 @@
  * path that triggered them. Safe mode, and kwarden itself, are never
  * acted upon. The default is log, for every kind.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include "guard.h"
@@ -23,8 +25,18 @@ struct queued {
 	unsigned char action;
 };
 
-static struct queued queue[MAX_QUEUED];
-static unsigned int nqueued, dropped;
+/* Actions due at the next tick */
+struct kwd_response {
+	struct queued queue[MAX_QUEUED];
+	unsigned int nqueued, dropped;
+};
+
+/* Its state, reached as d->response only; made once, before start */
+int kwd_response_init(struct kwd *d)
+{
+	d->response = calloc(1, sizeof(*d->response));
+	return d->response ? 0 : -ENOMEM;
+}
 
 /* restore: kwarden.ko's own parameter, set once at start */
 void kwd_response_start(struct kwd *d)
@@ -48,6 +60,23 @@ void kwd_response_start(struct kwd *d)
 	kwd_log(LOG_INFO, "response: kwarden.ko restores %s", buf);
 }
 
+/* For the next tick; false when the queue is full */
+static bool queue_action(struct kwd_response *r, const char *name,
+			 unsigned int kind, unsigned char action)
+{
+	struct queued *q;
+
+	if (r->nqueued == MAX_QUEUED) {
+		r->dropped++;
+		return false;
+	}
+	q = &r->queue[r->nqueued++];
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	q->kind = kind;
+	q->action = action;
+	return true;
+}
+
 /* After modstats: the counts include this alert */
 static void response_note(struct kwd *d, const struct kwd_event *ev,
 			  struct kwd_queue *fq)
@@ -64,18 +93,11 @@ static void response_note(struct kwd *d, const struct kwd_event *ev,
 	rule = &d->cfg.response[kind];
 	if (rule->action == KW_RESP_LOG || rule->action == KW_RESP_RESTORE)
 		return;
-	m = kwd_modstat_find(name, false);
+	m = kwd_modstat_find(d, name, false);
 	if (!m || m->responded || m->kinds[kind] < (rule->after ?: 1))
 		return;
-	if (nqueued == MAX_QUEUED) {
-		dropped++;
-		return;
-	}
-	m->responded = true;
-	snprintf(queue[nqueued].name, sizeof(queue[0].name), "%s", name);
-	queue[nqueued].kind = kind;
-	queue[nqueued].action = rule->action;
-	nqueued++;
+	if (queue_action(d->response, name, kind, rule->action))
+		m->responded = true;
 }
 
 const struct kwd_subscriber kwd_response_subscriber = {
@@ -116,17 +138,18 @@ static void act(struct kwd *d, const struct queued *q)
 
 void kwd_response_tick(struct kwd *d)
 {
+	struct kwd_response *r = d->response;
 	struct queued q[MAX_QUEUED];
-	unsigned int i, n = nqueued;
+	unsigned int i, n = r->nqueued;
 
 	/* actions raise alerts, which may queue more: take a copy */
-	memcpy(q, queue, n * sizeof(q[0]));
-	nqueued = 0;
+	memcpy(q, r->queue, n * sizeof(q[0]));
+	r->nqueued = 0;
 	for (i = 0; i < n; i++)
 		act(d, &q[i]);
-	if (dropped) {
+	if (r->dropped) {
 		kwd_log(LOG_ERR, "response: %u actions dropped (queue full)",
-			dropped);
-		dropped = 0;
+			r->dropped);
+		r->dropped = 0;
 	}
 }

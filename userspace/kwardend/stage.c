@@ -35,7 +35,14 @@ struct kwd_stage {
 	bool now;			/* the next apply skips its audit */
 };
 
-static struct kwd_stage the_stage;
+/* Its state, reached as d->stage only; made once, before start */
+int kwd_stage_init(struct kwd *d)
+{
+	d->stage = calloc(1, sizeof(*d->stage));
+	if (!d->stage)
+		return -ENOMEM;
+	return 0;
+}
 
 static struct kw_stage_cfg stage_cfg(struct kwd *d)
 {
@@ -49,12 +56,12 @@ static struct kw_stage_cfg stage_cfg(struct kwd *d)
 
 static void save(struct kwd *d)
 {
-	int err = kw_pstate_save(d->cfg.policy_store_dir, &the_stage.st);
+	int err = kw_pstate_save(d->cfg.policy_store_dir, &d->stage->st);
 
 	if (err)
 		kwd_log(LOG_ERR, "policy store %s: state not saved: %s",
 			d->cfg.policy_store_dir, strerror(-err));
-	the_stage.dirty = false;
+	d->stage->dirty = false;
 }
 
 __printf(3, 4)
@@ -72,15 +79,15 @@ static void set_outcome(struct kwd *d, unsigned int ver, const char *fmt, ...)
 }
 
 /* "kwardenctl policy apply --now": the admin enforces at once */
-void kwd_stage_skip_audit(bool now)
+void kwd_stage_skip_audit(struct kwd *d, bool now)
 {
-	the_stage.now = now;
+	d->stage->now = now;
 }
 
 /* The mode to push for a file whose own mode is file_mode */
-unsigned int kwd_stage_mode(unsigned int file_mode)
+unsigned int kwd_stage_mode(struct kwd *d, unsigned int file_mode)
 {
-	enum kw_stage s = the_stage.st.stage;
+	enum kw_stage s = d->stage->st.stage;
 
 	if (file_mode == KW_POL_ENFORCE &&
 	    (s == KW_STAGE_AUDIT || s == KW_STAGE_HELD))
@@ -111,8 +118,8 @@ static json_object *state_json(const struct kw_pstate *st)
 
 json_object *kwd_stage_status(struct kwd *d)
 {
-	json_object *o = state_json(&the_stage.st);
-	struct kw_pstate *st = &the_stage.st;
+	json_object *o = state_json(&d->stage->st);
+	struct kw_pstate *st = &d->stage->st;
 	char when[KW_TIME_LEN];
 
 	json_object_object_add(o, "store", json_object_new_string(
@@ -140,7 +147,7 @@ static void raise_policy(struct kwd *d, unsigned int kind, unsigned int action,
 		.severity = kw_kind_severity(kind),
 		.source = KW_SOURCE_DAEMON, .message = msg,
 	};
-	json_object *detail = state_json(&the_stage.st);
+	json_object *detail = state_json(&d->stage->st);
 
 	json_object_object_add(detail, "reason", json_object_new_string(reason));
 	json_object_object_add(detail, "audit_period_s", json_object_new_int64(
@@ -169,18 +176,18 @@ int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 		  const struct kw_policy *p, const char *origin, char *err,
 		  size_t errlen)
 {
-	struct kw_pstate *st = &the_stage.st, old = *st;
+	struct kw_pstate *st = &d->stage->st, old = *st;
 	json_object *extra;
 	struct kw_pmeta m = {
 		.added_ns = kw_now_ns(), .previous = st->version,
 		.previous_stage = st->stage,
 	};
-	bool now = the_stage.now;
+	bool now = d->stage->now;
 	unsigned int ver;
 	char msg[300];
 	int r;
 
-	the_stage.now = false;
+	d->stage->now = false;
 	snprintf(m.origin, sizeof(m.origin), "%s%s", origin,
 		 now ? " (--now)" : "");
 	snprintf(m.outcome, sizeof(m.outcome), "applied");
@@ -198,7 +205,7 @@ int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 	st->previous = old.version;
 	st->previous_stage = old.stage;
 	snprintf(st->boot, sizeof(st->boot), "%s", d->boot_id);
-	the_stage.loaded = true;	/* a damaged state is replaced now */
+	d->stage->loaded = true;	/* a damaged state is replaced now */
 	if (p->mode != KW_POL_ENFORCE)
 		st->stage = KW_STAGE_AS_FILE;
 	else if (d->cfg.policy_audit_period && !now)
@@ -223,7 +230,7 @@ int kwd_stage_new(struct kwd *d, const char *buf, size_t len,
 
 static void promote(struct kwd *d)
 {
-	struct kw_pstate *st = &the_stage.st;
+	struct kw_pstate *st = &d->stage->st;
 	char msg[300];
 	uint64_t wd = st->would_deny;
 
@@ -246,7 +253,7 @@ static void promote(struct kwd *d)
 
 static void hold(struct kwd *d)
 {
-	struct kw_pstate *st = &the_stage.st;
+	struct kw_pstate *st = &d->stage->st;
 	char msg[300];
 
 	st->stage = KW_STAGE_HELD;
@@ -270,7 +277,7 @@ json_object *kwd_stage_rollback(struct kwd *d, unsigned int ver,
 				bool automatic, const char *why, char *err,
 				size_t errlen)
 {
-	struct kw_pstate *st = &the_stage.st, old = *st;
+	struct kw_pstate *st = &d->stage->st, old = *st;
 	struct kw_pmeta m;
 	json_object *extra;
 	enum kw_stage stage, file_stage;
@@ -340,7 +347,7 @@ json_object *kwd_stage_rollback(struct kwd *d, unsigned int ver,
 void kwd_stage_start(struct kwd *d)
 {
 	struct kw_stage_cfg cfg = stage_cfg(d);
-	struct kw_pstate *st = &the_stage.st;
+	struct kw_pstate *st = &d->stage->st;
 	enum kw_stage_act act;
 	char prev[KW_PSTORE_ID_LEN] = "", err[256], why[200];
 	bool unhealthy = false;
@@ -353,7 +360,7 @@ void kwd_stage_start(struct kwd *d)
 		memset(st, 0, sizeof(*st));
 		return;
 	}
-	the_stage.loaded = true;
+	d->stage->loaded = true;
 	kwd_boot_previous(d, prev, sizeof(prev), &unhealthy);
 	if (kw_stage_boot(st, &cfg, d->boot_id, prev, unhealthy, &act))
 		save(d);
@@ -379,7 +386,7 @@ void kwd_stage_start(struct kwd *d)
 static void stage_note(struct kwd *d, const struct kwd_event *ev,
 		       struct kwd_queue *q)
 {
-	struct kw_pstate *st = &the_stage.st;
+	struct kw_pstate *st = &d->stage->st;
 	const char *verdict = ev->verdict;
 
 	if (!st->version)
@@ -388,17 +395,17 @@ static void stage_note(struct kwd *d, const struct kwd_event *ev,
 	    ev->kind == KW_KIND_module_load && verdict &&
 	    !strcmp(verdict, "would_deny")) {
 		st->would_deny++;
-		the_stage.dirty = true;
+		d->stage->dirty = true;
 	} else if (st->stage == KW_STAGE_ENFORCE &&
 		   ev->kind == KW_KIND_module_load_denied) {
 		st->denied++;
-		the_stage.dirty = true;
-		if (kw_storm_add(&the_stage.storm, kw_now_ns(),
+		d->stage->dirty = true;
+		if (kw_storm_add(&d->stage->storm, kw_now_ns(),
 				 (uint64_t)d->cfg.policy_storm_window * NSEC_PER_SEC,
 				 d->cfg.policy_storm_denials) &&
-		    !the_stage.rollback_why[0] && st->previous)
-			snprintf(the_stage.rollback_why,
-				 sizeof(the_stage.rollback_why),
+		    !d->stage->rollback_why[0] && st->previous)
+			snprintf(d->stage->rollback_why,
+				 sizeof(d->stage->rollback_why),
 				 "denial_storm");
 	}
 }
@@ -414,19 +421,19 @@ void kwd_stage_tick(struct kwd *d)
 	struct kw_stage_cfg cfg = stage_cfg(d);
 	char err[256];
 
-	if (!the_stage.loaded)
+	if (!d->stage->loaded)
 		return;
-	if (the_stage.rollback_why[0]) {
+	if (d->stage->rollback_why[0]) {
 		if (d->cfg.safe_mode)
 			kwd_log(LOG_WARNING, "safe_mode: denial storm, no rollback");
-		else if (!kwd_stage_rollback(d, 0, true, the_stage.rollback_why,
+		else if (!kwd_stage_rollback(d, 0, true, d->stage->rollback_why,
 					     err, sizeof(err)))
 			kwd_log(LOG_CRIT, "policy rollback after a denial storm failed: %s",
 				err);
-		the_stage.rollback_why[0] = '\0';
-		memset(&the_stage.storm, 0, sizeof(the_stage.storm));
+		d->stage->rollback_why[0] = '\0';
+		memset(&d->stage->storm, 0, sizeof(d->stage->storm));
 	}
-	switch (kw_stage_due(&the_stage.st, &cfg, kw_now_ns())) {
+	switch (kw_stage_due(&d->stage->st, &cfg, kw_now_ns())) {
 	case KW_SA_PROMOTE:
 		promote(d);
 		break;
@@ -436,7 +443,7 @@ void kwd_stage_tick(struct kwd *d)
 	default:
 		break;
 	}
-	if (the_stage.dirty)
+	if (d->stage->dirty)
 		save(d);
 }
 
@@ -455,7 +462,7 @@ json_object *kwd_stage_history(struct kwd *d)
 
 		json_object_object_add(e, "version", json_object_new_int64(v[i - 1]));
 		json_object_object_add(e, "current", json_object_new_boolean(
-			v[i - 1] == the_stage.st.version));
+			v[i - 1] == d->stage->st.version));
 		if (!kw_pmeta_load(d->cfg.policy_store_dir, v[i - 1], &m)) {
 			kw_time_format(m.added_ns, when, sizeof(when));
 			json_object_object_add(e, "added", json_object_new_string(when));

@@ -100,10 +100,9 @@ static json_object *kmod_json(struct kwd *d, json_object *kmod,
 				       json_object_new_boolean(kwd_genl_present(d)));
 	if (error)
 		json_object_object_add(o, "error", json_object_new_string(error));
-	if (d->genl) {
-		link = kwd_genl_counters(d);
+	link = kwd_genl_counters(d);
+	if (link)
 		json_object_object_add(o, "link", link);
-	}
 	return o;
 }
 
