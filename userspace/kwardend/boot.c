@@ -16,6 +16,8 @@
  * released, it is quarantined: blocklist entry, modprobe.d mirror, and a
  * module_quarantined alert with the evidence; kwardend then pushes it to
  * kwarden.ko as a BLOCK rule with the rest of the policy.
+ *
+ * A subscriber of the pipeline (sink.c): it records each module_load.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,7 +33,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "fileio.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "boot.h"
+#include "log.h"
+#include "sink.h"
 #include "blocklist.h"
 #include "bootlog.h"
 #include "names.h"

@@ -8,6 +8,8 @@
  * Maps are pinned too, so events raised while no daemon ran wait in the
  * ring buffer (or are counted in `drops`) for the next one, and the
  * guard's state survives a restart.
+ *
+ * A source of the pipeline (sink.c): the ring buffer's records.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,7 +25,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "guard.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "bpf.h"
+#include "bpf_fit.h"
+#include "danger.h"
+#include "log.h"
+#include "loop.h"
+#include "module_policy.h"
+#include "request.h"
+#include "sink.h"
 #include "compiler.h"
 #include "bpf_alert.h"
 #include "names.h"

@@ -20,7 +20,10 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "compiler.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "bpf_fit.h"
+#include "log.h"
+#include "status.h"
 
 #define KWD_MISSING_MAX	8
 

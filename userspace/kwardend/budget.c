@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "budget.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "fault_budget.h"
+#include "sink.h"
 #include "names.h"
 #include "timefmt.h"
 

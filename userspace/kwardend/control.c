@@ -4,6 +4,9 @@
  * newline-delimited JSON requests, answered in order. `alerts` streams
  * journal records from a cursor, a bounded amount at a time, so a slow or
  * following client costs a file position, not memory.
+ *
+ * A source of the pipeline (sink.c) by its requests, and the followers
+ * it tells after each journal write (kwd_ctl_publish).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +20,18 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "boot.h"
+#include "control.h"
+#include "disable.h"
+#include "genl.h"
+#include "guard.h"
+#include "log.h"
+#include "loop.h"
+#include "modinfo.h"
+#include "module_policy.h"
+#include "stage.h"
+#include "status.h"
 #include "proto.h"
 
 #define OUT_HIGH	(64 * 1024)	/* stop reading the journal above */

@@ -15,7 +15,11 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "blocklist.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "bpf.h"
+#include "danger.h"
+#include "guard.h"
+#include "log.h"
 #include "names.h"
 
 #define KALLSYMS_MAX_LINES	(4 << 20)	/* bounded read */

@@ -29,7 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "flood.h"
+#include "log.h"
+#include "sink.h"
 #include "names.h"
 #include "timefmt.h"
 

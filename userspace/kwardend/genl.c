@@ -10,6 +10,8 @@
  * Alerts carry a per-boot sequence (kseq). On connect we dump the kmod's
  * backlog from the last kseq the journal has, so nothing raised while no
  * daemon ran is lost; a gap in the multicast stream triggers a new dump.
+ *
+ * A source of the pipeline (sink.c): kwarden.ko's alerts.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +22,14 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <linux/genetlink.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "genl.h"
+#include "guard.h"
+#include "log.h"
+#include "loop.h"
+#include "module_policy.h"
+#include "sink.h"
+#include "status.h"
 #include "blocklist.h"
 #include "compiler.h"
 #include "kmod_alert.h"

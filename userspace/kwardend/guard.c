@@ -18,6 +18,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include "kwd.h"
+#include "bpf.h"
+#include "control.h"
+#include "log.h"
+#include "sink.h"
+#include "status.h"
 #include "guard.h"
 #include "key.h"
 #include "names.h"

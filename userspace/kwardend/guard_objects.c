@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <bpf/bpf.h>
+#include "kwd.h"
+#include "bpf.h"
+#include "log.h"
 #include "guard.h"
 #include "key.h"
 #include "mountinfo.h"

@@ -10,7 +10,8 @@
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-journal.h>
 #endif
-#include "kwardend.h"
+#include "kwd.h"
+#include "log.h"
 #include "names.h"
 
 static bool use_journald;

@@ -11,7 +11,20 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "boot.h"
+#include "bpf.h"
+#include "control.h"
+#include "danger.h"
+#include "flood.h"
+#include "genl.h"
+#include "guard.h"
+#include "log.h"
+#include "loop.h"
+#include "metrics.h"
+#include "request.h"
+#include "response_policy.h"
+#include "stage.h"
 
 #define MAX_EVENTS	32
 

@@ -14,7 +14,26 @@
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
-#include "kwardend.h"
+#include "kwd.h"
+#include "boot.h"
+#include "bpf.h"
+#include "bpf_fit.h"
+#include "control.h"
+#include "danger.h"
+#include "disable.h"
+#include "fault_budget.h"
+#include "flood.h"
+#include "genl.h"
+#include "guard.h"
+#include "log.h"
+#include "loop.h"
+#include "metrics.h"
+#include "modstats.h"
+#include "module_policy.h"
+#include "response_policy.h"
+#include "sink.h"
+#include "stage.h"
+#include "status.h"
 #include "timefmt.h"
 
 struct options {

@@ -17,7 +17,14 @@
 #include <string.h>
 #include <syslog.h>
 #include "fileio.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "bpf.h"
+#include "flood.h"
+#include "genl.h"
+#include "guard.h"
+#include "log.h"
+#include "metrics.h"
+#include "modstats.h"
 #include "names.h"
 
 #define KWD_METRICS_PERIOD	10	/* seconds */

@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include "blocklist.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "modinfo.h"
+#include "modstats.h"
 #include "names.h"
 #include "sha256.h"
 #include "timefmt.h"

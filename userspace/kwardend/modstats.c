@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "modstats.h"
+#include "sink.h"
 #include "names.h"
 #include "timefmt.h"
 

@@ -19,7 +19,11 @@
 #include <syslog.h>
 #include <unistd.h>
 #include "blocklist.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "genl.h"
+#include "log.h"
+#include "module_policy.h"
+#include "stage.h"
 #include "names.h"
 #include "policy.h"
 #include "policy_store.h"

@@ -16,7 +16,10 @@
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include "blocklist.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "bpf.h"
+#include "guard.h"
+#include "request.h"
 
 #define ALIAS_LINES_MAX	(1 << 20)	/* bounded read */
 

@@ -6,6 +6,8 @@
  * Actions wait for the next tick (at most a second), outside the alert
  * path that triggered them. Safe mode, and kwarden itself, are never
  * acted upon. The default is log, for every kind.
+ *
+ * A subscriber of the pipeline (sink.c), registered after modstats.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +15,12 @@
 #include <string.h>
 #include <syslog.h>
 #include "guard.h"
-#include "kwardend.h"
+#include "kwd.h"
+#include "disable.h"
+#include "log.h"
+#include "modstats.h"
+#include "response_policy.h"
+#include "sink.h"
 #include "names.h"
 #include "response.h"
 

@@ -17,7 +17,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "flood.h"
+#include "log.h"
+#include "sink.h"
 #include "names.h"
 #include "timefmt.h"
 

@@ -13,6 +13,9 @@
  * policy_probation_boots, roll it back to the version in force before it
  * (policy_rolled_back, action rolled_back). The state survives kwardend
  * and reboots in the store's state file.
+ *
+ * A subscriber of the pipeline (sink.c): it counts would_deny and
+ * denials; a rollback it calls for waits for the tick.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,7 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "boot.h"
+#include "genl.h"
+#include "log.h"
+#include "module_policy.h"
+#include "sink.h"
+#include "stage.h"
 #include "names.h"
 #include "policy.h"
 #include "policy_store.h"

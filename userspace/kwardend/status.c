@@ -4,7 +4,14 @@
  * its counters, so that every channel's drops are visible.
  */
 #include <unistd.h>
-#include "kwardend.h"
+#include "kwd.h"
+#include "boot.h"
+#include "bpf.h"
+#include "flood.h"
+#include "genl.h"
+#include "guard.h"
+#include "sink.h"
+#include "status.h"
 #include "names.h"
 #include "timefmt.h"
 
