@@ -298,8 +298,7 @@ static int start(struct kwd *d, const struct options *o)
 	kwd_guard_claim(d);	/* a locked guard lets only kwardend write */
 	kwd_journal_open(d);
 	kwd_flood_start(d);
-	kwd_journal_resume(d);
-	kwd_sink_replay(d);	/* modstats and the fault budget */
+	kwd_journal_replay(d);	/* resume points, modstats, fault budget */
 	kwd_boot_start(d);	/* quarantines go out with the first policy */
 	kwd_blocks_start(d);
 	if (!o->no_bpf)

@@ -298,30 +298,16 @@ static bool is(json_object *rec, const char *key, const char *val)
 }
 
 /*
- * Where the previous run of this boot stopped: the kseq of the last kmod
- * alert and the BPF drop total of the last events_lost. Reads the whole
- * journal once, at startup only; lines of other boots are not parsed.
+ * A record of this boot: where the previous run stopped, the kseq of the
+ * last kmod alert and the BPF drop total of the last events_lost
  */
-void kwd_journal_resume(struct kwd *d)
+static void resume_record(struct kwd *d, json_object *rec)
 {
-	struct kw_cursor c;
-	const char *line;
-	json_object *rec;
-	size_t len;
-
-	kw_cursor_init(&c, d->cfg.journal_path, d->cfg.journal_keep, 0);
-	while (kw_cursor_next(&c, 0, &line, &len) > 0) {
-		if (!memmem(line, len, d->boot_id, strlen(d->boot_id)))
-			continue;
-		rec = kw_parse_line(line, len);
-		if (rec && is(rec, "source", KW_SOURCE_KMOD))
-			d->resume_kseq = detail_u64(rec, "kseq");
-		else if (rec && is(rec, "source", KW_SOURCE_BPF) &&
-			 is(rec, "kind", "events_lost"))
-			d->resume_drops = detail_u64(rec, "total");
-		json_object_put(rec);
-	}
-	kw_cursor_close(&c);
+	if (is(rec, "source", KW_SOURCE_KMOD))
+		d->resume_kseq = detail_u64(rec, "kseq");
+	else if (is(rec, "source", KW_SOURCE_BPF) &&
+		 is(rec, "kind", "events_lost"))
+		d->resume_drops = detail_u64(rec, "total");
 }
 
 /* By its boot_id, or else by its time: after the kernel booted */
@@ -369,12 +355,16 @@ static void replay_record(struct kwd *d, json_object *rec, uint64_t boot_ns)
 
 /*
  * Once, at start, after the journal is open and the subscribers are
- * registered: the records that name a module (the only ones replayed)
- * are read back, so that counts and windows outlive a restart.
+ * registered, one read of the whole journal: the records of this boot say
+ * where the previous run stopped; those that name a module (the only ones
+ * replayed) go to the subscribers, so that counts and windows outlive a
+ * restart. Other lines are not parsed.
  */
-void kwd_sink_replay(struct kwd *d)
+void kwd_journal_replay(struct kwd *d)
 {
 	uint64_t boot_ns = boot_time_ns();
+	size_t idlen = strlen(d->boot_id);
+	bool ours, named;
 	struct kw_cursor c;
 	const char *line;
 	json_object *rec;
@@ -382,10 +372,14 @@ void kwd_sink_replay(struct kwd *d)
 
 	kw_cursor_init(&c, d->cfg.journal_path, d->cfg.journal_keep, 0);
 	while (kw_cursor_next(&c, 0, &line, &len) > 0) {
-		if (!memmem(line, len, "\"module\":\"", 10))
-			continue;	/* no module named: not replayed */
+		ours = memmem(line, len, d->boot_id, idlen);
+		named = memmem(line, len, "\"module\":\"", 10);
+		if (!ours && !named)
+			continue;
 		rec = kw_parse_line(line, len);
-		if (rec)
+		if (rec && ours)
+			resume_record(d, rec);
+		if (rec && named)
 			replay_record(d, rec, boot_ns);
 		json_object_put(rec);
 	}

@@ -68,9 +68,8 @@ void kwd_subscribe(struct kwd *d, const struct kwd_subscriber *s);
 void kwd_sink_followers(struct kwd *d, void (*written)(struct kwd *d));
 int kwd_raise(struct kwd *d, struct kw_alert *a);
 int kwd_sink_write(struct kwd *d, struct kw_alert *a);
-void kwd_sink_replay(struct kwd *d);
 int kwd_journal_open(struct kwd *d);
 void kwd_journal_close(struct kwd *d);
-void kwd_journal_resume(struct kwd *d);
+void kwd_journal_replay(struct kwd *d);	/* at start */
 
 #endif /* KWD_SINK_H */
