@@ -25,10 +25,13 @@ struct ctl {
 	const char *socket;
 };
 
+#define CONN_BUF_MIN	(64 * 1024)
+#define CONN_BUF_MAX	(16 * 1024 * 1024)	/* the longest reply line */
+
 struct conn {
 	int fd;
-	char buf[64 * 1024 + 2];
-	size_t len, off;
+	char *buf;		/* grows to CONN_BUF_MAX for a long line */
+	size_t cap, len, off;
 	char *line;		/* last line read, NUL-terminated */
 };
 
@@ -62,7 +65,7 @@ int cmd_module(struct ctl *ctl, int argc, char **argv);
 int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv);
 int cmd_top(struct ctl *ctl, int argc, char **argv);
 
-/* modules.c: what is loaded now */
+/* modules.c: what is loaded now, as kwardend reports it */
 struct live_module {
 	char name[56];
 	char path[256];
@@ -71,8 +74,12 @@ struct live_module {
 	unsigned int taints;
 };
 
-/* Sorted by name; *from_kwarden: from kwarden.ko's dump (else /proc) */
-int live_modules(struct live_module **out, size_t *n, bool *from_kwarden);
+/*
+ * From kwardend, sorted by name; *from_kwarden: kwarden.ko's facts (else
+ * /proc/modules'). 0, or an exit status after saying what went wrong.
+ */
+int live_modules(const struct ctl *ctl, struct live_module **out, size_t *n,
+		 bool *from_kwarden);
 
 /* policy.c */
 int cmd_policy(const struct ctl *ctl, int argc, char **argv);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "kwardend.h"
+#include "modlist.h"
 #include "proto.h"
 
 #define OUT_HIGH	(64 * 1024)	/* stop reading the journal above */
@@ -398,6 +399,27 @@ static void policy_request(struct kwd *d, struct client *c)
 	reply(c, o);
 }
 
+/* modules: the inventory, or with "loaded" the policy's facts */
+static void modules_request(struct kwd *d, struct client *c)
+{
+	json_object *o = kw_reply_ok(), *loaded;
+
+	if (!c->req.loaded) {
+		json_object_object_add(o, "modules", kwd_modules(d));
+		json_object_object_add(o, "blocklist", kwd_blocks_status(d));
+		reply(c, o);
+		return;
+	}
+	loaded = kwd_modlist(d);
+	if (!loaded) {
+		json_object_put(o);
+		reply_error(c, "cannot list the loaded modules: /proc/modules unreadable");
+		return;
+	}
+	json_object_object_add(o, "loaded", loaded);
+	reply(c, o);
+}
+
 static void handle(struct kwd *d, struct client *c, const char *line,
 		   size_t len)
 {
@@ -426,10 +448,7 @@ static void handle(struct kwd *d, struct client *c, const char *line,
 		guard_request(d, c);
 		break;
 	case KW_CMD_MODULES:
-		o = kw_reply_ok();
-		json_object_object_add(o, "modules", kwd_modules(d));
-		json_object_object_add(o, "blocklist", kwd_blocks_status(d));
-		reply(c, o);
+		modules_request(d, c);
 		break;
 	case KW_CMD_MODULE:
 		o = kw_reply_ok();
