@@ -341,7 +341,7 @@ static int do_learn(const struct ctl *ctl, bool hash, const char *out_path)
 	return err ? EXIT_TALK : 0;
 }
 
-int cmd_policy(const struct ctl *ctl, int argc, char **argv)
+int cmd_policy(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option learn_opts[] = {
 		{ "hash", no_argument, NULL, 'H' },
