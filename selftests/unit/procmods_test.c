@@ -66,7 +66,7 @@ TEST(junk)
 TEST(iterate_and_find)
 {
 	char path[] = "/tmp/kw_procmods_test.XXXXXX";
-	const char *want[] = { "kw_dummy", "nf_tables", "loop" };
+	static const char * const want[] = { "kw_dummy", "nf_tables", "loop" };
 	struct kw_procmods it;
 	struct kw_procmod m;
 	int n = 0;
