@@ -58,6 +58,11 @@ TEST(junk)
 	EXPECT_EQ(-EINVAL, kw_procmod_parse("x -1 0 - Live 0x0", &m));
 	EXPECT_EQ(-EINVAL, kw_procmod_parse("x 12 zero - Live 0x0", &m));
 	EXPECT_EQ(-EINVAL, kw_procmod_parse("x 12 0 -", &m));
+	/* the address may be missing, as before */
+	EXPECT_EQ(0, kw_procmod_parse("x 12 0 - Live", &m));
+	EXPECT_EQ(-EINVAL, kw_procmod_parse("x 99999999999999999999999 0 - Live 0x0", &m));
+	EXPECT_EQ(-EINVAL, kw_procmod_parse("a_name_longer_than_the_55_bytes_a_kernel_module_name_may_have 1 0 - Live 0x0", &m));
+	EXPECT_EQ(-EINVAL, kw_procmod_parse("x 1 0 - Live_state_too_long_16 0x0", &m));
 	/* refcnt is -1 for a module that cannot be unloaded */
 	EXPECT_EQ(0, kw_procmod_parse("x 12 -1 - Live 0x0", &m));
 	EXPECT_EQ(-1L, m.refcnt);
@@ -118,6 +123,8 @@ TEST(long_used_by)
 	ASSERT_EQ(0, kw_procmod_find(path, "big", &m));
 	EXPECT_EQ(300L, m.refcnt);
 	EXPECT_EQ(0, strncmp(m.used_by, "user000,user001,", 16));
+	EXPECT_EQ(sizeof(m.used_by) - 1, strlen(m.used_by));	/* cut */
+	EXPECT_STREQ("Live", m.state);	/* not the middle of USED_BY */
 	unlink(path);
 }
 

@@ -1,49 +1,90 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The one /proc/modules parser of kwardend, kwardenctl and the selftests.
- * Lines are read whole (getline), so a long USED_BY list cannot spill
- * into a line of its own and be taken for a module.
+ * Lines are read whole (getline) and split into fields by hand, so a
+ * long USED_BY list can neither spill into a line of its own nor shift
+ * the fields after it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "procmods.h"
 
-/* "(OE)" -> "OE"; anything else (an address, nothing) -> "" */
-static void taint_letters(const char *field, char *out, size_t len)
-{
-	size_t n = strlen(field);
+enum { F_NAME, F_SIZE, F_REFCNT, F_USED_BY, F_STATE, F_ADDR, F_TAINTS, F_MAX };
 
-	out[0] = '\0';
-	if (n < 2 || field[0] != '(' || field[n - 1] != ')')
-		return;
-	snprintf(out, len, "%.*s", (int)(n - 2), field + 1);
+/* Field i: start and length; fields past the last are empty */
+struct fields {
+	const char *at[F_MAX];
+	size_t len[F_MAX];
+	int n;
+};
+
+static void split(const char *line, struct fields *f)
+{
+	const char *p = line;
+
+	memset(f, 0, sizeof(*f));
+	while (f->n < F_MAX) {
+		p += strspn(p, " \t\n");
+		if (!*p)
+			break;
+		f->at[f->n] = p;
+		f->len[f->n] = strcspn(p, " \t\n");
+		p += f->len[f->n++];
+	}
+}
+
+/* Field i into buf (cut to fit); false if it is empty or too long and !cut */
+static bool copy(const struct fields *f, int i, char *buf, size_t len, bool cut)
+{
+	if (!f->len[i] || (!cut && f->len[i] >= len))
+		return false;
+	snprintf(buf, len, "%.*s", (int)f->len[i], f->at[i]);
+	return true;
+}
+
+static bool number(const struct fields *f, int i, bool sign, long long *v)
+{
+	char buf[24], *end;
+
+	if (!copy(f, i, buf, sizeof(buf), false) || (!sign && buf[0] == '-'))
+		return false;
+	errno = 0;
+	*v = strtoll(buf, &end, 10);
+	return !errno && !*end;
 }
 
 int kw_procmod_parse(const char *line, struct kw_procmod *m)
 {
-	char deps[512], taints[32] = "", sizebuf[24], refbuf[24], *end;
+	struct fields f;
+	long long size, ref;
 	size_t n;
-	int got;
 
 	memset(m, 0, sizeof(*m));
-	got = sscanf(line, "%55s %23s %23s %511s %15s %*s %31s", m->name,
-		     sizebuf, refbuf, deps, m->state, taints);
-	if (got < 5)
+	split(line, &f);
+	if (f.n < F_ADDR || !copy(&f, F_NAME, m->name, sizeof(m->name), false) ||
+	    !number(&f, F_SIZE, false, &size) ||
+	    !number(&f, F_REFCNT, true, &ref) ||
+	    !copy(&f, F_STATE, m->state, sizeof(m->state), false)) {
+		memset(m, 0, sizeof(*m));
 		return -EINVAL;
-	m->size = strtoull(sizebuf, &end, 10);
-	if (*end || sizebuf[0] == '-')
-		return -EINVAL;
-	m->refcnt = strtol(refbuf, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (strcmp(deps, "-"))
-		snprintf(m->used_by, sizeof(m->used_by), "%s", deps);
+	}
+	m->size = (unsigned long long)size;
+	m->refcnt = (long)ref;
+	/* "a,b," or "-"; a list too long for used_by is cut */
+	if (f.len[F_USED_BY] != 1 || f.at[F_USED_BY][0] != '-')
+		copy(&f, F_USED_BY, m->used_by, sizeof(m->used_by), true);
 	n = strlen(m->used_by);
 	if (n && m->used_by[n - 1] == ',')
 		m->used_by[n - 1] = '\0';
-	taint_letters(taints, m->taints, sizeof(m->taints));
+	/* "(OE)", after the address */
+	if (f.len[F_TAINTS] > 2 && f.at[F_TAINTS][0] == '(' &&
+	    f.at[F_TAINTS][f.len[F_TAINTS] - 1] == ')' &&
+	    f.len[F_TAINTS] - 2 < sizeof(m->taints))
+		snprintf(m->taints, sizeof(m->taints), "%.*s",
+			 (int)f.len[F_TAINTS] - 2, f.at[F_TAINTS] + 1);
 	return 0;
 }
 
