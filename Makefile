@@ -62,6 +62,8 @@ PKGS		:= libnl-genl-3.0 json-c libbpf
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
 SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null)
+# kwardenctl is a client of the control socket only: no netlink, no BPF
+CTL_LIBS	:= $(shell pkg-config --libs json-c 2>/dev/null)
 
 WARN		:= -Wall -Wextra -Wno-unused-parameter -Wshadow \
 		   -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit
@@ -155,7 +157,7 @@ $(BUILD)/bin/kwardend: $(DAEMON_SRC) $(wildcard userspace/kwardend/*.h) $(LIB) $
 
 $(BUILD)/bin/kwardenctl: $(CTL_SRC) $(wildcard tools/kwardenctl/*.h) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(KW_CFLAGS) $(CTL_SRC) $(LIB) $(LDFLAGS) $(PKG_LIBS) -o $@
+	$(CC) $(KW_CFLAGS) $(CTL_SRC) $(LIB) $(LDFLAGS) $(CTL_LIBS) -o $@
 
 userspace: $(BINS)
 

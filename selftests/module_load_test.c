@@ -615,6 +615,39 @@ TEST_F_TIMEOUT(policy, enforcement_outlives_the_daemon, 180)
 	json_object_put(st);
 }
 
+/*
+ * check takes the loaded modules' facts from kwardend, which has them from
+ * kwarden.ko: kw_dummy's image hash is known, so a rule on it matches
+ */
+TEST_F(policy, check_sees_kwarden_facts)
+{
+	json_object *rep, *den;
+	char cmd[256];
+	int n;
+
+	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
+	ASSERT_EQ(0, system("printf 'mode enforce\\ndefault allow\\n' > " POL_FILE));
+	rep = kw_run_json("kwardenctl --json policy check " POL_FILE, -1, &n);
+	ASSERT_NE(NULL, rep);
+	EXPECT_STREQ("kwarden.ko", kw_rec_str(rep, "facts"));
+	EXPECT_LE(2ULL, (unsigned long long)kw_rec_u64(rep, "loaded"));	/* kwarden, kw_dummy */
+	EXPECT_EQ(0UL, json_object_array_length(kw_get(rep, "would_deny")));
+	json_object_put(rep);
+	snprintf(cmd, sizeof(cmd), "printf 'mode enforce\\ndefault allow\\ndeny sha256=%s\\n' > %s",
+		 self->sha, POL_FILE);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(2, ctl_policy("check", POL_FILE));
+	rep = kw_run_json("kwardenctl --json policy check " POL_FILE " 2>/dev/null",
+			  -1, &n);
+	ASSERT_NE(NULL, rep);
+	den = kw_get(rep, "would_deny");
+	ASSERT_EQ(1UL, json_object_array_length(den));
+	den = json_object_array_get_idx(den, 0);
+	EXPECT_STREQ("kw_dummy", kw_rec_str(den, "name"));
+	EXPECT_TRUE(json_object_get_boolean(kw_get(den, "hash_known")));
+	json_object_put(rep);
+}
+
 /* apply refuses what would deny a loaded module, and bad files */
 TEST_F(policy, apply_refuses)
 {

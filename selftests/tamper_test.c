@@ -34,6 +34,7 @@
 #include "unit/harness.h"
 #include "kw_vmtest.h"
 #include "key.h"
+#include "procmods.h"
 
 #define PINS		"/sys/fs/bpf/kwarden"
 #define CONF		"/etc/kwarden/kwarden.conf"
@@ -80,16 +81,9 @@ static int as_admin(const char *cmd)
 
 static bool module_loaded(const char *name)
 {
-	char line[256];
-	size_t n = strlen(name);
-	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
+	struct kw_procmod m;
 
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, name, n) && line[n] == ' ';
-	if (f)
-		fclose(f);
-	return found;
+	return !kw_procmod_find(NULL, name, &m);
 }
 
 static char proc_state(pid_t pid)

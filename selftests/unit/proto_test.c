@@ -388,6 +388,35 @@ TEST(module_commands)
 	    "'name' is not valid for 'status'");
 }
 
+/* modules with "loaded": the policy facts of the modules loaded now */
+TEST(modules_loaded)
+{
+	struct kw_request r;
+	json_object *o;
+	char err[256];
+
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"modules\"}", &r, err));
+	EXPECT_FALSE(r.loaded);
+	ASSERT_EQ(0, req("{\"version\":1,\"cmd\":\"modules\",\"loaded\":true}", &r, err));
+	EXPECT_EQ((int)KW_CMD_MODULES, (int)r.cmd);
+	EXPECT_TRUE(r.loaded);
+	o = kw_request_json(&r);
+	EXPECT_STREQ("{\"version\":1,\"cmd\":\"modules\",\"loaded\":true}",
+		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	r.loaded = false;
+	o = kw_request_json(&r);
+	EXPECT_STREQ("{\"version\":1,\"cmd\":\"modules\"}",
+		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	bad(_metadata, "{\"version\":1,\"cmd\":\"modules\",\"loaded\":1}",
+	    "'loaded' must be a boolean");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"status\",\"loaded\":true}",
+	    "'loaded' is not valid for 'status'");
+	bad(_metadata, "{\"version\":1,\"cmd\":\"module\",\"name\":\"x\",\"loaded\":true}",
+	    "'loaded' is not valid for 'module'");
+}
+
 /* The staged policy's ops: history, rollback with an optional version */
 TEST(policy_stage_ops)
 {

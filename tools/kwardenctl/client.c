@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -58,6 +59,24 @@ int ctl_send(struct conn *c, json_object *req)
 	return 0;
 }
 
+/* Room for more: the buffer doubles up to CONN_BUF_MAX; 0 or -errno */
+static int room(struct conn *c)
+{
+	size_t cap = c->cap ? c->cap * 2 : CONN_BUF_MIN;
+	char *p;
+
+	if (c->len + 1 < c->cap)
+		return 0;
+	if (cap > CONN_BUF_MAX)
+		return -EMSGSIZE;
+	p = realloc(c->buf, cap);
+	if (!p)
+		return -ENOMEM;
+	c->buf = p;
+	c->cap = cap;
+	return 0;
+}
+
 static int fill(struct conn *c, int timeout_ms)
 {
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
@@ -69,8 +88,9 @@ static int fill(struct conn *c, int timeout_ms)
 		c->len -= c->off;
 		c->off = 0;
 	}
-	if (c->len >= sizeof(c->buf) - 1)
-		return -EMSGSIZE;
+	r = room(c);
+	if (r)
+		return r;
 	do {
 		r = poll(&p, 1, timeout_ms);
 	} while (r < 0 && errno == EINTR);
@@ -78,7 +98,7 @@ static int fill(struct conn *c, int timeout_ms)
 		return -errno;
 	if (!r)
 		return -ETIMEDOUT;
-	n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+	n = read(c->fd, c->buf + c->len, c->cap - 1 - c->len);
 	if (n < 0)
 		return -errno;
 	c->len += (size_t)n;
@@ -91,7 +111,7 @@ int ctl_read_line(struct conn *c, int timeout_ms, size_t *len)
 	int r;
 
 	for (;;) {
-		nl = memchr(c->buf + c->off, '\n', c->len - c->off);
+		nl = c->buf ? memchr(c->buf + c->off, '\n', c->len - c->off) : NULL;
 		if (nl) {
 			*nl = '\0';
 			c->line = c->buf + c->off;
@@ -110,4 +130,7 @@ void ctl_close(struct conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	free(c->buf);
+	c->buf = c->line = NULL;
+	c->cap = c->len = c->off = 0;
 }

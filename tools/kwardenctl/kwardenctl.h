@@ -25,10 +25,13 @@ struct ctl {
 	const char *socket;
 };
 
+#define CONN_BUF_MIN	(64 * 1024)
+#define CONN_BUF_MAX	(16 * 1024 * 1024)	/* the longest reply line */
+
 struct conn {
 	int fd;
-	char buf[64 * 1024 + 2];
-	size_t len, off;
+	char *buf;		/* grows to CONN_BUF_MAX for a long line */
+	size_t cap, len, off;
 	char *line;		/* last line read, NUL-terminated */
 };
 
@@ -39,13 +42,24 @@ int ctl_send(struct conn *c, json_object *req);
 int ctl_read_line(struct conn *c, int timeout_ms, size_t *len);
 void ctl_close(struct conn *c);
 
-/* main.c */
+/* commands.c: the one table of commands, see there */
+struct command {
+	const char *name;
+	/* argv[0] is the command's name; returns the exit status */
+	int (*run)(struct ctl *ctl, int argc, char **argv);
+	const char *help;	/* synopsis and description lines */
+};
+
+const struct command *find_command(const char *name);
+void print_usage(FILE *f);
+int print_command_help(const char *name);
+
+/* main.c: status, scan, lock, alerts, unlock and what they share */
 struct kw_request;
 int usage_error(const char *fmt, const char *arg);
-/* help.c */
-void print_usage(FILE *f);
-bool known_command(const char *cmd);
-int print_command_help(const char *cmd);
+int cmd_plain(struct ctl *ctl, int argc, char **argv);
+int cmd_alerts(struct ctl *ctl, int argc, char **argv);
+int cmd_unlock(struct ctl *ctl, int argc, char **argv);
 bool not_running(int err);
 int talk_error(int err);	/* EXIT_NOPERM or EXIT_TALK */
 int open_and_send(const struct ctl *ctl, struct conn *c,
@@ -59,10 +73,10 @@ void print_json(json_object *o);
 /* modcmds.c: modules, module show, disable, quarantine, release, top */
 int cmd_modules(struct ctl *ctl, int argc, char **argv);
 int cmd_module(struct ctl *ctl, int argc, char **argv);
-int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv);
+int cmd_block(struct ctl *ctl, int argc, char **argv);	/* argv[0]: verb */
 int cmd_top(struct ctl *ctl, int argc, char **argv);
 
-/* modules.c: what is loaded now */
+/* modules.c: what is loaded now, as kwardend reports it */
 struct live_module {
 	char name[56];
 	char path[256];
@@ -71,11 +85,15 @@ struct live_module {
 	unsigned int taints;
 };
 
-/* Sorted by name; *from_kwarden: from kwarden.ko's dump (else /proc) */
-int live_modules(struct live_module **out, size_t *n, bool *from_kwarden);
+/*
+ * From kwardend, sorted by name; *from_kwarden: kwarden.ko's facts (else
+ * /proc/modules'). 0, or an exit status after saying what went wrong.
+ */
+int live_modules(const struct ctl *ctl, struct live_module **out, size_t *n,
+		 bool *from_kwarden);
 
 /* policy.c */
-int cmd_policy(const struct ctl *ctl, int argc, char **argv);
+int cmd_policy(struct ctl *ctl, int argc, char **argv);
 
 int policy_request(const struct ctl *ctl, enum kw_policy_op op,
 		   const char *path, json_object **body);

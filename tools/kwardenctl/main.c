@@ -349,6 +349,59 @@ static int run_alerts(const struct ctl *ctl, const struct kw_request *req)
 	return r < 0 ? EXIT_TALK : 0;
 }
 
+/* status, scan, lock: only --json may follow */
+int cmd_plain(struct ctl *ctl, int argc, char **argv)
+{
+	struct kw_request req = {};
+	int err = parse_plain_args(argc, argv, ctl);
+
+	if (err)
+		return err;
+	kw_filter_init(&req.filter);
+	req.cmd = !strcmp(argv[0], "status") ? KW_CMD_STATUS :
+		  !strcmp(argv[0], "scan") ? KW_CMD_SCAN : KW_CMD_LOCK;
+	return run_simple(ctl, &req);
+}
+
+int cmd_alerts(struct ctl *ctl, int argc, char **argv)
+{
+	struct kw_request req = { .cmd = KW_CMD_ALERTS };
+	int err;
+
+	kw_filter_init(&req.filter);
+	err = parse_alerts_args(argc, argv, ctl, &req);
+	return err ? err : run_alerts(ctl, &req);
+}
+
+int cmd_unlock(struct ctl *ctl, int argc, char **argv)
+{
+	struct kw_request req = { .cmd = KW_CMD_UNLOCK,
+				  .unlock_s = KW_UNLOCK_DEFAULT_S };
+	int err;
+
+	kw_filter_init(&req.filter);
+	err = parse_unlock_args(argc, argv, ctl, &req);
+	return err ? err : run_simple(ctl, &req);
+}
+
+/* "help", "help COMMAND" */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc > 2)
+		return usage_error("help: unexpected argument '%s'", argv[2]);
+	if (argc == 2)
+		return print_command_help(argv[1]);
+	print_usage(stdout);
+	return 0;
+}
+
+/* "policy check --offline FILE" reads a file and nothing else (CI) */
+static bool needs_root(int argc, char **argv)
+{
+	return !(!strcmp(argv[0], "policy") && argc == 4 &&
+		 !strcmp(argv[1], "check") && !strcmp(argv[2], "--offline"));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -358,9 +411,8 @@ int main(int argc, char **argv)
 		{}
 	};
 	struct ctl ctl = { .socket = KW_CONTROL_SOCKET };
-	struct kw_request req = {};
-	const char *cmd;
-	int c, err;
+	const struct command *cmd;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+js:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -379,62 +431,20 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("%s", "missing command");
-	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
-	kw_filter_init(&req.filter);
-	if (!strcmp(cmd, "help")) {
-		if (argc > 2)
-			return usage_error("help: unexpected argument '%s'",
-					   argv[2]);
-		if (argc == 2)
-			return print_command_help(argv[1]);
-		print_usage(stdout);
-		return 0;
-	}
-	if (!known_command(cmd))
-		return usage_error("unknown command '%s'", cmd);
+	if (!strcmp(argv[0], "help"))
+		return cmd_help(argc, argv);
+	cmd = find_command(argv[0]);
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[0]);
 	for (c = 1; c < argc; c++)
 		if (!strcmp(argv[c], "--help") || !strcmp(argv[c], "-h"))
-			return print_command_help(cmd);
-	/* "policy check --offline FILE" reads a file and nothing else (CI) */
-	if (geteuid() && !(!strcmp(cmd, "policy") && argc == 4 &&
-			   !strcmp(argv[1], "check") &&
-			   !strcmp(argv[2], "--offline"))) {
+			return print_command_help(cmd->name);
+	if (geteuid() && needs_root(argc, argv)) {
 		fprintf(stderr, "kwardenctl: %s: permission denied: only root may talk to kwarden\n",
-			cmd);
+			cmd->name);
 		return EXIT_NOPERM;
 	}
-	if (!strcmp(cmd, "alerts")) {
-		req.cmd = KW_CMD_ALERTS;
-		err = parse_alerts_args(argc, argv, &ctl, &req);
-		return err ? err : run_alerts(&ctl, &req);
-	}
-	if (!strcmp(cmd, "status") || !strcmp(cmd, "scan") ||
-	    !strcmp(cmd, "lock")) {
-		err = parse_plain_args(argc, argv, &ctl);
-		if (err)
-			return err;
-		req.cmd = !strcmp(cmd, "status") ? KW_CMD_STATUS :
-			  !strcmp(cmd, "scan") ? KW_CMD_SCAN : KW_CMD_LOCK;
-		return run_simple(&ctl, &req);
-	}
-	if (!strcmp(cmd, "modules"))
-		return cmd_modules(&ctl, argc, argv);
-	if (!strcmp(cmd, "module"))
-		return cmd_module(&ctl, argc, argv);
-	if (!strcmp(cmd, "disable") || !strcmp(cmd, "quarantine") ||
-	    !strcmp(cmd, "release"))
-		return cmd_block(&ctl, cmd, argc, argv);
-	if (!strcmp(cmd, "top"))
-		return cmd_top(&ctl, argc, argv);
-	if (!strcmp(cmd, "unlock")) {
-		req.cmd = KW_CMD_UNLOCK;
-		req.unlock_s = KW_UNLOCK_DEFAULT_S;
-		err = parse_unlock_args(argc, argv, &ctl, &req);
-		return err ? err : run_simple(&ctl, &req);
-	}
-	if (!strcmp(cmd, "policy"))
-		return cmd_policy(&ctl, argc, argv);
-	return usage_error("unknown command '%s'", cmd);
+	return cmd->run(&ctl, argc, argv);
 }

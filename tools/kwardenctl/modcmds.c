@@ -254,8 +254,9 @@ static void show_result(json_object *r)
 }
 
 /* disable NAME [--dry-run] [--reason R], quarantine NAME [--reason R], release NAME */
-int cmd_block(struct ctl *ctl, const char *verb, int argc, char **argv)
+int cmd_block(struct ctl *ctl, int argc, char **argv)
 {
+	const char *verb = argv[0];
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "reason", required_argument, NULL, 'r' },

@@ -103,12 +103,11 @@ static int check_file(const struct ctl *ctl, const char *path,
 		kw_policy_free(&p);
 		return 0;
 	}
-	r = live_modules(&mods, &n, &kw);
+	r = live_modules(ctl, &mods, &n, &kw);
 	if (r) {
-		fprintf(stderr, "kwardenctl: cannot list the loaded modules: %s\n",
-			strerror(-r));
+		fprintf(stderr, "kwardenctl: cannot list the loaded modules\n");
 		kw_policy_free(&p);
-		return EXIT_TALK;
+		return r;
 	}
 	den = calloc(n ? n : 1, sizeof(*den));
 	nd = den ? evaluate(&p, mods, n, den) : 0;
@@ -294,12 +293,11 @@ static int do_learn(const struct ctl *ctl, bool hash, const char *out_path)
 	size_t n = 0, i, nohash = 0;
 	bool kw = false;
 	FILE *out = stdout;
-	int err = live_modules(&mods, &n, &kw);
+	int err = live_modules(ctl, &mods, &n, &kw);
 
 	if (err) {
-		fprintf(stderr, "kwardenctl: cannot list the loaded modules: %s\n",
-			strerror(-err));
-		return EXIT_TALK;
+		fprintf(stderr, "kwardenctl: cannot list the loaded modules\n");
+		return err;
 	}
 	kw_policy_init(&p);
 	p.mode = KW_POL_AUDIT;
@@ -343,7 +341,7 @@ static int do_learn(const struct ctl *ctl, bool hash, const char *out_path)
 	return err ? EXIT_TALK : 0;
 }
 
-int cmd_policy(const struct ctl *ctl, int argc, char **argv)
+int cmd_policy(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option learn_opts[] = {
 		{ "hash", no_argument, NULL, 'H' },

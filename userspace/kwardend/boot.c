@@ -40,6 +40,7 @@
 #include "blocklist.h"
 #include "bootlog.h"
 #include "names.h"
+#include "procmods.h"
 #include "timefmt.h"
 
 #define BOOTS_KEPT	32		/* records kept, newest first */
@@ -536,16 +537,16 @@ static void decide(struct kwd *d, const struct boots *bs)
 /* Modules loaded before we ran, oldest first (/proc/modules is newest first) */
 static void record_early(struct kwd_boot *bt)
 {
-	char line[256], names[256][KW_NAME_LEN];
+	char names[256][KW_NAME_LEN];
+	struct kw_procmods it;
+	struct kw_procmod m;
 	size_t n = 0;
-	FILE *f = fopen("/proc/modules", "re");
 
-	if (!f)
+	if (kw_procmods_open(&it, NULL))
 		return;
-	while (n < ARRAY_SIZE(names) && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%55s", names[n]) == 1)
-			n++;
-	fclose(f);
+	while (n < ARRAY_SIZE(names) && kw_procmods_next(&it, &m))
+		memcpy(names[n++], m.name, KW_NAME_LEN);
+	kw_procmods_close(&it);
 	while (n-- > 0)
 		if (kw_boot_add_module(&bt->cur, names[n]) == 1) {
 			bt->cur.nearly++;

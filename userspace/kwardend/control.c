@@ -29,6 +29,7 @@
 #include "log.h"
 #include "loop.h"
 #include "modinfo.h"
+#include "modlist.h"
 #include "module_policy.h"
 #include "stage.h"
 #include "status.h"
@@ -420,6 +421,27 @@ static void policy_request(struct kwd *d, struct client *c)
 	reply(c, o);
 }
 
+/* modules: the inventory, or with "loaded" the policy's facts */
+static void modules_request(struct kwd *d, struct client *c)
+{
+	json_object *o = kw_reply_ok(), *loaded;
+
+	if (!c->req.loaded) {
+		json_object_object_add(o, "modules", kwd_modules(d));
+		json_object_object_add(o, "blocklist", kwd_blocks_status(d));
+		reply(c, o);
+		return;
+	}
+	loaded = kwd_modlist(d);
+	if (!loaded) {
+		json_object_put(o);
+		reply_error(c, "cannot list the loaded modules: /proc/modules unreadable");
+		return;
+	}
+	json_object_object_add(o, "loaded", loaded);
+	reply(c, o);
+}
+
 static void handle(struct kwd *d, struct client *c, const char *line,
 		   size_t len)
 {
@@ -448,10 +470,7 @@ static void handle(struct kwd *d, struct client *c, const char *line,
 		guard_request(d, c);
 		break;
 	case KW_CMD_MODULES:
-		o = kw_reply_ok();
-		json_object_object_add(o, "modules", kwd_modules(d));
-		json_object_object_add(o, "blocklist", kwd_blocks_status(d));
-		reply(c, o);
+		modules_request(d, c);
 		break;
 	case KW_CMD_MODULE:
 		o = kw_reply_ok();

@@ -21,21 +21,13 @@
 #include "modinfo.h"
 #include "modstats.h"
 #include "names.h"
+#include "procmods.h"
 #include "sha256.h"
 #include "timefmt.h"
 
 #define SYS_MODULE	"/sys/module"
 #define MAX_ENTRIES	1024	/* per sysfs directory read */
 #define MAX_MODULES_LISTED	4096
-
-struct procmod {
-	char name[KW_NAME_LEN];
-	unsigned long long size;
-	long refcnt;
-	char used_by[512];
-	char state[16];
-	char taints[16];
-};
 
 /* A small sysfs or proc file, without its trailing newline; -errno */
 static int read_small(const char *path, char *buf, size_t len)
@@ -138,40 +130,15 @@ static json_object *values_json(const char *dir)
 }
 
 /* Its line of /proc/modules: 0, or -ENOENT */
-static int proc_module(const char *name, struct procmod *pm)
+static int proc_module(const char *name, struct kw_procmod *pm)
 {
-	char line[1024], deps[512];
-	FILE *f = fopen("/proc/modules", "re");
-	int err = -ENOENT;
-	size_t n;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		memset(pm, 0, sizeof(*pm));
-		if (sscanf(line, "%55s %llu %ld %511s %15s %*s %15s", pm->name,
-			   &pm->size, &pm->refcnt, deps, pm->state,
-			   pm->taints) < 5)
-			continue;
-		if (strcmp(pm->name, name))
-			continue;
-		/* "a,b," or "-" */
-		if (strcmp(deps, "-"))
-			snprintf(pm->used_by, sizeof(pm->used_by), "%s", deps);
-		n = strlen(pm->used_by);
-		if (n && pm->used_by[n - 1] == ',')
-			pm->used_by[n - 1] = '\0';
-		err = 0;
-		break;
-	}
-	fclose(f);
-	return err;
+	return kw_procmod_find(NULL, name, pm);
 }
 
 bool kwd_module_loaded(const char *name)
 {
 	char path[PATH_MAX];
-	struct procmod pm;
+	struct kw_procmod pm;
 
 	snprintf(path, sizeof(path), SYS_MODULE "/%s/refcnt", name);
 	return !access(path, F_OK) || !proc_module(name, &pm);
@@ -318,7 +285,7 @@ static json_object *module_json(struct kwd *d, const char *name, bool full)
 	json_object *o = json_object_new_object(), *block;
 	char buf[256], dir[PATH_MAX];
 	bool in_proc, in_sys, builtin;
-	struct procmod pm;
+	struct kw_procmod pm;
 	struct stat st;
 
 	snprintf(dir, sizeof(dir), SYS_MODULE "/%s", name);
@@ -410,21 +377,22 @@ json_object *kwd_modules(struct kwd *d)
 {
 	json_object *a = json_object_new_array();
 	char **names = calloc(MAX_MODULES_LISTED, sizeof(*names));
-	char line[1024], name[KW_NAME_LEN], path[PATH_MAX];
+	char path[PATH_MAX];
+	struct kw_procmods it;
+	struct kw_procmod pm;
 	struct kwd_modstat *all;
 	struct kw_block *b = NULL;
 	size_t n = 0, i, nb = 0, ns;
 	char **sys;
-	FILE *f;
 
 	if (!names)
 		return a;
-	f = fopen("/proc/modules", "re");
-	while (f && fgets(line, sizeof(line), f) && n < MAX_MODULES_LISTED)
-		if (sscanf(line, "%55s", name) == 1 && !listed(names, n, name))
-			names[n++] = strdup(name);
-	if (f)
-		fclose(f);
+	if (!kw_procmods_open(&it, NULL)) {
+		while (n < MAX_MODULES_LISTED && kw_procmods_next(&it, &pm))
+			if (!listed(names, n, pm.name))
+				names[n++] = strdup(pm.name);
+		kw_procmods_close(&it);
+	}
 	sys = list_dir(SYS_MODULE, &ns);
 	for (i = 0; i < ns && n < MAX_MODULES_LISTED; i++) {
 		snprintf(path, sizeof(path), SYS_MODULE "/%s/refcnt", sys[i]);

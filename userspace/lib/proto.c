@@ -291,6 +291,16 @@ static int parse_policy(const char *key, json_object *v,
 	return fail(err, errlen, "'op' must be show, reload, apply, history or rollback");
 }
 
+/* modules: "loaded", the facts the policy sees of each module loaded now */
+static int parse_modules(const char *key, json_object *v,
+			 struct kw_request *req, char *err, size_t errlen)
+{
+	if (!json_object_is_type(v, json_type_boolean))
+		return fail(err, errlen, "'%s' must be a boolean", key);
+	req->loaded = json_object_get_boolean(v);
+	return 0;
+}
+
 /* The commands each optional member belongs to */
 static const struct {
 	const char *key;
@@ -309,6 +319,7 @@ static const struct {
 	{ "path", CMD(KW_CMD_POLICY) },
 	{ "policy_version", CMD(KW_CMD_POLICY) },
 	{ "now", CMD(KW_CMD_POLICY) },
+	{ "loaded", CMD(KW_CMD_MODULES) },
 };
 
 static int parse_members(json_object *o, struct kw_request *req, char *err,
@@ -335,6 +346,8 @@ static int parse_members(json_object *o, struct kw_request *req, char *err,
 			ret = parse_filter(key, v, req, err, errlen);
 		else if (members[i].cmds == CMD(KW_CMD_POLICY))
 			ret = parse_policy(key, v, req, err, errlen);
+		else if (members[i].cmds == CMD(KW_CMD_MODULES))
+			ret = parse_modules(key, v, req, err, errlen);
 		else
 			ret = parse_named(key, v, req, err, errlen);
 		if (ret)
@@ -430,6 +443,8 @@ json_object *kw_request_json(const struct kw_request *req)
 					       json_object_new_string(req->path));
 		return o;
 	}
+	if (req->cmd == KW_CMD_MODULES && req->loaded)
+		json_object_object_add(o, "loaded", json_object_new_boolean(1));
 	if (req->cmd != KW_CMD_ALERTS)
 		return o;
 	if (f->since_ns && kw_time_format(f->since_ns, when, sizeof(when)) > 0)

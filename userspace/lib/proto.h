@@ -61,6 +61,7 @@ struct kw_request {
 	char path[KW_REQ_PATH_MAX];	/* policy apply: the new file */
 	unsigned int version;		/* policy rollback */
 	bool now;			/* policy apply: enforce, no audit */
+	bool loaded;			/* modules: the loaded ones' policy facts */
 };
 
 const char *kw_cmd_name(enum kw_cmd cmd);
