@@ -357,7 +357,7 @@ u64 kw_fault_drops(void)
 	return atomic64_read(&kw_fault_lost);
 }
 
-int kw_fault_init(void)
+void kw_fault_init(void)
 {
 	int err;
 
@@ -377,7 +377,6 @@ int kw_fault_init(void)
 		pr_warn("no die notifier (%d): BUG and oops go unattributed\n",
 			err);
 	kw_die_on = !err;
-	return 0;
 }
 
 void kw_fault_exit(void)

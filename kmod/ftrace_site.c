@@ -22,13 +22,12 @@ static const u8 kw_nop5[KW_SITE_LEN] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 static unsigned long kw_ftrace_caller, kw_ftrace_regs_caller;
 static struct mutex *kw_text_mutex, *kw_ftrace_lock;
 
-int kw_ftrace_site_init(void)
+void kw_ftrace_site_init(void)
 {
 	kw_ftrace_caller = kw_lookup_name("ftrace_caller");
 	kw_ftrace_regs_caller = kw_lookup_name("ftrace_regs_caller");
 	kw_text_mutex = (struct mutex *)kw_lookup_name("text_mutex");
 	kw_ftrace_lock = (struct mutex *)kw_lookup_name("ftrace_lock");
-	return 0;
 }
 
 /* Start of the ftrace site that covers @addr, or 0. */

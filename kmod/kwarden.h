@@ -294,7 +294,7 @@ enum kw_site_verdict {
 	KW_SITE_BUSY,
 };
 
-int kw_ftrace_site_init(void);
+void kw_ftrace_site_init(void);
 unsigned long kw_ftrace_site(unsigned long addr);
 enum kw_site_verdict kw_ftrace_site_check(unsigned long site, const u8 *old);
 
@@ -329,7 +329,7 @@ bool kw_kprobe_ok(unsigned long addr);
 
 /* scan.c */
 extern unsigned int kw_interval_ms;
-int kw_scan_init(void);
+void kw_scan_init(void);
 void kw_scan_exit(void);
 void kw_scan_now(void);
 void kw_scan_stats(struct kw_stats *st);
@@ -337,7 +337,7 @@ u64 kw_scan_last_jiffies(void);
 void kw_scan_stall(void);
 
 /* fault.c */
-int kw_fault_init(void);
+void kw_fault_init(void);
 void kw_fault_exit(void);
 u32 kw_fault_count(const char *module);
 u64 kw_fault_total(void);

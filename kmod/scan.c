@@ -360,7 +360,7 @@ void kw_scan_stats(struct kw_stats *st)
 	mutex_unlock(&kw_region_lock);
 }
 
-int kw_scan_init(void)
+void kw_scan_init(void)
 {
 	if (kw_interval_ms < 100)
 		kw_interval_ms = 100;
@@ -368,7 +368,6 @@ int kw_scan_init(void)
 	INIT_DELAYED_WORK(&kw_scan_work, kw_scan_fn);
 	queue_delayed_work(system_unbound_wq, &kw_scan_work,
 			   msecs_to_jiffies(kw_interval_ms));
-	return 0;
 }
 
 void kw_scan_exit(void)

@@ -14,12 +14,17 @@
  * A trampoline is 5 bytes (jmp or ret) followed by the kernel's 3-byte
  * signature "ud1 %esp,%ecx" (0f b9 cc); in the core kernel trampolines
  * lie in __static_call_text_start..__static_call_text_end.  No table maps
- * a trampoline to its key, so a trampoline may hold a jmp into any code
- * (weaker than a site: see docs/integrity.md) or a return.
+ * a trampoline to its key, but their names do: the trampoline __SCT__x
+ * belongs to the key __SCK__x (in a module, "mod:__SCK__x").  So a
+ * trampoline may hold a return, or a jmp to its key's function.  Only when
+ * that key cannot be named (a name too long) is a jmp into any code taken,
+ * and counted (see docs/integrity.md).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kallsyms.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sort.h>
 #include <linux/static_call.h>
 #include <linux/vmalloc.h>
@@ -32,6 +37,8 @@
 #define KW_SCALL_JCC	6
 #define KW_THUNK_PAD	16	/* call thunks sit in a function's padding */
 #define KW_SCALL_FLAGS	3UL	/* STATIC_CALL_SITE_TAIL | _INIT */
+#define KW_SCT		"__SCT__"	/* a trampoline's name, then the call's */
+#define KW_SCK		"__SCK__"	/* its key's */
 
 static const u8 kw_nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 static const u8 kw_xor5rax[5] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
@@ -133,6 +140,53 @@ static bool kw_scall_mod_ok(const struct kw_region *r, unsigned long addr)
 	return false;
 }
 
+/* trampoline jmps checked without a key: read-only, for tests */
+static unsigned long kw_tramp_unkeyed;
+module_param_named(tramp_unkeyed, kw_tramp_unkeyed, ulong, 0444);
+MODULE_PARM_DESC(tramp_unkeyed, "Static call trampoline jmps checked without their key (any code taken)");
+
+/*
+ * The key of the trampoline at @t, by name: @t must be the start of a
+ * symbol __SCT__x (of the core kernel, or of module m), whose key is
+ * __SCK__x (m:__SCK__x).  NULL if it has no such name, -ENOENT if the key
+ * cannot be found.
+ */
+static struct static_call_key *kw_tramp_key(unsigned long t)
+{
+	char sym[KSYM_SYMBOL_LEN], key[KSYM_SYMBOL_LEN + 8];
+	char *off, *mod, *end;
+	unsigned long k;
+
+	sprint_symbol(sym, t);
+	off = strstr(sym, "+0x0/");
+	if (!off || strncmp(sym, KW_SCT, strlen(KW_SCT)))
+		return NULL;
+	*off = '\0';
+	mod = strstr(off + 1, " [");
+	end = mod ? strchr(mod, ']') : NULL;
+	if (end) {
+		*end = '\0';
+		snprintf(key, sizeof(key), "%s:" KW_SCK "%s", mod + 2,
+			 sym + strlen(KW_SCT));
+	} else {
+		snprintf(key, sizeof(key), KW_SCK "%s", sym + strlen(KW_SCT));
+	}
+	k = kw_lookup_name(key);
+	return k ? (void *)k : ERR_PTR(-ENOENT);
+}
+
+/* The jmp of trampoline @t to @dest: to its key's function */
+static bool kw_tramp_dest_ok(unsigned long t, unsigned long dest)
+{
+	struct static_call_key *key = kw_tramp_key(t);
+
+	if (IS_ERR_OR_NULL(key)) {
+		kw_tramp_unkeyed++;
+		return kw_site_code(dest);
+	}
+	return kw_scall_dest_ok(dest, (unsigned long)READ_ONCE(key->func));
+}
+
 /* A trampoline that starts at @t: its signature is in the baseline */
 static bool kw_tramp_ok(const struct kw_region *r, unsigned long t)
 {
@@ -148,7 +202,8 @@ static bool kw_tramp_ok(const struct kw_region *r, unsigned long t)
 	if (!memcmp(cur, old, sizeof(cur)) || !memcmp(cur, kw_retinsn, 5))
 		return true;
 	memcpy(&rel, cur + 1, sizeof(rel));
-	return cur[0] == 0xe9 && kw_site_code(t + KW_SCALL_LEN + (long)rel);
+	return cur[0] == 0xe9 &&
+	       kw_tramp_dest_ok(t, t + KW_SCALL_LEN + (long)rel);
 }
 
 /* Whether a static call site or trampoline covers @addr and allows it */

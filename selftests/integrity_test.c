@@ -222,10 +222,11 @@ static void hooked_bytes(char *buf, size_t len)
  * recorded but explains nothing.  The alert names the module that called
  * text_poke() (caller, caller_symbol) and blames it.
  */
-static void poke_hook(struct __test_metadata *_metadata, uint64_t seq0,
-		      const char *params, const char *kind,
-		      const char *region, const char *symbol,
-		      const char *caller_fn, unsigned int delay_ms)
+static void poke_to(struct __test_metadata *_metadata, uint64_t seq0,
+		    const char *params, const char *kind,
+		    const char *region, const char *symbol,
+		    const char *caller_fn, unsigned int delay_ms,
+		    const char *target_fn)
 {
 	json_object *rec, *d;
 	uint64_t t0 = now_ms();
@@ -237,13 +238,25 @@ static void poke_hook(struct __test_metadata *_metadata, uint64_t seq0,
 	       (unsigned long long)(now_ms() - t0 - delay_ms));
 	d = kw_get(rec, "detail");
 	EXPECT_STREQ(region, kw_rec_str(d, "region"));
-	EXPECT_EQ(0, strncmp(kw_rec_str(d, "new") ?: "", "e9", 2));
-	EXPECT_STREQ("kw_hook", kw_rec_str(d, "target_symbol"));
-	EXPECT_STREQ("kw_rootkit_poke", kw_rec_str(d, "caller"));
+	if (target_fn) {	/* the first byte that differs is the jmp's */
+		EXPECT_EQ(0, strncmp(kw_rec_str(d, "new") ?: "", "e9", 2));
+		EXPECT_STREQ(target_fn,
+			     kw_rec_str(d, "target_symbol") ?: "(none)");
+	}
+	EXPECT_STREQ("kw_rootkit_poke", kw_rec_str(d, "caller") ?: "(none)");
 	EXPECT_EQ(0, strncmp(kw_rec_str(d, "caller_symbol") ?: "", caller_fn,
 			     strlen(caller_fn)))
 		TH_LOG("caller_symbol %s", kw_rec_str(d, "caller_symbol"));
 	json_object_put(rec);
+}
+
+static void poke_hook(struct __test_metadata *_metadata, uint64_t seq0,
+		      const char *params, const char *kind,
+		      const char *region, const char *symbol,
+		      const char *caller_fn, unsigned int delay_ms)
+{
+	poke_to(_metadata, seq0, params, kind, region, symbol, caller_fn,
+		delay_ms, "kw_hook");
 }
 
 TEST_F(integrity, text_poke_from_init)
@@ -267,6 +280,29 @@ TEST_F(integrity, text_poke_module_text)
 		  "kw_poke", 0);
 	unload("kw_rootkit_poke");
 	unload("dummy");
+}
+
+/*
+ * A wrong form at a real patch site: the module's own static call
+ * trampoline made to jmp to a function of the right type that its key
+ * does not name (written after the module went LIVE: it held a jmp to
+ * kw_hook, so only the displacement differs), and its own jump label site
+ * made to jmp somewhere other than the entry's target.
+ */
+TEST_F(integrity, wrong_form_at_static_call_trampoline)
+{
+	poke_to(_metadata, self->seq0, "form=scall delay_ms=1500",
+		"module_text_modified", "module_text", "__SCT__kw_sc",
+		"kw_poke", 1500, NULL);
+	unload("kw_rootkit_poke");
+}
+
+TEST_F(integrity, wrong_form_at_jump_label_site)
+{
+	poke_to(_metadata, self->seq0, "form=jump delay_ms=1500",
+		"module_text_modified", "module_text", "kw_sites",
+		"kw_poke", 1500, "kw_other");
+	unload("kw_rootkit_poke");
 }
 
 /*

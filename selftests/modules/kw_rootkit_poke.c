@@ -10,10 +10,18 @@
  * With delay_ms > 0 the write comes from a work item that long after init
  * returned; otherwise from init.  The original bytes are put back, the
  * same way, when the module is removed.
+ *
+ * form= writes a wrong form at a real patch site of this module's own
+ * instead (never executed while hooked): "scall", its static call
+ * trampoline __SCT__kw_sc made to jmp to kw_other, a function of the same
+ * type that the key does not name; "jump", its jump label site made to
+ * jmp to kw_other, not to the entry's target.
  */
 #include <linux/memory.h>
 #include <linux/module.h>
+#include <linux/jump_label.h>
 #include <linux/mutex.h>
+#include <linux/static_call.h>
 #include <linux/workqueue.h>
 
 #include "kw_test.h"
@@ -24,6 +32,8 @@ static unsigned int offset = 16;
 module_param(offset, uint, 0444);
 static unsigned int delay_ms;
 module_param(delay_ms, uint, 0444);
+static char *form = "";
+module_param(form, charp, 0444);
 
 typedef void *(*kw_text_poke_fn)(void *addr, const void *opcode, size_t len);
 
@@ -39,6 +49,37 @@ static noinline long kw_hook(void)
 	return -EPERM;
 }
 
+static noinline long kw_other(void)
+{
+	return -EACCES;
+}
+
+DEFINE_STATIC_CALL(kw_sc, kw_hook);
+static DEFINE_STATIC_KEY_FALSE(kw_key);
+
+/* Holds a static call site and a jump label site; called at load only */
+static noinline long kw_sites(void)
+{
+	if (static_branch_unlikely(&kw_key))
+		return kw_other();
+	return static_call(kw_sc)();
+}
+
+/* The place form= names, or NULL */
+static u8 *kw_form_site(void)
+{
+	struct jump_entry *e = THIS_MODULE->jump_entries;
+	unsigned int i;
+
+	if (!strcmp(form, "scall"))
+		return (u8 *)STATIC_CALL_TRAMP_ADDR(kw_sc);
+	for (i = 0; !strcmp(form, "jump") && i < THIS_MODULE->num_jump_entries;
+	     i++, e++)
+		if (jump_entry_key(e) == &kw_key.key)
+			return (u8 *)jump_entry_code(e);
+	return NULL;
+}
+
 static noinline void kw_poke(const u8 *bytes)
 {
 	mutex_lock(kw_text_mutex);
@@ -49,7 +90,7 @@ static noinline void kw_poke(const u8 *bytes)
 static void kw_hook_site(void)
 {
 	u8 jmp[5] = { 0xe9 };
-	s32 rel = (long)kw_hook - ((long)kw_site + 5);
+	s32 rel = (long)(form[0] ? kw_other : kw_hook) - ((long)kw_site + 5);
 
 	memcpy(&jmp[1], &rel, sizeof(rel));
 	memcpy(kw_saved, kw_site, sizeof(kw_saved));
@@ -72,6 +113,11 @@ static int __init kw_rootkit_poke_init(void)
 	if (!addr || !kw_text_poke || !kw_text_mutex)
 		return -ENOENT;
 	kw_site = (u8 *)addr + offset;
+	if (form[0]) {
+		kw_site = kw_form_site();
+		if (!kw_site || kw_sites() != -EPERM)
+			return -ENOENT;
+	}
 	if (!delay_ms) {
 		kw_hook_site();
 		return 0;
