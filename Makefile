@@ -169,6 +169,10 @@ $(BUILD)/unit/%: selftests/unit/%.c $(LIB_SAN) $(LIB_HDR)
 $(BUILD)/unit/glob_test: UNIT_CFLAGS := -Iselftests/unit/kshim -I$(LSRC)/lib
 $(BUILD)/unit/glob_test: $(LSRC)/lib/glob.c $(wildcard selftests/unit/kshim/linux/*.h)
 
+# A build/linux-src from before lib/glob.c was on deps.sh's list
+$(LSRC)/lib/glob.c:
+	tools/deps.sh --kernel 6.12 --no-apt
+
 $(BUILD)/selftests/%: selftests/%.c $(LIB) $(LIB_HDR) $(wildcard selftests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(KW_CFLAGS) -I$(HARNESS) -Iselftests $< $(LIB) $(PKG_LIBS) -o $@
