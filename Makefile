@@ -58,7 +58,7 @@ BPFTOOL		?= bpftool
 LSRC		:= $(BUILD)/linux-src
 HARNESS		:= $(LSRC)/tools/testing/selftests
 
-PKGS		:= libnl-genl-3.0 json-c libbpf
+PKGS		:= libnl-genl-3.0 json-c libbpf libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
 SD_LIBS		:= $(shell pkg-config --libs libsystemd 2>/dev/null)
@@ -75,7 +75,7 @@ SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
 LIB_SRC		:= $(wildcard userspace/lib/*.c)
-LIB_HDR		:= $(wildcard userspace/lib/*.h) kmod/uapi/linux/kwarden.h
+LIB_HDR		:= $(wildcard userspace/lib/*.h) $(wildcard kmod/uapi/linux/*.h)
 DAEMON_SRC	:= $(wildcard userspace/kwardend/*.c)
 CTL_SRC		:= $(wildcard tools/kwardenctl/*.c)
 UNIT_SRC	:= $(wildcard selftests/unit/*_test.c)
@@ -164,8 +164,16 @@ userspace: $(BINS)
 # ---- selftests ----
 $(BUILD)/unit/%: selftests/unit/%.c $(LIB_SAN) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(KW_CFLAGS) $(SAN_FLAGS) -I$(HARNESS) $< $(LIB_SAN) \
-		$(PKG_LIBS) -o $@
+	$(CC) $(KW_CFLAGS) $(SAN_FLAGS) $(UNIT_CFLAGS) -I$(HARNESS) $< \
+		$(LIB_SAN) $(PKG_LIBS) -o $@
+
+# The same table through our matcher and the kernel's lib/glob.c
+$(BUILD)/unit/glob_test: UNIT_CFLAGS := -Iselftests/unit/kshim -I$(LSRC)/lib
+$(BUILD)/unit/glob_test: $(LSRC)/lib/glob.c $(wildcard selftests/unit/kshim/linux/*.h)
+
+# A build/linux-src from before lib/glob.c was on deps.sh's list
+$(LSRC)/lib/glob.c:
+	tools/deps.sh --kernel 6.12 --no-apt
 
 $(BUILD)/selftests/%: selftests/%.c $(LIB) $(LIB_HDR) $(wildcard selftests/*.h)
 	@mkdir -p $(@D)

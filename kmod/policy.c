@@ -24,7 +24,7 @@
 
 #include <linux/atomic.h>
 #include <linux/cred.h>
-#include <linux/glob.h>
+#include <linux/kwarden_glob.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
@@ -94,7 +94,7 @@ static bool kw_rule_match(const struct kw_rule *r, const struct kw_facts *f)
 {
 	const struct kw_load *l = f->load;
 
-	if ((r->has & KW_RH_NAME) && !glob_match(r->name, f->name))
+	if ((r->has & KW_RH_NAME) && !kw_glob_match(r->name, f->name))
 		return false;
 	if ((r->has & KW_RH_HASH) &&
 	    (!(l->has & KW_AF_HASH) || memcmp(r->hash, l->hash, KW_HASH_LEN)))
@@ -110,7 +110,7 @@ static bool kw_rule_match(const struct kw_rule *r, const struct kw_facts *f)
 	if (r->taints && !(r->taints & f->taints))
 		return false;
 	if ((r->has & KW_RH_PATH) &&
-	    (!l->path[0] || !glob_match(r->path, l->path)))
+	    (!l->path[0] || !kw_glob_match(r->path, l->path)))
 		return false;
 	return true;
 }

@@ -648,6 +648,45 @@ TEST_F(policy, check_sees_kwarden_facts)
 	json_object_put(rep);
 }
 
+/*
+ * Globs: kwarden.ko and "kwardenctl policy check" match with one header,
+ * glob_match()'s semantics.  A class and a '*' that crosses '/' let
+ * kw_dummy in, by both; a POSIX class (fnmatch's, not glob_match's) does
+ * not, by both.
+ */
+TEST_F(policy, globs_match_alike_in_kernel_and_check)
+{
+	json_object *rec;
+	int n;
+
+	ASSERT_EQ(0, write_policy("enforce",
+		"allow name=kw_d?mm[!0-9] path=/opt/*/kw_dummy.k[a-o] reason=\"glob\"\n",
+		false));
+	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));	/* policy off */
+	EXPECT_EQ(0, ctl_policy("check", POL_FILE));
+	kw_unload("kw_dummy");
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
+	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
+	rec = wait_kind("module_load", self->seq0, 2, &n);
+	check_gate(_metadata, rec, "module_load", "allowed", "finit_module",
+		   self->sha);
+	EXPECT_STREQ("rule 1 (line 3): glob",
+		     kw_rec_str(kw_get(rec, "detail"), "rule"));
+	json_object_put(rec);
+	kw_unload("kw_dummy");
+
+	system("echo 'mode off' > " POL_FILE ".off");
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE ".off"));
+	ASSERT_EQ(0, write_policy("enforce", "allow name=kw_dumm[[:alpha:]]\n",
+				  false));
+	ASSERT_EQ(0, kw_finit(DUMMY_KO, ""));
+	EXPECT_EQ(2, ctl_policy("check", POL_FILE));	/* would deny it */
+	kw_unload("kw_dummy");
+	ASSERT_EQ(0, ctl_policy("apply --now", POL_FILE));
+	EXPECT_EQ(-EPERM, kw_finit(DUMMY_KO, ""));
+	EXPECT_FALSE(loaded("kw_dummy"));
+}
+
 /* apply refuses what would deny a loaded module, and bad files */
 TEST_F(policy, apply_refuses)
 {

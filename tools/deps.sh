@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 
 pkgs=(gcc-12 make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
-      pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev libsystemd-dev
+      pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev libsystemd-dev libssl-dev
       libclang-rt-14-dev qemu-system-x86 busybox-static cpio xz-utils zstd
       kmod linux-source-6.12 perl python3 ca-certificates man-db bsdextrautils systemd
       dwarves build-essential debhelper dh-dkms dpkg-dev fakeroot lintian
@@ -121,10 +121,11 @@ EOM
 }
 
 # kselftest_harness.h, checkpatch.pl, .clang-format, extract-vmlinux and
-# the ftrace selftests (ftracetest, for make check-long) from
+# the ftrace selftests (ftracetest, for make check-long) and lib/glob.c
+# (the unit test runs its table through the kernel's glob_match) from
 # linux-source.  Bump the stamp when the list changes.
 fetch_linux_src() {
-	local dst=$build/linux-src tarball stamp=.done-3
+	local dst=$build/linux-src tarball stamp=.done-4
 	[ -e "$dst/$stamp" ] && return 0
 	tarball=$(first /usr/src/linux-source-6.12.tar.*)
 	log "extracting selftest harness and checkpatch from $tarball"
@@ -139,6 +140,7 @@ fetch_linux_src() {
 		'linux-source-6.12/scripts/spelling.txt' \
 		'linux-source-6.12/scripts/const_structs.checkpatch' \
 		'linux-source-6.12/scripts/extract-vmlinux' \
+		'linux-source-6.12/lib/glob.c' \
 		'linux-source-6.12/tools/testing/selftests/ftrace/*'
 	touch "$dst/$stamp"
 }

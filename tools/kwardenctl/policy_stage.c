@@ -10,10 +10,10 @@
  * and kwarden itself must still be let in.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kwarden_glob.h>
 #include "alert.h"
 #include "kwardenctl.h"
 #include "names.h"
@@ -33,7 +33,7 @@ static bool needs_facts(const struct kw_policy *p, const char *name)
 
 		if (r->action != KW_RULE_ALLOW)
 			continue;
-		if ((r->has & KW_RH_NAME) && fnmatch(r->name, name, 0))
+		if ((r->has & KW_RH_NAME) && !kw_glob_match(r->name, name))
 			continue;
 		if ((r->has & (KW_RH_HASH | KW_RH_FILE_HASH | KW_RH_PATH)) ||
 		    r->sig || r->taints)

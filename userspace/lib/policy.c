@@ -8,13 +8,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <linux/kwarden_glob.h>
 #include "compiler.h"
 #include "names.h"
 #include "policy.h"
@@ -434,7 +434,7 @@ int kw_policy_load(struct kw_policy *p, const char *path,
 
 static bool rule_matches(const struct kw_rule *r, const struct kw_mod_facts *f)
 {
-	if ((r->has & KW_RH_NAME) && fnmatch(r->name, f->name, 0))
+	if ((r->has & KW_RH_NAME) && !kw_glob_match(r->name, f->name))
 		return false;
 	if ((r->has & KW_RH_HASH) &&
 	    (!f->hash || memcmp(r->hash, f->hash, KW_HASH_LEN)))
@@ -449,7 +449,7 @@ static bool rule_matches(const struct kw_rule *r, const struct kw_mod_facts *f)
 	if (r->taints && !(r->taints & f->taints))
 		return false;
 	if ((r->has & KW_RH_PATH) &&
-	    (!f->path || !f->path[0] || fnmatch(r->path, f->path, 0)))
+	    (!f->path || !f->path[0] || !kw_glob_match(r->path, f->path)))
 		return false;
 	return true;
 }
