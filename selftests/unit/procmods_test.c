@@ -128,17 +128,4 @@ TEST(long_used_by)
 	unlink(path);
 }
 
-/* The host's own list parses, when it has one */
-TEST(host)
-{
-	struct kw_procmods it;
-	struct kw_procmod m;
-
-	if (kw_procmods_open(&it, NULL))
-		SKIP(return, "no /proc/modules");
-	while (kw_procmods_next(&it, &m))
-		EXPECT_NE(0, m.name[0]);
-	kw_procmods_close(&it);
-}
-
 TEST_HARNESS_MAIN
