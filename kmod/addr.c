@@ -131,6 +131,47 @@ unsigned long kw_ftrace_location(unsigned long addr)
 	return ip;
 }
 
+/* The first record of @pg at or after @addr */
+static int kw_ftrace_lower(const struct kw_ftrace_page *pg, unsigned long addr)
+{
+	int lo = 0, hi = pg->index;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (pg->records[mid].ip < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The ftrace call sites that overlap [@start, @end) */
+void kw_ftrace_spans(unsigned long start, unsigned long end,
+		     struct kw_spans *sp)
+{
+	unsigned long from = start - (KW_FTRACE_SITE_LEN - 1);
+	const struct kw_ftrace_page *pg;
+	unsigned int n = 0;
+	int i;
+
+	if (!kw_ftrace_pages)
+		return;
+	rcu_read_lock();
+	for (pg = READ_ONCE(*kw_ftrace_pages); pg && n < KW_WALK_MAX;
+	     pg = READ_ONCE(pg->next), n++) {
+		if (pg->index <= 0 || end <= pg->records[0].ip ||
+		    from > pg->records[pg->index - 1].ip)
+			continue;
+		for (i = kw_ftrace_lower(pg, from);
+		     i < pg->index && pg->records[i].ip < end; i++)
+			kw_span_add(sp, pg->records[i].ip, KW_FTRACE_SITE_LEN,
+				    true);
+	}
+	rcu_read_unlock();
+}
+
 /* Whether @addr is in the trampoline of a registered ftrace_ops. */
 bool kw_ftrace_tramp(unsigned long addr)
 {

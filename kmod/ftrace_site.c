@@ -47,7 +47,8 @@ static bool kw_ftrace_bytes_ok(unsigned long site, const u8 *cur,
 {
 	s32 rel;
 
-	if (!memcmp(cur, old, KW_SITE_LEN) || !memcmp(cur, kw_nop5, KW_SITE_LEN))
+	if ((old && !memcmp(cur, old, KW_SITE_LEN)) ||
+	    !memcmp(cur, kw_nop5, KW_SITE_LEN))
 		return true;
 	if (cur[0] != 0xe8)
 		return false;
@@ -56,7 +57,8 @@ static bool kw_ftrace_bytes_ok(unsigned long site, const u8 *cur,
 }
 
 /*
- * Verdict on ftrace site @site, whose baseline bytes are @old.
+ * Verdict on ftrace site @site, whose baseline bytes are @old (NULL:
+ * unknown, without a golden copy).
  *
  * ftrace patches all its sites under text_mutex, and while it shuts an ops
  * down the ops has already left the list that is_ftrace_trampoline() reads

@@ -50,6 +50,7 @@ struct kw_region {
 	u64 *alerted;		/* signature of the last alert, per page */
 	unsigned long *ro;	/* pages read-only at baseline */
 	unsigned long *wr_alerted; /* of those, reported writable */
+	u32 *digest;		/* per block, without a golden copy (digest.c) */
 	u8 *golden;		/* copy of the baseline bytes (read-only), or NULL */
 	struct page **golden_pages; /* its pages */
 	unsigned int ngolden;
@@ -62,6 +63,7 @@ struct kw_region {
 #define KW_AF_TASK	(1U << 3)	/* pid, uid, comm */
 #define KW_AF_FAULT	(1U << 4)	/* fault, taints_old, taints, count */
 #define KW_AF_SEVERITY	(1U << 5)	/* severity set: not the kind's default */
+#define KW_AF_NEW	(1U << 6)	/* new bytes without old ones (len 0) */
 
 /* An alert as the kmod keeps and sends it. */
 struct kw_alert {
@@ -151,12 +153,13 @@ void kw_regions_exit(void);
 struct list_head *kw_regions(void);
 struct kw_region *kw_region_new(const char *name, enum kw_kind kind,
 				unsigned long start, unsigned long end,
-				bool text);
+				bool text, struct module *mod);
 void kw_region_del(struct kw_region *r);
 void kw_region_totals(struct kw_totals *t);
 const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
+bool kw_own(const struct kw_region *r);
 size_t kw_page_len(const struct kw_region *r, unsigned int i);
 
 /* mode.c */
@@ -190,6 +193,24 @@ struct kw_runs {
 		u8 seen[KW_RUN_LEN];
 	} run[KW_RUNS_MAX];
 };
+
+/* Result of checking one changed page (scan.c, digest.c). */
+struct kw_page_check {
+	unsigned long first;	/* first unexplained byte, or 0 */
+	int caller;		/* who poked it (poke.c), or -1 */
+	u64 sig;		/* signature of all unexplained bytes */
+	bool busy;		/* a patch site is being patched */
+	struct kw_runs runs;	/* the unexplained bytes, for a restore */
+};
+
+/* digest.c: detection without a golden copy */
+#define KW_BLOCK		256	/* bytes a digest covers */
+#define KW_PAGE_BLOCKS		(KW_PAGE_SIZE / KW_BLOCK)
+void kw_digest_init(void);
+int kw_digest_baseline(struct kw_region *r);
+void kw_digest_check_page(struct kw_region *r, unsigned int pg,
+			  struct kw_page_check *c);
+u64 kw_digest_bytes(const struct kw_region *r);
 
 /* restore.c */
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);
@@ -278,6 +299,7 @@ struct kw_poke_who {
 int kw_poke_init(void);
 void kw_poke_exit(void);
 bool kw_poke_explains(unsigned long addr, u8 value, struct kw_poke_who *who);
+int kw_poke_in(unsigned long start, size_t len, u8 flags);
 void kw_poke_caller_name(u8 id, char *mod, size_t mlen, char *sym,
 			 size_t slen);
 u64 kw_poke_count(void);
@@ -308,7 +330,31 @@ bool kw_site_old(const struct kw_region *r, unsigned long addr, u8 *buf,
 bool kw_site_read(unsigned long addr, u8 *buf, size_t len);
 bool kw_site_form_ok(struct kw_region *r, unsigned long addr);
 bool kw_site_code(unsigned long addr);
+bool kw_site_same(const struct kw_region *r, const u8 *cur, const u8 *old,
+		  size_t len);
+bool kw_site_locked(void);
 u64 kw_site_bytes(void);
+
+/* A patch site's bytes, as digest.c masks them */
+struct kw_span {
+	unsigned long addr;
+	u8 len;
+	bool ftrace;		/* an ftrace call site (ftrace_site.c) */
+};
+
+/* Where the sites of [start, end) are gathered, bounded */
+struct kw_spans {
+	unsigned int n;
+	bool overflow;
+	struct kw_span s[1024];
+};
+
+void kw_span_add(struct kw_spans *sp, unsigned long addr, size_t len,
+		 bool ftrace);
+void kw_site_spans(const struct kw_region *r, unsigned long start,
+		   unsigned long end, struct kw_spans *sp);
+void kw_ftrace_spans(unsigned long start, unsigned long end,
+		     struct kw_spans *sp);
 
 /* site_jump.c: jump labels */
 int kw_jump_init(void);
@@ -316,16 +362,22 @@ void kw_jump_exit(void);
 bool kw_jump_ok(const struct kw_region *r, unsigned long addr);
 u64 kw_jump_bytes(void);
 u32 kw_jump_core_count(void);
+void kw_jump_spans(const struct kw_region *r, unsigned long start,
+		   unsigned long end, struct kw_spans *sp);
 
 /* site_scall.c: static calls */
 int kw_scall_init(void);
 void kw_scall_exit(void);
 bool kw_scall_ok(const struct kw_region *r, unsigned long addr);
 u64 kw_scall_bytes(void);
+void kw_scall_spans(const struct kw_region *r, unsigned long start,
+		    unsigned long end, struct kw_spans *sp);
 
 /* site_kprobe.c: kprobes */
 void kw_kprobe_site_init(void);
 bool kw_kprobe_ok(unsigned long addr);
+bool kw_kprobes_any(void);
+void kw_kprobe_norm(unsigned long start, u8 *buf, size_t len);
 
 /* scan.c */
 extern unsigned int kw_interval_ms;

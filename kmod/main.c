@@ -14,9 +14,9 @@
 
 #include "kwarden.h"
 
-static bool golden = true;
+static bool golden;
 module_param(golden, bool, 0444);
-MODULE_PARM_DESC(golden, "Keep a copy of watched bytes, for old bytes in alerts (default: on)");
+MODULE_PARM_DESC(golden, "Keep a copy of watched bytes, for old bytes in alerts and restores (default: off, block digests)");
 
 module_param_named(interval_ms, kw_interval_ms, uint, 0444);
 MODULE_PARM_DESC(interval_ms, "Period of a full verification pass in ms (default: 500, min 100)");

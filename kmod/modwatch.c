@@ -41,14 +41,10 @@ static void kw_mod_add(struct module *mod, const char *name,
 	kw_mod_range(mod, text, &start, &size);
 	if (!size)
 		return;
-	r = kw_region_new(name, kind, start, start + size, text);
-	if (IS_ERR(r)) {
+	r = kw_region_new(name, kind, start, start + size, text, mod);
+	if (IS_ERR(r))
 		pr_warn("cannot watch %s of %s: %ld\n", name,
 			mod->name, PTR_ERR(r));
-		return;
-	}
-	r->mod = mod;
-	strscpy(r->owner, mod->name, sizeof(r->owner));
 }
 
 static void kw_mod_watch(struct module *mod)

@@ -104,8 +104,10 @@ static int kw_nl_put_alert(struct sk_buff *skb, const struct kw_alert *a)
 	    nla_put_u32(skb, KWARDEN_A_LEN, a->len))
 		return -EMSGSIZE;
 	/* memory alerts: the bytes around the change */
-	if (a->len && (nla_put(skb, KWARDEN_A_OLD, KW_BYTES_LEN, a->old) ||
-		       nla_put(skb, KWARDEN_A_NEW, KW_BYTES_LEN, a->new)))
+	if (a->len && nla_put(skb, KWARDEN_A_OLD, KW_BYTES_LEN, a->old))
+		return -EMSGSIZE;
+	if ((a->len || (a->has & KW_AF_NEW)) &&
+	    nla_put(skb, KWARDEN_A_NEW, KW_BYTES_LEN, a->new))
 		return -EMSGSIZE;
 	if (a->target &&
 	    (nla_put_u64_64bit(skb, KWARDEN_A_TARGET, a->target,

@@ -31,7 +31,7 @@
 
 #include "kwarden.h"
 
-#define KW_POKE_BITS	14
+#define KW_POKE_BITS	12
 #define KW_POKE_SLOTS	(1U << KW_POKE_BITS)
 #define KW_POKE_LIMIT	(KW_POKE_SLOTS - KW_POKE_SLOTS / 8)
 #define KW_POKE_CHUNK	13	/* bytes a record holds */
@@ -250,6 +250,22 @@ bool kw_poke_explains(unsigned long addr, u8 value, struct kw_poke_who *who)
 	}
 	raw_spin_unlock_irqrestore(&kw_poke_lock, flags);
 	return found;
+}
+
+/*
+ * The caller of the first recorded write into [@start, @start + @len) whose
+ * flags include @flags and whose bytes are still there, or -1.
+ */
+int kw_poke_in(unsigned long start, size_t len, u8 flags)
+{
+	struct kw_poke_who who;
+	unsigned long a;
+
+	for (a = start; a < start + len; a++)
+		if (kw_poke_explains(a, READ_ONCE(*(u8 *)a), &who) &&
+		    (who.flags & flags) == flags)
+			return who.caller;
+	return -1;
 }
 
 /*

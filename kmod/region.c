@@ -2,16 +2,21 @@
 /*
  * kwarden - watched regions and their baselines
  *
- * A region is hashed page by page (xxh64, 8 bytes a page) when kwarden
- * loads.  An optional golden copy of the baseline bytes lets an alert show
- * the old bytes next to the new ones and lets scan.c check every differing
- * byte against the recorded text pokes.
+ * A region is hashed page by page (xxh64 with a random seed, 8 bytes a
+ * page) when kwarden loads: a page whose hash is unchanged is not looked at
+ * further.  Behind that, either block digests (digest.c, the default) or a
+ * golden copy of the baseline bytes, which lets an alert show the old
+ * bytes next to the new ones, lets scan.c check every differing byte, and
+ * lets a change be restored.  kwarden's own memory always has its golden
+ * copy: its text is put back whatever was written there.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -25,10 +30,11 @@
 static LIST_HEAD(kw_region_list);
 DEFINE_MUTEX(kw_region_lock);
 static bool kw_golden;
+static u64 kw_hash_seed;
 
 u64 kw_page_hash(const void *page, size_t len)
 {
-	return xxh64(page, len, 0);
+	return xxh64(page, len, kw_hash_seed);
 }
 
 /* Bytes of page @i of @r: a full page, or less at the end of the region */
@@ -84,6 +90,7 @@ static void kw_region_free(struct kw_region *r)
 {
 	kvfree(r->expected);
 	kvfree(r->alerted);
+	kvfree(r->digest);
 	kw_prot_free(r);
 	kw_golden_free(r);
 	kfree(r);
@@ -98,7 +105,8 @@ static int kw_region_baseline(struct kw_region *r, bool golden)
 	r->alerted = kvcalloc(r->npages, sizeof(u64), GFP_KERNEL);
 	if (!r->expected || !r->alerted || kw_prot_baseline(r))
 		return -ENOMEM;
-	if (golden && kw_golden_take(r))
+	golden = golden || kw_own(r);
+	if (golden ? kw_golden_take(r) : kw_digest_baseline(r))
 		return -ENOMEM;
 	for (i = 0; i < r->npages; i++) {
 		const void *src = golden ? r->golden + i * KW_PAGE_SIZE :
@@ -111,12 +119,12 @@ static int kw_region_baseline(struct kw_region *r, bool golden)
 }
 
 /*
- * Baseline [@start, @end) as a new region and add it to the list.  The
- * caller holds kw_region_lock.
+ * Baseline [@start, @end) as a new region of @mod (NULL: the core kernel)
+ * and add it to the list.  The caller holds kw_region_lock.
  */
 struct kw_region *kw_region_new(const char *name, enum kw_kind kind,
 				unsigned long start, unsigned long end,
-				bool text)
+				bool text, struct module *mod)
 {
 	struct kw_region *r;
 	int err;
@@ -131,6 +139,9 @@ struct kw_region *kw_region_new(const char *name, enum kw_kind kind,
 	r->text = text;
 	r->start = start;
 	r->end = end;
+	r->mod = mod;
+	if (mod)
+		strscpy(r->owner, mod->name, sizeof(r->owner));
 	err = kw_region_baseline(r, kw_golden);
 	if (err) {
 		kw_region_free(r);
@@ -154,7 +165,7 @@ static struct kw_region *kw_region_add(const char *name, enum kw_kind kind,
 	struct kw_region *r;
 
 	r = kw_region_new(name, kind, kw_lookup_name(start_sym),
-			  kw_lookup_name(end_sym), text);
+			  kw_lookup_name(end_sym), text, NULL);
 	if (IS_ERR(r))
 		pr_err("cannot watch %s (%s..%s): %ld\n",
 		       name, start_sym, end_sym, PTR_ERR(r));
@@ -222,6 +233,8 @@ int kw_regions_init(bool golden)
 	int err = 0;
 
 	kw_golden = golden;
+	kw_hash_seed = get_random_u64();
+	kw_digest_init();
 	mutex_lock(&kw_region_lock);
 	r = kw_region_add("core_text", KW_KIND_kernel_text_modified,
 			  "_stext", "_etext", true);
@@ -249,7 +262,7 @@ int kw_regions_init(bool golden)
 	/* the IDT page, read-only after boot; slots are vectors */
 	start = kw_lookup_name("idt_table");
 	r = kw_region_new("idt", KW_KIND_idt_modified, start,
-			  start + IDT_ENTRIES * sizeof(gate_desc), false);
+			  start + IDT_ENTRIES * sizeof(gate_desc), false, NULL);
 	if (IS_ERR(r)) {
 		err = PTR_ERR(r);
 		goto out;
@@ -288,7 +301,8 @@ void kw_region_totals(struct kw_totals *t)
 		t->regions++;
 		t->pages += r->npages;
 		t->baseline_bytes += 2 * r->npages * sizeof(u64) +
-				     2 * BITS_TO_LONGS(r->npages) * sizeof(long);
+				     2 * BITS_TO_LONGS(r->npages) * sizeof(long) +
+				     kw_digest_bytes(r);
 		if (r->golden)
 			t->golden_bytes += r->end - r->start;
 	}

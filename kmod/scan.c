@@ -3,7 +3,8 @@
  * kwarden - verification of the watched regions
  *
  * A pass hashes every page of every region.  A page whose hash differs from
- * the one expected is compared with the golden copy byte by byte; each
+ * the one expected is checked against its block digests (digest.c), or,
+ * with a golden copy, compared with it byte by byte; each
  * differing byte must have been written there by a recorded text poke
  * (poke.c), at a patch site the kernel keeps, in a form that site allows
  * (site.c), or be part of an ftrace site that verifies (ftrace_site.c).
@@ -65,15 +66,6 @@ static enum kw_kind kw_kind_at(struct kw_region *r, unsigned long addr)
 	return t ? t->kind : r->kind;
 }
 
-/* Result of checking one changed page. */
-struct kw_page_check {
-	unsigned long first;	/* first unexplained byte, or 0 */
-	int caller;		/* who poked it (poke.c), or -1 */
-	u64 sig;		/* signature of all unexplained bytes */
-	bool busy;		/* a patch site is being patched */
-	struct kw_runs runs;	/* the unexplained bytes, for a restore */
-};
-
 /*
  * Alert on the first unexplained byte at @addr, in page @pg, and restore
  * the page when that is configured for the kind.  The old and new windows
@@ -102,10 +94,14 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 	strscpy(a.region, r->name, sizeof(a.region));
 	a.addr = base;
 	memcpy(a.new, (void *)base, KW_BYTES_LEN);
-	memcpy(a.old, r->golden + (base - r->start), KW_BYTES_LEN);
-	for (i = 0; i < KW_BYTES_LEN; i++)
-		if (a.old[i] != a.new[i])
-			a.len++;
+	if (r->golden) {
+		memcpy(a.old, r->golden + (base - r->start), KW_BYTES_LEN);
+		for (i = 0; i < KW_BYTES_LEN; i++)
+			if (a.old[i] != a.new[i])
+				a.len++;
+	} else {
+		a.has |= KW_AF_NEW;	/* digests: no old bytes */
+	}
 	kw_describe(base, a.symbol, sizeof(a.symbol), &a.offset,
 		    a.module, sizeof(a.module));
 	if (a.slot >= 0 && r->kind == KW_KIND_idt_modified)
@@ -269,10 +265,10 @@ static void kw_scan_page(struct kw_region *r, unsigned int pg)
 			r->alerted[pg] = 0;
 		return;
 	}
-	if (!r->golden)
-		return;	/* hash-only mode: kept for a future digest path */
-
-	kw_check_page(r, pg, &c);
+	if (r->golden)
+		kw_check_page(r, pg, &c);
+	else
+		kw_digest_check_page(r, pg, &c);
 	if (!c.first) {
 		/* busy pages are checked again on the next pass */
 		if (!c.busy) {

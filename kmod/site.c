@@ -60,14 +60,27 @@ module_param_array_named(site_counts, kw_site_counts, ulong,
 			 &kw_site_ncounts, 0444);
 MODULE_PARM_DESC(site_counts, "Poked bytes explained by jump labels, static calls, kprobes, ftrace callers, COMING modules; busy; refused");
 
-/* Baseline bytes of [@addr, @addr + @len), if all in @r */
+/*
+ * Baseline bytes of [@addr, @addr + @len), if all in @r.  Without a golden
+ * copy (digest.c) the current bytes: a site's size is then decoded from
+ * what it holds now, and only its allowed forms verify.
+ */
 bool kw_site_old(const struct kw_region *r, unsigned long addr, u8 *buf,
 		 size_t len)
 {
-	if (!r->golden || addr < r->start || addr + len > r->end)
+	if (addr < r->start || addr + len > r->end)
 		return false;
+	if (!r->golden)
+		return kw_site_read(addr, buf, len);
 	memcpy(buf, r->golden + (addr - r->start), len);
 	return true;
+}
+
+/* Whether a site holds its baseline bytes: known with a golden copy only */
+bool kw_site_same(const struct kw_region *r, const u8 *cur, const u8 *old,
+		  size_t len)
+{
+	return r->golden && !memcmp(cur, old, len);
 }
 
 /* Current bytes of [@addr, @addr + @len) */
@@ -145,7 +158,7 @@ bool kw_site_form_ok(struct kw_region *r, unsigned long addr)
 	return kw_site_allows(r, addr);
 }
 
-static bool kw_site_locked(void)
+bool kw_site_locked(void)
 {
 	unsigned int i;
 
@@ -181,6 +194,43 @@ enum kw_site_verdict kw_site_check(struct kw_region *r, unsigned long addr,
 		return KW_SITE_OK;
 	kw_site_counts[KW_SC_BAD]++;
 	return KW_SITE_BAD;
+}
+
+void kw_span_add(struct kw_spans *sp, unsigned long addr, size_t len,
+		 bool ftrace)
+{
+	if (sp->n >= ARRAY_SIZE(sp->s)) {
+		sp->overflow = true;
+		return;
+	}
+	sp->s[sp->n].addr = addr;
+	sp->s[sp->n].len = len;
+	sp->s[sp->n].ftrace = ftrace;
+	sp->n++;
+}
+
+/*
+ * The patch sites of text region @r that overlap [@start, @end), from the
+ * kernel's tables: ftrace's, jump labels, static calls and trampolines,
+ * and ftrace's own callers.  (Kprobes are not masked: digest.c puts back
+ * the bytes they saved.)
+ */
+void kw_site_spans(const struct kw_region *r, unsigned long start,
+		   unsigned long end, struct kw_spans *sp)
+{
+	unsigned int i;
+
+	sp->n = 0;
+	sp->overflow = false;
+	if (!r->text)
+		return;
+	kw_ftrace_spans(start, end, sp);
+	kw_jump_spans(r, start, end, sp);
+	kw_scall_spans(r, start, end, sp);
+	for (i = 0; !r->mod && i < ARRAY_SIZE(kw_fcalls); i++)
+		if (kw_fcalls[i] && kw_fcalls[i] + KW_BRANCH_LEN > start &&
+		    kw_fcalls[i] < end)
+			kw_span_add(sp, kw_fcalls[i], KW_BRANCH_LEN, false);
 }
 
 u64 kw_site_bytes(void)

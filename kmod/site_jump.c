@@ -67,7 +67,7 @@ static bool kw_jump_entry_ok(const struct kw_region *r,
 	if (addr >= code + len || !kw_site_old(r, code, old, len) ||
 	    !kw_site_read(code, cur, len))
 		return false;
-	if (!memcmp(cur, old, len))
+	if (kw_site_same(r, cur, old, len))
 		return true;
 	if (len == 2)
 		return !memcmp(cur, kw_nop2, 2) ||
@@ -113,6 +113,55 @@ bool kw_jump_ok(const struct kw_region *r, unsigned long addr)
 		return kw_jump_mod_ok(r, addr);
 	e = kw_jump_core(addr);
 	return e && kw_jump_entry_ok(r, e, addr);
+}
+
+/* The first core entry whose site starts at or after @addr */
+static u32 kw_jump_lower(unsigned long addr)
+{
+	u32 lo = 0, hi = kw_njump;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (kw_jcode(mid) < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A site's size, from its current bytes (an INT3 while patched: 5) */
+static void kw_jump_span(unsigned long code, unsigned long start,
+			 unsigned long end, struct kw_spans *sp)
+{
+	u8 cur[2];
+	size_t len;
+
+	if (!kw_site_read(code, cur, sizeof(cur)))
+		return;
+	len = kw_jump_size(cur);
+	if (code + len > start && code < end)
+		kw_span_add(sp, code, len, false);
+}
+
+/* The jump label sites of @r that overlap [@start, @end) */
+void kw_jump_spans(const struct kw_region *r, unsigned long start,
+		   unsigned long end, struct kw_spans *sp)
+{
+	const struct module *mod = r->mod;
+	unsigned int i, n;
+
+	if (mod) {
+		n = min(mod->num_jump_entries, KW_JUMP_MOD_MAX);
+		for (i = 0; i < n; i++)
+			kw_jump_span(jump_entry_code(&mod->jump_entries[i]),
+				     start, end, sp);
+		return;
+	}
+	for (i = kw_jump_lower(start - (KW_JUMP_LONG - 1));
+	     i < kw_njump && kw_jcode(i) < end; i++)
+		kw_jump_span(kw_jcode(i), start, end, sp);
 }
 
 u64 kw_jump_bytes(void)

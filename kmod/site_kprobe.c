@@ -93,6 +93,77 @@ bool kw_kprobe_ok(unsigned long addr)
 	return ok;
 }
 
+/* Whether any kprobe is registered (digest.c skips the lookups if not) */
+bool kw_kprobes_any(void)
+{
+	unsigned int i;
+
+	for (i = 0; kw_kp_table && i < (1U << KW_KP_BITS); i++)
+		if (!hlist_empty(&kw_kp_table[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The bytes a probe at @at saved: its first byte, and an optimized
+ * probe's next four, when @cur (read at @at) holds its INT3 or its jmp.
+ * Returns how many; under rcu_read_lock().
+ */
+static size_t kw_kprobe_saved(struct kprobe *p, unsigned long at,
+			      const u8 *cur, u8 *orig)
+{
+#ifdef CONFIG_OPTPROBES
+	unsigned long slot = kw_kprobe_slot(p);
+	struct optimized_kprobe *op;
+	s32 rel;
+
+	memcpy(&rel, cur + 1, sizeof(rel));
+	if (slot && (cur[0] == 0xe9 || cur[0] == 0xcc) &&
+	    at + KW_OPT_LEN + (long)rel == slot) {
+		op = container_of(p, struct optimized_kprobe, kp);
+		orig[0] = p->opcode;
+		memcpy(orig + 1, op->optinsn.copied_insn, KW_OPT_LEN - 1);
+		return KW_OPT_LEN;
+	}
+#endif
+	if (cur[0] != 0xcc)
+		return 0;
+	orig[0] = p->opcode;
+	return 1;
+}
+
+/*
+ * In @buf, a copy of [@start, @start + @len), put back the bytes that
+ * registered kprobes saved where their INT3 or jmp now is.
+ */
+void kw_kprobe_norm(unsigned long start, u8 *buf, size_t len)
+{
+	unsigned long at, a;
+	u8 cur[KW_OPT_LEN], orig[KW_OPT_LEN];
+	struct kprobe *p;
+	size_t n;
+
+	if (!kw_kp_table)
+		return;
+	rcu_read_lock();
+	for (at = start - (KW_OPT_LEN - 1); at < start + len; at++) {
+		if (at >= start)
+			cur[0] = buf[at - start];
+		else if (!kw_site_read(at, cur, 1))
+			continue;
+		if (cur[0] != 0xcc && cur[0] != 0xe9)
+			continue;
+		p = kw_get_kprobe(at);
+		if (!p || !kw_site_read(at, cur, sizeof(cur)))
+			continue;
+		n = kw_kprobe_saved(p, at, cur, orig);
+		for (a = at; a < at + n; a++)
+			if (a >= start && a < start + len)
+				buf[a - start] = orig[a - at];
+	}
+	rcu_read_unlock();
+}
+
 void kw_kprobe_site_init(void)
 {
 	char buf[KSYM_SYMBOL_LEN];

@@ -94,7 +94,7 @@ static bool kw_scall_site_ok(const struct kw_region *r,
 	if (addr >= site + len || !kw_site_old(r, site, old, len) ||
 	    !kw_site_read(site, cur, len))
 		return false;
-	if (!memcmp(cur, old, len))
+	if (kw_site_same(r, cur, old, len))
 		return true;
 	func = (unsigned long)READ_ONCE(kw_site_key(s)->func);
 	if (len == KW_SCALL_JCC) {
@@ -199,7 +199,8 @@ static bool kw_tramp_ok(const struct kw_region *r, unsigned long t)
 	    memcmp(old + KW_SCALL_LEN, kw_tramp_ud, 3) ||
 	    !kw_site_read(t, cur, sizeof(cur)))
 		return false;
-	if (!memcmp(cur, old, sizeof(cur)) || !memcmp(cur, kw_retinsn, 5))
+	if (kw_site_same(r, cur, old, sizeof(cur)) ||
+	    !memcmp(cur, kw_retinsn, 5))
 		return true;
 	memcpy(&rel, cur + 1, sizeof(rel));
 	return cur[0] == 0xe9 &&
@@ -219,6 +220,86 @@ bool kw_scall_ok(const struct kw_region *r, unsigned long addr)
 		return kw_scall_mod_ok(r, addr);
 	s = kw_scall_core(addr);
 	return s && kw_scall_site_ok(r, s, addr);
+}
+
+/* A site's size, from its current bytes: a Jcc is 6 */
+static void kw_scall_span(unsigned long site, unsigned long start,
+			  unsigned long end, struct kw_spans *sp)
+{
+	u8 cur[2];
+	size_t len = KW_SCALL_LEN;
+
+	if (!kw_site_read(site, cur, sizeof(cur)))
+		return;
+	if (cur[0] == 0x0f && (cur[1] & 0xf0) == 0x80)
+		len = KW_SCALL_JCC;
+	if (site + len > start && site < end)
+		kw_span_add(sp, site, len, false);
+}
+
+static void kw_scall_site_spans(const struct kw_region *r,
+				unsigned long start, unsigned long end,
+				struct kw_spans *sp)
+{
+	u32 lo = 0, hi = kw_nscall;
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+	const struct module *mod = r->mod;
+	unsigned int i, n;
+
+	if (mod) {
+		n = min_t(unsigned int, max(mod->num_static_call_sites, 0),
+			  KW_SCALL_MOD_MAX);
+		for (i = 0; i < n; i++)
+			kw_scall_span(kw_site_addr(&mod->static_call_sites[i]),
+				      start, end, sp);
+		return;
+	}
+#endif
+	if (r->mod)
+		return;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (kw_site_addr(&kw_stab[kw_sidx[mid]]) + KW_SCALL_JCC <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < kw_nscall; lo++) {
+		unsigned long site = kw_site_addr(&kw_stab[kw_sidx[lo]]);
+
+		if (site >= end)
+			break;
+		kw_scall_span(site, start, end, sp);
+	}
+}
+
+/*
+ * The static call sites and trampolines of @r that overlap [@start, @end).
+ * A trampoline is found by its signature, which is not masked: a changed
+ * signature changes the digest.  In the core kernel only the trampolines'
+ * section is searched.
+ */
+void kw_scall_spans(const struct kw_region *r, unsigned long start,
+		    unsigned long end, struct kw_spans *sp)
+{
+	unsigned long t = start - (KW_SCALL_LEN - 1), stop = end;
+	const u8 *sig;
+
+	kw_scall_site_spans(r, start, end, sp);
+	if (!r->mod) {
+		t = max(t, kw_tramp_start);
+		stop = min(stop, kw_tramp_end);
+	}
+	t = max(t, r->start);
+	stop = min(stop, r->end - (KW_SCALL_LEN + sizeof(kw_tramp_ud)) + 1);
+	for (; t < stop; t++) {
+		/* the region is mapped: it is hashed the same way */
+		sig = (const u8 *)t + KW_SCALL_LEN;
+		if (sig[0] == kw_tramp_ud[0] && sig[1] == kw_tramp_ud[1] &&
+		    sig[2] == kw_tramp_ud[2])
+			kw_span_add(sp, t, KW_SCALL_LEN, false);
+	}
 }
 
 u64 kw_scall_bytes(void)
