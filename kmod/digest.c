@@ -22,6 +22,11 @@
  * out of its owner's code, where a hook would be, or else the block's
  * start; nothing can be restored from a digest.
  *
+ * Tables of slots (the system call tables, the IDT, the seq_operations
+ * that hiding rootkits rewrite) are small: they keep a copy of their own,
+ * are left out of the digests, and are compared with their copy byte by
+ * byte, so a changed slot is named exactly and can be put back.
+ *
  * A module's text written through the kernel's patching function while
  * the module is COMING (livepatch relocations, from its own init) is
  * taken, as with the golden copy.
@@ -81,6 +86,21 @@ static void kw_page_spans(const struct kw_region *r, unsigned int pg)
 			     ARRAY_SIZE(kw_sp.s));
 }
 
+/* Zero what @r's tables with copies of their own hold in the block */
+static void kw_mask_tables(const struct kw_region *r, unsigned long bs,
+			   size_t len)
+{
+	unsigned long from, to;
+	unsigned int i;
+
+	for (i = 0; i < r->ntables; i++) {
+		from = max(r->tables[i].start, bs);
+		to = min(r->tables[i].end, bs + len);
+		if (r->tables[i].golden && from < to)
+			memset(kw_buf + (from - bs), 0, to - from);
+	}
+}
+
 /* The digest of block @b of @r in its normal form (its sites in kw_sp) */
 static u32 kw_block_digest(const struct kw_region *r, unsigned int b,
 			   bool kprobes)
@@ -98,7 +118,46 @@ static u32 kw_block_digest(const struct kw_region *r, unsigned int b,
 		if (from < to)
 			memset(kw_buf + (from - bs), 0, to - from);
 	}
+	kw_mask_tables(r, bs, len);
 	return xxh32(kw_buf, len, kw_seed);
+}
+
+/* The table bytes of [@start, @end) that differ from their copies */
+static void kw_check_tables(const struct kw_region *r, unsigned long start,
+			    unsigned long end, struct kw_page_check *c)
+{
+	const struct kw_table *t;
+	unsigned long a;
+	unsigned int i;
+	u8 v;
+
+	for (i = 0; i < r->ntables; i++) {
+		t = &r->tables[i];
+		if (!t->golden)
+			continue;
+		for (a = max(t->start, start); a < min(t->end, end); a++) {
+			v = READ_ONCE(*(u8 *)a);
+			if (v != t->golden[a - t->start])
+				kw_unexplained(c, a, v);
+		}
+	}
+}
+
+/*
+ * The old bytes of the window at @addr, if it lies in a table with a copy
+ * (bytes past the table's end: as they are now).
+ */
+bool kw_digest_old(const struct kw_region *r, unsigned long addr, u8 *old)
+{
+	const struct kw_table *t = kw_region_table(r, addr);
+	size_t n;
+
+	if (!t || !t->golden)
+		return false;
+	n = min_t(unsigned long, KW_BYTES_LEN, t->end - addr);
+	memcpy(old, (void *)addr, KW_BYTES_LEN);
+	memcpy(old, t->golden + (addr - t->start), n);
+	return true;
 }
 
 /* The blocks of page @pg: [*first, *last) */
@@ -236,6 +295,8 @@ void kw_digest_check_page(struct kw_region *r, unsigned int pg,
 
 	memset(c, 0, sizeof(*c));
 	c->caller = -1;
+	bs = r->start + pg * KW_PAGE_SIZE;
+	kw_check_tables(r, bs, bs + kw_page_len(r, pg), c);
 	kw_page_spans(r, pg);
 	kw_page_blocks(r, pg, &b, &last);
 	for (; b < last; b++) {

@@ -392,7 +392,8 @@ static void kw_kprobes_walk(struct kw_hook_set *set)
 
 /*
  * Baseline and current bytes at the hooked address.  Returns false when
- * the address is not watched, so that there are none.
+ * the address is not watched, so that there are none, or when only the
+ * current bytes are known (block digests: no golden copy to compare).
  */
 static bool kw_hook_bytes(struct kw_alert *a)
 {
@@ -401,12 +402,16 @@ static bool kw_hook_bytes(struct kw_alert *a)
 
 	lockdep_assert_held(&kw_region_lock);
 	list_for_each_entry(r, kw_regions(), node) {
-		if (!r->text || !r->golden || a->addr < r->start ||
+		if (!r->text || a->addr < r->start ||
 		    a->addr + KW_BYTES_LEN > r->end)
 			continue;
 		if (copy_from_kernel_nofault(a->new, (void *)a->addr,
 					     KW_BYTES_LEN))
 			return false;
+		if (!r->golden) {
+			a->has |= KW_AF_NEW;
+			return false;
+		}
 		memcpy(a->old, r->golden + (a->addr - r->start), KW_BYTES_LEN);
 		for (i = 0; i < KW_BYTES_LEN; i++)
 			a->len += a->old[i] != a->new[i];

@@ -27,6 +27,7 @@ struct kw_table {
 	unsigned long start;
 	unsigned long end;	/* exclusive */
 	unsigned int entry;	/* bytes a slot, 0: not a table of pointers */
+	u8 *golden;		/* its baseline, without the region's copy */
 };
 
 #define KW_MAX_TABLES	12
@@ -160,6 +161,7 @@ const struct kw_table *kw_region_table(const struct kw_region *r,
 				       unsigned long addr);
 u64 kw_page_hash(const void *page, size_t len);
 bool kw_own(const struct kw_region *r);
+bool kw_region_restorable(const struct kw_region *r, enum kw_kind kind);
 size_t kw_page_len(const struct kw_region *r, unsigned int i);
 
 /* mode.c */
@@ -204,13 +206,15 @@ struct kw_page_check {
 };
 
 /* digest.c: detection without a golden copy */
-#define KW_BLOCK		256	/* bytes a digest covers */
+#define KW_BLOCK		KW_DIGEST_BLOCK	/* bytes a digest covers */
 #define KW_PAGE_BLOCKS		(KW_PAGE_SIZE / KW_BLOCK)
 void kw_digest_init(void);
 int kw_digest_baseline(struct kw_region *r);
 void kw_digest_check_page(struct kw_region *r, unsigned int pg,
 			  struct kw_page_check *c);
 u64 kw_digest_bytes(const struct kw_region *r);
+bool kw_digest_old(const struct kw_region *r, unsigned long addr, u8 *old);
+void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v);
 
 /* restore.c */
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind);

@@ -88,6 +88,10 @@ static int kw_golden_take(struct kw_region *r)
 
 static void kw_region_free(struct kw_region *r)
 {
+	unsigned int i;
+
+	for (i = 0; i < r->ntables; i++)
+		kfree(r->tables[i].golden);
 	kvfree(r->expected);
 	kvfree(r->alerted);
 	kvfree(r->digest);
@@ -194,6 +198,10 @@ static void kw_table_add(struct kw_region *r, const char *name,
 	if (!t->start || t->end <= t->start || t->start < r->start ||
 	    t->end > r->end)
 		return;
+	/* without the region's copy, a table of slots keeps its own */
+	if (t->entry && !r->golden)
+		t->golden = kmemdup((void *)t->start, t->end - t->start,
+				    GFP_KERNEL);
 	r->ntables++;
 }
 
@@ -213,6 +221,30 @@ static void kw_seq_ops_tables(struct kw_region *r)
 		kw_table_add(r, names[i], KW_KIND_seq_ops_hook, names[i], NULL,
 			     sizeof(const struct seq_operations) / sizeof(void *),
 			     sizeof(void *));
+}
+
+/* Whether a change of @kind in @r can be put back: from a copy */
+bool kw_region_restorable(const struct kw_region *r, enum kw_kind kind)
+{
+	unsigned int i;
+
+	if (r->golden)
+		return true;
+	for (i = 0; i < r->ntables; i++)
+		if (r->tables[i].golden && r->tables[i].kind == kind)
+			return true;
+	return false;
+}
+
+/*
+ * Tables with copies of their own are compared with them, not digested:
+ * digest the region again now that they are known.
+ */
+static int kw_region_tables_done(struct kw_region *r)
+{
+	kvfree(r->digest);
+	r->digest = NULL;
+	return r->golden ? 0 : kw_digest_baseline(r);
 }
 
 const struct kw_table *kw_region_table(const struct kw_region *r,
@@ -258,6 +290,9 @@ int kw_regions_init(bool golden)
 	kw_table_add(r, "ro_after_init", KW_KIND_ro_after_init_modified,
 		     "__start_ro_after_init", "__end_ro_after_init", 0, 0);
 	kw_seq_ops_tables(r);
+	err = kw_region_tables_done(r);
+	if (err)
+		goto out;
 
 	/* the IDT page, read-only after boot; slots are vectors */
 	start = kw_lookup_name("idt_table");
@@ -269,6 +304,7 @@ int kw_regions_init(bool golden)
 	}
 	kw_table_add(r, "idt_table", KW_KIND_idt_modified, "idt_table", NULL,
 		     IDT_ENTRIES, sizeof(gate_desc));
+	err = kw_region_tables_done(r);
 out:
 	mutex_unlock(&kw_region_lock);
 	if (err)
@@ -295,6 +331,7 @@ struct list_head *kw_regions(void)
 void kw_region_totals(struct kw_totals *t)
 {
 	struct kw_region *r;
+	unsigned int i;
 
 	memset(t, 0, sizeof(*t));
 	list_for_each_entry(r, &kw_region_list, node) {
@@ -305,6 +342,10 @@ void kw_region_totals(struct kw_totals *t)
 				     kw_digest_bytes(r);
 		if (r->golden)
 			t->golden_bytes += r->end - r->start;
+		for (i = 0; i < r->ntables; i++)
+			if (r->tables[i].golden)
+				t->golden_bytes += r->tables[i].end -
+						   r->tables[i].start;
 	}
 	t->baseline_bytes += kw_poke_bytes() + kw_site_bytes();
 }

@@ -137,7 +137,8 @@ bool kw_own_text(const struct kw_region *r)
 
 bool kw_restore_wanted(const struct kw_region *r, enum kw_kind kind)
 {
-	return kw_enforcing() && !r->text && r->golden && kind < 64 &&
+	return kw_enforcing() && !r->text && kw_region_restorable(r, kind) &&
+	       kind < 64 &&
 	       (kw_own(r) || (READ_ONCE(kw_restore_kinds) & BIT_ULL(kind)));
 }
 
@@ -160,24 +161,51 @@ static int kw_alias_map(unsigned long addr, size_t len, u8 **alias)
 	return *alias ? 0 : -ENOMEM;
 }
 
-/* Put back every byte of page @pg that differs from the golden copy. */
-int kw_restore_page(struct kw_region *r, unsigned int pg)
+/* Put back [@start, @start + @len) from @old, at most a page's worth */
+static int kw_restore_range(unsigned long start, const u8 *old, size_t len)
 {
-	unsigned long start = r->start + pg * KW_PAGE_SIZE;
 	struct kw_restore_job j = {
 		.start = start,
 		.base = start & PAGE_MASK,
-		.old = r->golden + pg * KW_PAGE_SIZE,
-		.len = kw_page_len(r, pg),
+		.old = old,
+		.len = len,
 	};
 	int err;
 
+	if (!memcmp((void *)start, old, len))
+		return 0;
 	/* a region need not start on a page: its "page" may span two */
 	err = kw_alias_map(start, j.len, &j.alias);
 	if (err)
 		return err;
 	err = stop_machine(kw_restore_words, &j, NULL);
 	vunmap(j.alias);
+	return err;
+}
+
+/*
+ * Put back every byte of page @pg that differs from the golden copy, or
+ * without one, from the copies of its tables of slots.
+ */
+int kw_restore_page(struct kw_region *r, unsigned int pg)
+{
+	unsigned long start = r->start + pg * KW_PAGE_SIZE;
+	unsigned long end = start + kw_page_len(r, pg), from, to;
+	const struct kw_table *t;
+	unsigned int i;
+	int err = 0;
+
+	if (r->golden)
+		return kw_restore_range(start, r->golden + pg * KW_PAGE_SIZE,
+					end - start);
+	for (i = 0; i < r->ntables && !err; i++) {
+		t = &r->tables[i];
+		from = max(t->start, start);
+		to = min(t->end, end);
+		if (t->golden && from < to)
+			err = kw_restore_range(from, t->golden +
+					       (from - t->start), to - from);
+	}
 	return err;
 }
 

@@ -94,14 +94,13 @@ static void kw_report(struct kw_region *r, unsigned int pg,
 	strscpy(a.region, r->name, sizeof(a.region));
 	a.addr = base;
 	memcpy(a.new, (void *)base, KW_BYTES_LEN);
-	if (r->golden) {
+	if (r->golden)
 		memcpy(a.old, r->golden + (base - r->start), KW_BYTES_LEN);
-		for (i = 0; i < KW_BYTES_LEN; i++)
-			if (a.old[i] != a.new[i])
-				a.len++;
-	} else {
+	else if (!kw_digest_old(r, base, a.old))
 		a.has |= KW_AF_NEW;	/* digests: no old bytes */
-	}
+	for (i = 0; !(a.has & KW_AF_NEW) && i < KW_BYTES_LEN; i++)
+		if (a.old[i] != a.new[i])
+			a.len++;
 	kw_describe(base, a.symbol, sizeof(a.symbol), &a.offset,
 		    a.module, sizeof(a.module));
 	if (a.slot >= 0 && r->kind == KW_KIND_idt_modified)
@@ -144,7 +143,7 @@ out:
 	kw_alert_raise(&a);
 }
 
-static void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v)
+void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v)
 {
 	struct kw_runs *runs = &c->runs;
 	unsigned int n = runs->n;

@@ -309,6 +309,21 @@ static inline int kw_set_restore(const char *kinds)
 	return err ? -1 : 0;
 }
 
+/*
+ * Whether kwarden.ko keeps a golden copy (parameter golden=1): only then do
+ * its memory alerts carry the old bytes, and can any page be restored.
+ * By default it checks block digests (kmod/digest.c).
+ */
+static inline bool kw_golden(void)
+{
+	FILE *f = fopen("/sys/module/kwarden/parameters/golden", "r");
+	int c = f ? fgetc(f) : 'N';
+
+	if (f)
+		fclose(f);
+	return c == 'Y';
+}
+
 /* A number of kwarden.ko's status ("scans", "violations"), or 0 */
 static inline uint64_t kw_kmod_u64(const char *key)
 {

@@ -299,7 +299,8 @@ static void message(struct kw_kmod_alert *k, const char *where)
 		append(k->msg, &n, " (%s)", k->region);
 	if (k->module[0])
 		append(k->msg, &n, ", module %s", k->module);
-	if ((k->has & KW_KA_LEN) && !is_hook(k))
+	/* without old bytes (block digests) the count is unknown */
+	if ((k->has & KW_KA_LEN) && !is_hook(k) && k->old_len)
 		append(k->msg, &n, ": %u bytes differ", k->len);
 	if (k->views[0])
 		append(k->msg, &n, ": %s", k->views);

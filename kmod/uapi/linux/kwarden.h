@@ -104,6 +104,12 @@ enum kw_load_via {
 
 /* Number of old/new bytes carried by a memory alert */
 #define KW_BYTES_LEN		16
+/*
+ * Without the golden copy a change is known to the block of this many
+ * bytes it is in: an alert without old bytes names the block's start, or
+ * the branch or pointer in it that leads out of its owner's code.
+ */
+#define KW_DIGEST_BLOCK		256
 #define KW_NAME_LEN		56	/* >= MODULE_NAME_LEN */
 #define KW_SYM_LEN		128
 #define KW_PATH_LEN		256
