@@ -28,6 +28,7 @@ ROUNDS=11
 CONFIGS="none default full"
 DEFAULT_PARAMS=
 FULL_PARAMS=interval_ms=100
+GOLDEN_PARAMS=golden=1
 WORKLOADS="open_close stat execve fork_exit sched_yield pipe module_load module_load_exp getppid"
 # iterations of each workload (read through eval, in run_workloads)
 # shellcheck disable=SC2034
@@ -161,6 +162,7 @@ use_config()
 	case "$1" in
 	default) kw_start $DEFAULT_PARAMS || fail "cannot start kwarden ($1)" ;;
 	full) kw_start $FULL_PARAMS || fail "cannot start kwarden ($1)" ;;
+	golden) kw_start $GOLDEN_PARAMS || fail "cannot start kwarden ($1)" ;;
 	esac
 	CUR=$1
 	sleep "$SETTLE_S"
@@ -296,11 +298,16 @@ phase_memory()
 {
 	local p
 
+	use_config default
 	p=$(pidof kwardend)
 	out status mem "$(status)"
 	out modsize "$(sed -n 's/^kwarden \([0-9]*\) .*/\1/p' /proc/modules)"
 	out rss_kb "$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$p/status")" \
 		"$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$p/status")"
+	# the same with the golden copy (old bytes in alerts, any restore)
+	use_config golden
+	out status mem_golden "$(status)"
+	use_config default
 }
 
 # ---- 4. rounds ----

@@ -222,9 +222,10 @@ def scan_total_ns(k):
 
 
 def scanned_bytes(k):
-    if k.get("golden_bytes"):
-        return k["golden_bytes"]
-    return k.get("pages", 0) * 4096 or None
+    # golden_bytes is the watched size only with golden=1; pages always
+    if k.get("pages"):
+        return k["pages"] * 4096
+    return k.get("golden_bytes") or None
 
 
 def syscall_figures(run, res):
@@ -386,6 +387,9 @@ def memory_figures(run, res):
     res["kmod_baseline_bytes"] = base
     res["kmod_golden_bytes"] = gold
     res["kmod_bytes"] = (base or 0) + (gold or 0) if k else None
+    g = run.kmod("mem_golden") or {}
+    res["kmod_bytes_golden"] = (g.get("baseline_bytes", 0) +
+                                g.get("golden_bytes", 0)) if g else None
     res["kmod_image_bytes"] = run.modsize
     res["kwardend_rss_bytes"] = run.rss_kb * 1024 if run.rss_kb else None
     res["kwardend_hwm_bytes"] = run.hwm_kb * 1024 if run.hwm_kb else None
@@ -507,7 +511,8 @@ def print_table(res):
           f"{fmt(c['pct_at_idle_pass'], ' %')} (a pass under load also "
           "counts its waits)")
     p(f"  kwarden.ko: baseline {human_bytes(res['kmod_baseline_bytes'])} + "
-      f"golden copy {human_bytes(res['kmod_golden_bytes'])}; module image "
+      f"copies {human_bytes(res['kmod_golden_bytes'])}; with golden=1 "
+      f"{human_bytes(res.get('kmod_bytes_golden'))}; module image "
       f"{human_bytes(res['kmod_image_bytes'])}")
     idle = []
     for name, b in res["bpf"].items():
