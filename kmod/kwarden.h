@@ -332,7 +332,6 @@ enum kw_site_verdict kw_site_check(struct kw_region *r, unsigned long addr,
 bool kw_site_old(const struct kw_region *r, unsigned long addr, u8 *buf,
 		 size_t len);
 bool kw_site_read(unsigned long addr, u8 *buf, size_t len);
-bool kw_site_form_ok(struct kw_region *r, unsigned long addr);
 bool kw_site_code(unsigned long addr);
 bool kw_site_same(const struct kw_region *r, const u8 *cur, const u8 *old,
 		  size_t len);

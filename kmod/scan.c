@@ -165,31 +165,37 @@ void kw_unexplained(struct kw_page_check *c, unsigned long addr, u8 v)
 }
 
 /*
- * A byte that no ftrace site covers: a recorded write must have put it
- * there, and a patch site of the kernel's must allow it (site.c).
+ * A byte that no ftrace site covers: a patch site of the kernel's must
+ * allow it (site.c).  The record of the write that put it there, if the
+ * bounded table kept one, names the caller, and whether the module was
+ * COMING then.
  */
 static void kw_check_poked(struct kw_region *r, unsigned long addr, u8 v,
 			   struct kw_page_check *c)
 {
-	struct kw_poke_who who;
+	struct kw_poke_who who = { 0 };
+	bool rec = kw_poke_explains(addr, v, &who);
 
-	if (!kw_poke_explains(addr, v, &who)) {
-		if (!kw_site_form_ok(r, addr))
-			kw_unexplained(c, addr, v);
+#ifdef KW_TEST_POKE_TRUSTED
+	/* test-only build: no record, no explanation, as before issue 11 */
+	if (!rec) {
+		kw_unexplained(c, addr, v);
 		return;
 	}
-	switch (kw_site_check(r, addr, who.flags & KW_POKE_COMING)) {
+#endif
+	switch (kw_site_check(r, addr, rec && (who.flags & KW_POKE_COMING))) {
 	case KW_SITE_OK:
 		break;
 	case KW_SITE_BUSY:
 		c->busy = true;
 		break;
 	case KW_SITE_BAD:
-		if (!c->first)
+		if (!c->first && rec)
 			c->caller = who.caller;
 		kw_unexplained(c, addr, v);
 		/* maybe a patch site the kernel owns: kwarden's not restored */
-		c->runs.overflow = true;
+		if (rec)
+			c->runs.overflow = true;
 		break;
 	}
 }

@@ -144,20 +144,6 @@ static bool kw_site_allows(struct kw_region *r, unsigned long addr)
 	return true;
 }
 
-/*
- * A changed byte with no recorded poke (the record table is bounded, and
- * drops the oldest when full): still explained if a patch site of the
- * kernel covers it and the whole site holds one of its allowed forms,
- * which is all a recorded poke could have proved there.
- */
-bool kw_site_form_ok(struct kw_region *r, unsigned long addr)
-{
-#ifdef KW_TEST_POKE_TRUSTED
-	return false;
-#endif
-	return kw_site_allows(r, addr);
-}
-
 bool kw_site_locked(void)
 {
 	unsigned int i;
