@@ -25,7 +25,10 @@
  * Tables of slots (the system call tables, the IDT, the seq_operations
  * that hiding rootkits rewrite) are small: they keep a copy of their own,
  * are left out of the digests, and are compared with their copy byte by
- * byte, so a changed slot is named exactly and can be put back.
+ * byte, so a changed slot is named exactly and can be put back.  Another
+ * named part (ro_after_init) that shares its first or last block with
+ * other data has those parts digested apart, so that a change is given
+ * the kind of the part it is in.
  *
  * A module's text written through the kernel's patching function while
  * the module is COMING (livepatch relocations, from its own init) is
@@ -86,18 +89,94 @@ static void kw_page_spans(const struct kw_region *r, unsigned int pg)
 			     ARRAY_SIZE(kw_sp.s));
 }
 
-/* Zero what @r's tables with copies of their own hold in the block */
+static void kw_bad(struct kw_page_check *c, unsigned long at, int caller,
+		   u64 sig)
+{
+	if (!c->first) {
+		c->first = at;
+		c->caller = caller;
+	}
+	c->sig = c->sig * 31 + sig + 1;
+	c->runs.overflow = true;	/* nothing to restore from */
+}
+
+/*
+ * Zero what @r's tables hold in the block: all of a table with a copy of
+ * its own, the part of any other that shares the block (kw_edge_check).
+ */
 static void kw_mask_tables(const struct kw_region *r, unsigned long bs,
 			   size_t len)
 {
+	const struct kw_table *t;
 	unsigned long from, to;
 	unsigned int i;
 
 	for (i = 0; i < r->ntables; i++) {
-		from = max(r->tables[i].start, bs);
-		to = min(r->tables[i].end, bs + len);
-		if (r->tables[i].golden && from < to)
+		t = &r->tables[i];
+		from = max(t->start, bs);
+		to = min(t->end, bs + len);
+		if (from < to && (t->golden || bs < t->start ||
+				  bs + len > t->end))
 			memset(kw_buf + (from - bs), 0, to - from);
+	}
+}
+
+/*
+ * Part @e (0: head, 1: tail) of table @t that shares a block with bytes
+ * outside it: [*from, *to), or false if there is none.
+ */
+static bool kw_edge(const struct kw_region *r, const struct kw_table *t,
+		    int e, unsigned long *from, unsigned long *to)
+{
+	unsigned long a = e ? t->end - 1 : t->start;
+	unsigned int b = (a - r->start) / KW_BLOCK;
+	unsigned long bs = kw_block_start(r, b), be = bs + kw_block_len(r, b);
+
+	if (t->golden || (bs >= t->start && be <= t->end))
+		return false;
+	*from = max(bs, t->start);
+	*to = min(be, t->end);
+	/* a table inside one block: its one part is the head */
+	return !e || (a - r->start) / KW_BLOCK != (t->start - r->start) / KW_BLOCK;
+}
+
+static u32 kw_edge_digest(unsigned long from, unsigned long to)
+{
+	return xxh32((void *)from, to - from, kw_seed);
+}
+
+static void kw_edge_baseline(struct kw_region *r)
+{
+	unsigned long from, to;
+	unsigned int i;
+	int e;
+
+	for (i = 0; i < r->ntables; i++)
+		for (e = 0; e < 2; e++)
+			if (kw_edge(r, &r->tables[i], e, &from, &to))
+				r->tables[i].edge[e] = kw_edge_digest(from, to);
+}
+
+/* The parts of tables that share blocks, if they start in [@ps, @pe) */
+static void kw_edge_check(const struct kw_region *r, unsigned long ps,
+			  unsigned long pe, struct kw_page_check *c)
+{
+	const struct kw_table *t;
+	unsigned long from, to;
+	unsigned int i;
+	u32 d;
+	int e;
+
+	for (i = 0; i < r->ntables; i++) {
+		t = &r->tables[i];
+		for (e = 0; e < 2; e++) {
+			if (!kw_edge(r, t, e, &from, &to) || from < ps ||
+			    from >= pe)
+				continue;
+			d = kw_edge_digest(from, to);
+			if (d != t->edge[e])
+				kw_bad(c, from, -1, ((u64)from << 8) ^ d);
+		}
 	}
 }
 
@@ -184,6 +263,7 @@ int kw_digest_baseline(struct kw_region *r)
 			r->digest[b] = kw_block_digest(r, b, kprobes);
 		cond_resched();
 	}
+	kw_edge_baseline(r);
 	return 0;
 }
 
@@ -247,17 +327,6 @@ static unsigned long kw_locate(const struct kw_region *r, unsigned long bs,
 	return bs;
 }
 
-static void kw_bad(struct kw_page_check *c, unsigned long at, int caller,
-		   u64 sig)
-{
-	if (!c->first) {
-		c->first = at;
-		c->caller = caller;
-	}
-	c->sig = c->sig * 31 + sig + 1;
-	c->runs.overflow = true;	/* nothing to restore from */
-}
-
 /* Every site of the page must hold a form its table allows */
 static void kw_verify_spans(struct kw_region *r, struct kw_page_check *c)
 {
@@ -297,6 +366,7 @@ void kw_digest_check_page(struct kw_region *r, unsigned int pg,
 	c->caller = -1;
 	bs = r->start + pg * KW_PAGE_SIZE;
 	kw_check_tables(r, bs, bs + kw_page_len(r, pg), c);
+	kw_edge_check(r, bs, bs + kw_page_len(r, pg), c);
 	kw_page_spans(r, pg);
 	kw_page_blocks(r, pg, &b, &last);
 	for (; b < last; b++) {

@@ -28,6 +28,7 @@ struct kw_table {
 	unsigned long end;	/* exclusive */
 	unsigned int entry;	/* bytes a slot, 0: not a table of pointers */
 	u8 *golden;		/* its baseline, without the region's copy */
+	u32 edge[2];		/* digests of its parts in blocks it shares */
 };
 
 #define KW_MAX_TABLES	12

@@ -473,6 +473,33 @@ TEST(kmod_text_alert)
 	json_object_put(rec);
 }
 
+/* Block digests (no golden copy): new bytes, no old ones, no count */
+TEST(kmod_alert_without_old_bytes)
+{
+	struct kw_kmod_alert k = {
+		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET,
+		.kseq = 8, .kind = KW_KIND_kernel_text_modified,
+		.region = "core_text", .addr = 0xffffffff81234564ULL,
+		.symbol = "do_sys_openat2", .offset = 4, .len = 0,
+		.new = { 0xe9, 0x10, 0x20, 0x30, 0x40 }, .new_len = 5,
+		.target = 0xffffffffc0001000ULL, .target_sym = "evil_hook",
+		.module = "rootkit",
+	};
+	struct kw_alert a;
+	json_object *rec, *d;
+
+	ASSERT_EQ(0, kw_kmod_alert(&k, "boot-1", &a));
+	rec = kw_alert_json(&a);
+	ASSERT_NE(NULL, rec);
+	check_shape(_metadata, rec);
+	d = field(rec, "detail");
+	EXPECT_EQ(NULL, kw_rec_str(d, "old"));
+	EXPECT_STREQ("e910203040", kw_rec_str(d, "new"));
+	EXPECT_STREQ("kernel text modified at do_sys_openat2+0x4 (core_text), module rootkit, branches to evil_hook",
+		     kw_rec_str(rec, "message"));
+	json_object_put(rec);
+}
+
 TEST(kmod_minimal_alert)
 {
 	struct kw_kmod_alert k = {
