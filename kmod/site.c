@@ -47,8 +47,10 @@ static unsigned long kw_fcalls[ARRAY_SIZE(kw_fcall_names)];
 static unsigned long kw_stext, kw_etext;
 
 /*
- * Poked bytes explained, by kind of site, and refused: read-only in
- * /sys/module/kwarden/parameters/site_counts, for tests and tuning.
+ * Site checks passed, by kind of site, then busy and refused: read-only in
+ * /sys/module/kwarden/parameters/site_counts, for tests and tuning.  With
+ * the golden copy one check is made per changed byte, with block digests
+ * one per site of a changed page.
  */
 enum {
 	KW_SC_JUMP, KW_SC_SCALL, KW_SC_KPROBE, KW_SC_FCALL, KW_SC_COMING,
@@ -58,7 +60,7 @@ static unsigned long kw_site_counts[KW_SC_NUM];
 static unsigned int kw_site_ncounts = KW_SC_NUM;
 module_param_array_named(site_counts, kw_site_counts, ulong,
 			 &kw_site_ncounts, 0444);
-MODULE_PARM_DESC(site_counts, "Poked bytes explained by jump labels, static calls, kprobes, ftrace callers, COMING modules; busy; refused");
+MODULE_PARM_DESC(site_counts, "Site checks passed: jump labels, static calls, kprobes, ftrace callers, COMING modules; then busy; refused");
 
 /*
  * Baseline bytes of [@addr, @addr + @len), if all in @r.  Without a golden
