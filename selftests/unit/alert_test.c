@@ -430,20 +430,23 @@ TEST(taint_letters)
 	EXPECT_STREQ("PF", buf);
 }
 
+/* A hook written over do_sys_openat2, as kwarden.ko reports it */
+static const struct kw_kmod_alert text_hook = {
+	.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET |
+	       KW_KA_TIME,
+	.kseq = 7, .time_ns = 1795703581000000000ULL,
+	.kind = KW_KIND_kernel_text_modified,
+	.region = "core_text", .addr = 0xffffffff81234564ULL,
+	.symbol = "do_sys_openat2", .offset = 4, .len = 5,
+	.old = { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, .old_len = 5,
+	.new = { 0xe9, 0x10, 0x20, 0x30, 0x40 }, .new_len = 5,
+	.target = 0xffffffffc0001000ULL, .target_sym = "evil_hook",
+	.module = "rootkit",
+};
+
 TEST(kmod_text_alert)
 {
-	struct kw_kmod_alert k = {
-		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET |
-		       KW_KA_TIME,
-		.kseq = 7, .time_ns = 1795703581000000000ULL,
-		.kind = KW_KIND_kernel_text_modified,
-		.region = "core_text", .addr = 0xffffffff81234564ULL,
-		.symbol = "do_sys_openat2", .offset = 4, .len = 5,
-		.old = { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, .old_len = 5,
-		.new = { 0xe9, 0x10, 0x20, 0x30, 0x40 }, .new_len = 5,
-		.target = 0xffffffffc0001000ULL, .target_sym = "evil_hook",
-		.module = "rootkit",
-	};
+	struct kw_kmod_alert k = text_hook;
 	struct kw_alert a;
 	json_object *rec, *d;
 
@@ -476,18 +479,12 @@ TEST(kmod_text_alert)
 /* Block digests (no golden copy): new bytes, no old ones, no count */
 TEST(kmod_alert_without_old_bytes)
 {
-	struct kw_kmod_alert k = {
-		.has = KW_KA_ADDR | KW_KA_OFFSET | KW_KA_LEN | KW_KA_TARGET,
-		.kseq = 8, .kind = KW_KIND_kernel_text_modified,
-		.region = "core_text", .addr = 0xffffffff81234564ULL,
-		.symbol = "do_sys_openat2", .offset = 4, .len = 0,
-		.new = { 0xe9, 0x10, 0x20, 0x30, 0x40 }, .new_len = 5,
-		.target = 0xffffffffc0001000ULL, .target_sym = "evil_hook",
-		.module = "rootkit",
-	};
+	struct kw_kmod_alert k = text_hook;
 	struct kw_alert a;
 	json_object *rec, *d;
 
+	k.len = 0;
+	k.old_len = 0;
 	ASSERT_EQ(0, kw_kmod_alert(&k, "boot-1", &a));
 	rec = kw_alert_json(&a);
 	ASSERT_NE(NULL, rec);
