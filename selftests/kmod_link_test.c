@@ -42,9 +42,14 @@ FIXTURE_SETUP(kmod_link)
 	self->seq0 = kw_journal_seq();
 }
 
+/*
+ * The hook is gone once a pass has seen the page clean again: a hook put
+ * back with the same bytes before that is the same change, reported once.
+ */
 FIXTURE_TEARDOWN(kmod_link)
 {
 	kw_unload("kw_rootkit_text");
+	kw_wait_scans(2);
 }
 
 static void check_hook(struct __test_metadata *_metadata, json_object *rec)
@@ -112,6 +117,7 @@ TEST_F_TIMEOUT(kmod_link, backlog_after_restart, 180)
 	struct kmsg_wait raised = { .what = "kernel_text_modified at __x64_sys_acct+" };
 	json_object *rec, *st;
 	uint64_t kseq, before = 0;
+	bool seen;
 	int n;
 
 	rec = kw_run_json("kwardenctl --json alerts --kind kernel_text_modified",
@@ -125,9 +131,12 @@ TEST_F_TIMEOUT(kmod_link, backlog_after_restart, 180)
 	ASSERT_EQ(0, kw_stop_kwardend());
 	ASSERT_EQ(0, kw_finit(ROOTKIT_KO, ""));
 	/* until a scan has found the hook: the alert waits in the backlog */
-	ASSERT_EQ(0, kw_wait_for(kmsg_alert_raised, &raised, 3 * KW_WAIT_MS))
-		TH_LOG("kwarden.ko raised no alert of the hook");
+	seen = !kw_wait_for(kmsg_alert_raised, &raised, 3 * KW_WAIT_MS);
+	EXPECT_TRUE(seen) TH_LOG("kwarden.ko raised no alert of the hook");
+	/* the tests after this one need kwardend, whatever happened */
 	ASSERT_EQ(0, kw_start_kwardend());
+	if (!seen)
+		return;
 	rec = kw_wait_alerts(FILTER, self->seq0, 1, &n);
 	check_hook(_metadata, rec);
 	EXPECT_EQ(1, n);
