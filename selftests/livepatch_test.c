@@ -167,6 +167,11 @@ FIXTURE_SETUP(livepatch)
 	lp_remove(RP_NAME);
 	lp_remove(LP_NAME);
 	ASSERT_FALSE(exists("/sys/module/" LP_NAME));
+	/*
+	 * Until a pass has seen the last test's patch gone: the same patch
+	 * reverted and applied again between two passes is no change.
+	 */
+	kw_wait_scans(2);
 	self->seq0 = kw_journal_seq();
 }
 
