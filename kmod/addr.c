@@ -89,23 +89,30 @@ struct module *kw_module_text_at(unsigned long addr)
 
 /* ---- ftrace ---- */
 
+/* The first record of @pg at or after @addr */
+static int kw_ftrace_lower(const struct kw_ftrace_page *pg, unsigned long addr)
+{
+	int lo = 0, hi = pg->index;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (pg->records[mid].ip < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The site of @pg that covers @addr, or 0 */
 static unsigned long kw_ftrace_in_page(const struct kw_ftrace_page *pg,
 				       unsigned long addr)
 {
-	int lo = 0, hi = pg->index - 1;
+	int i = kw_ftrace_lower(pg, addr - (KW_FTRACE_SITE_LEN - 1));
 
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2;
-		unsigned long ip = pg->records[mid].ip;
-
-		if (addr < ip)
-			hi = mid - 1;
-		else if (addr >= ip + KW_FTRACE_SITE_LEN)
-			lo = mid + 1;
-		else
-			return ip;
-	}
-	return 0;
+	return i < pg->index && pg->records[i].ip <= addr ?
+	       pg->records[i].ip : 0;
 }
 
 /* Start of the ftrace call site that covers @addr, or 0. */
@@ -129,22 +136,6 @@ unsigned long kw_ftrace_location(unsigned long addr)
 	}
 	rcu_read_unlock();
 	return ip;
-}
-
-/* The first record of @pg at or after @addr */
-static int kw_ftrace_lower(const struct kw_ftrace_page *pg, unsigned long addr)
-{
-	int lo = 0, hi = pg->index;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (pg->records[mid].ip < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* The ftrace call sites that overlap [@start, @end) */

@@ -34,6 +34,8 @@
  * the module is COMING (livepatch relocations, from its own init) is
  * taken, as with the golden copy.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/sched.h>
@@ -85,7 +87,7 @@ static void kw_page_spans(const struct kw_region *r, unsigned int pg)
 
 	kw_site_spans(r, start, start + kw_page_len(r, pg), &kw_sp);
 	if (kw_sp.overflow)
-		pr_warn_once("kwarden: more than %zu patch sites in a page\n",
+		pr_warn_once("more than %zu patch sites in a page\n",
 			     ARRAY_SIZE(kw_sp.s));
 }
 

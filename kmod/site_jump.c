@@ -77,20 +77,28 @@ static bool kw_jump_entry_ok(const struct kw_region *r,
 	       (cur[0] == 0xe9 && code + 5 + (long)rel == to);
 }
 
-/* The core entry whose site starts at or before @addr, closest to it */
-static const struct jump_entry *kw_jump_core(unsigned long addr)
+/* The first core entry whose site starts at or after @addr */
+static u32 kw_jump_lower(unsigned long addr)
 {
 	u32 lo = 0, hi = kw_njump;
 
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
 
-		if (kw_jcode(mid) <= addr)
+		if (kw_jcode(mid) < addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo ? &kw_jtab[kw_jidx[lo - 1]] : NULL;
+	return lo;
+}
+
+/* The core entry whose site starts at or before @addr, closest to it */
+static const struct jump_entry *kw_jump_core(unsigned long addr)
+{
+	u32 i = kw_jump_lower(addr + 1);
+
+	return i ? &kw_jtab[kw_jidx[i - 1]] : NULL;
 }
 
 static bool kw_jump_mod_ok(const struct kw_region *r, unsigned long addr)
@@ -113,22 +121,6 @@ bool kw_jump_ok(const struct kw_region *r, unsigned long addr)
 		return kw_jump_mod_ok(r, addr);
 	e = kw_jump_core(addr);
 	return e && kw_jump_entry_ok(r, e, addr);
-}
-
-/* The first core entry whose site starts at or after @addr */
-static u32 kw_jump_lower(unsigned long addr)
-{
-	u32 lo = 0, hi = kw_njump;
-
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (kw_jcode(mid) < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* A site's size, from its current bytes (an INT3 while patched: 5) */

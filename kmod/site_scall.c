@@ -110,19 +110,28 @@ static bool kw_scall_site_ok(const struct kw_region *r,
 	       kw_scall_dest_ok(site + len + (long)rel, func);
 }
 
-static const struct static_call_site *kw_scall_core(unsigned long addr)
+/* The first core site at or after @addr */
+static u32 kw_scall_lower(unsigned long addr)
 {
 	u32 lo = 0, hi = kw_nscall;
 
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
 
-		if (kw_site_addr(&kw_stab[kw_sidx[mid]]) <= addr)
+		if (kw_site_addr(&kw_stab[kw_sidx[mid]]) < addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo ? &kw_stab[kw_sidx[lo - 1]] : NULL;
+	return lo;
+}
+
+/* The core site that starts at or before @addr, closest to it */
+static const struct static_call_site *kw_scall_core(unsigned long addr)
+{
+	u32 i = kw_scall_lower(addr + 1);
+
+	return i ? &kw_stab[kw_sidx[i - 1]] : NULL;
 }
 
 static bool kw_scall_mod_ok(const struct kw_region *r, unsigned long addr)
@@ -241,10 +250,10 @@ static void kw_scall_site_spans(const struct kw_region *r,
 				unsigned long start, unsigned long end,
 				struct kw_spans *sp)
 {
-	u32 lo = 0, hi = kw_nscall;
+	u32 i;
 #ifdef CONFIG_HAVE_STATIC_CALL_INLINE
 	const struct module *mod = r->mod;
-	unsigned int i, n;
+	unsigned int n;
 
 	if (mod) {
 		n = min_t(unsigned int, max(mod->num_static_call_sites, 0),
@@ -257,16 +266,8 @@ static void kw_scall_site_spans(const struct kw_region *r,
 #endif
 	if (r->mod)
 		return;
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (kw_site_addr(&kw_stab[kw_sidx[mid]]) + KW_SCALL_JCC <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < kw_nscall; lo++) {
-		unsigned long site = kw_site_addr(&kw_stab[kw_sidx[lo]]);
+	for (i = kw_scall_lower(start - (KW_SCALL_JCC - 1)); i < kw_nscall; i++) {
+		unsigned long site = kw_site_addr(&kw_stab[kw_sidx[i]]);
 
 		if (site >= end)
 			break;
